@@ -1,0 +1,46 @@
+"""Pilote — entry point: page config, language, navigation over pages/, shared sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi import i18n
+from ui.state import kind_label, lang, md_escape, tables, tr
+
+st.set_page_config(page_title="Pilote", layout="wide", initial_sidebar_state="expanded")
+
+# The language control can be cleared by clicking the selected option: keep one anyway.
+if not st.session_state.get("lang"):
+    st.session_state["lang"] = i18n.DEFAULT_LANGUAGE
+with st.sidebar:
+    st.segmented_control(
+        i18n.t("app.language", lang()),
+        options=list(i18n.LANGUAGES),
+        format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+        key="lang",
+        selection_mode="single",
+    )
+
+PAGES = [
+    st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home"),
+    st.Page(
+        "pages/data.py",
+        title=tr("nav.data"),
+        icon=":material/upload_file:",
+        url_path="data",
+        default=True,
+    ),
+]
+page = st.navigation(PAGES)
+page.run()
+
+# After the page ran, so that what it just loaded is listed.
+with st.sidebar:
+    st.subheader(tr("app.loaded"))
+    loaded = tables()
+    if not loaded:
+        st.caption(tr("app.nothing_loaded"))
+    for table in loaded.values():
+        rows = i18n.format_number(len(table.df), lang())
+        line = tr("app.table_line", kind=kind_label(table.kind), rows=rows)
+        st.markdown(f"**{md_escape(table.name)}**  \n{line}")

@@ -1,0 +1,65 @@
+"""A user in a real browser: sample data, a French upload, page changes, both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import french_export
+from tests.e2e.conftest import shot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def test_sample_upload_navigation_and_languages(page, tmp_path) -> None:  # noqa: ANN001
+    # 1. one click to the sample data
+    page.get_by_role("button", name="Essayer avec les données de démonstration").click()
+    page.get_by_text("7 tableaux de démonstration chargés").wait_for()
+    wait_idle(page)
+    shot(page, "data-sample-fr")
+
+    # 2. a French export through the uploader
+    path = tmp_path / "export_ventes.csv"
+    path.write_bytes(french_export())
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_text("export_ventes.csv").first.wait_for()
+    wait_idle(page)
+    page.get_by_text("Tableau à vérifier").wait_for()
+    page.locator("[data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name="export_ventes.csv").click()
+    wait_idle(page)
+    body = page.locator("[data-testid=stMain]")
+    body.get_by_text("Montant ← Montant HT").wait_for()
+    assert "Commercial ← Commercial" in body.inner_text()
+    assert "Date ← Date de commande" in body.inner_text()
+    shot(page, "data-upload-fr")
+
+    # 3. change page and come back: the data is still there
+    page.get_by_role("link", name="Accueil").click()
+    page.get_by_text("8 tableau(x) chargé(s).").wait_for()
+    page.get_by_role("link", name="Données").click()
+    page.get_by_text("Tableau à vérifier").wait_for()
+    wait_idle(page)
+    assert "export_ventes.csv" in page.locator("[data-testid=stSidebar]").inner_text()
+
+    # 4. English
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    page.get_by_text("Loaded data").wait_for()
+    page.locator("[data-testid=stSelectbox]").first.click()
+    page.get_by_role("option", name="export_ventes.csv").click()
+    wait_idle(page)
+    page.get_by_text("Amount ← Montant HT").wait_for()
+    shot(page, "data-upload-en")
+
+
+def test_bad_file_shows_a_message_and_the_app_keeps_working(page, tmp_path) -> None:  # noqa: ANN001
+    bad = tmp_path / "rapport.xlsx"
+    bad.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    empty = tmp_path / "vide.csv"
+    empty.write_bytes(b"")
+    page.locator("input[type=file]").set_input_files([str(bad), str(empty)])
+    page.get_by_text("Ce classeur est endommagé").wait_for()
+    page.get_by_text("« vide.csv » est vide").wait_for()
+    assert "Traceback" not in page.content()
+    shot(page, "data-bad-files-fr")
+    page.get_by_role("button", name="Essayer avec les données de démonstration").click()
+    page.get_by_text("7 tableaux de démonstration chargés").wait_for()

@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: session state, language, messages. No KPI logic here."""

@@ -1,0 +1,72 @@
+"""Turning uploads and the sample files into tables in the session, with progress and errors."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import streamlit as st
+
+from kpi import i18n
+from kpi.dataset import Table
+from kpi.errors import PiloteError
+from kpi.loading import EXCEL_EXTENSIONS, load_table
+from kpi.roles import validate_mapping
+from kpi.samples import sample_files
+from ui.state import lang, mapping_store, put_table, show_error, tables, tr
+
+
+def _remember_raw(label: str, file_name: str, data: bytes) -> None:
+    # Workbooks keep their bytes so the user can switch sheets without uploading again.
+    if Path(file_name).suffix.lower() in EXCEL_EXTENSIONS:
+        st.session_state.setdefault("raw", {})[label] = data
+
+
+def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table | None:
+    """Load one file into the session; show its error instead of raising."""
+    bar = st.progress(0.0, text=tr("data.loading", name=name))
+
+    def progress(fraction: float, key: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=f"{name} — {i18n.t(key, lang())}")
+
+    try:
+        table = load_table(data, name, sheet=sheet, progress=progress)
+    except Exception as exc:  # PiloteError shows its message; anything else is logged
+        bar.empty()
+        show_error(exc)
+        return None
+    bar.empty()
+    saved = mapping_store().find([str(c) for c in table.df.columns])
+    if saved is not None:
+        kind, mapping = saved
+        try:
+            validate_mapping(table.df, mapping)
+            table = table.with_mapping(mapping, kind=kind)
+            st.session_state.setdefault("notices", []).append(("data.mapping_reapplied", {}))
+        except PiloteError:
+            pass  # the columns match but the values no longer fit: keep the detection
+    _remember_raw(table.name, name, data)
+    put_table(table)
+    return table
+
+
+def process_uploads(files: list) -> None:
+    """Load each uploaded file once (by content hash), even across reruns."""
+    seen: dict[str, str] = st.session_state.setdefault("seen_uploads", {})
+    for f in files:
+        data = f.getvalue()
+        digest = hashlib.sha256(data).hexdigest()
+        if seen.get(f.name) == digest and any(t.startswith(f.name) for t in tables()):
+            continue
+        seen[f.name] = digest
+        load_into_session(data, f.name)
+
+
+def load_samples() -> int:
+    """Load every demo table; return how many loaded."""
+    files = sample_files(".csv")
+    n = 0
+    for path in files:
+        if load_into_session(path.read_bytes(), path.name) is not None:
+            n += 1
+    return n

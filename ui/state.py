@@ -1,0 +1,73 @@
+"""Session state: the user's language and loaded tables live in ``st.session_state``
+(widget state is lost when the user changes page; session state is not)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from kpi import i18n
+from kpi.dataset import Table
+from kpi.errors import PiloteError
+from kpi.roles import MappingStore
+from ui import texts  # noqa: F401  (registers the UI messages)
+
+log = logging.getLogger("pilote")
+
+
+def data_dir() -> Path:
+    """Where saved mappings (and, later, workspaces) live: $PILOTE_DATA_DIR or ./data."""
+    default = Path(__file__).resolve().parent.parent / "data"
+    return Path(os.environ.get("PILOTE_DATA_DIR", default))
+
+
+def lang() -> str:
+    """The UI language ("fr" by default)."""
+    return st.session_state.get("lang") or i18n.DEFAULT_LANGUAGE
+
+
+def md_escape(text: object) -> str:
+    """User text (file and column names, cell values) made inert inside Markdown."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
+
+
+def tr(key: str, **params: Any) -> str:
+    """Translate a message key into the user's language."""
+    return i18n.t(key, lang(), **params)
+
+
+def tables() -> dict[str, Table]:
+    """Loaded tables by name, in load order."""
+    return st.session_state.setdefault("tables", {})
+
+
+def put_table(table: Table) -> None:
+    tables()[table.name] = table
+
+
+def remove_table(name: str) -> None:
+    tables().pop(name, None)
+    st.session_state.setdefault("raw", {}).pop(name, None)
+
+
+def mapping_store() -> MappingStore:
+    return MappingStore(data_dir() / "mappings.json")
+
+
+def show_error(exc: BaseException) -> None:
+    """A user-fixable problem shows its translated message; anything else is logged with its
+    traceback and shown as a short apology, never as a traceback."""
+    if isinstance(exc, PiloteError):
+        st.error(exc.message(lang()))
+    else:
+        log.exception("unexpected error", exc_info=exc)
+        st.error(tr("ui.unexpected", kind=type(exc).__name__))
+
+
+def kind_label(kind: str) -> str:
+    return tr(f"kind.{kind}")
