@@ -10,6 +10,7 @@ total rows, and counts everything it drops. Problems the user can fix raise
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -348,7 +349,7 @@ def _read_workbook(
 # Text files
 
 
-def _decode(data: bytes, report: LoadReport) -> bytes:
+def _decode(data: bytes, report: LoadReport, full: bool = False) -> bytes:
     """Return UTF-8 bytes without BOM, recording the source encoding."""
     if data.startswith(b"\xef\xbb\xbf"):
         report.encoding = "utf-8-sig"
@@ -358,7 +359,11 @@ def _decode(data: bytes, report: LoadReport) -> bytes:
             report.encoding = enc.replace("-le", "").replace("-be", "")
             return data[2:].decode(enc, errors="replace").encode("utf-8")
     try:
-        data.decode("utf-8")
+        # A sample is enough here: pyarrow checks the rest while reading and the caller
+        # comes back with full=True if it finds an invalid byte further down.
+        (data if full else data[:2_000_000]).decode("utf-8", errors="strict") if full else (
+            codecs.getincrementaldecoder("utf-8")().decode(data[:2_000_000], final=False)
+        )
         report.encoding = "utf-8"
         return data
     except UnicodeDecodeError:
@@ -474,11 +479,16 @@ def _make_names(raw: list[Any], width: int, report: LoadReport) -> list[str]:
 
 
 def _read_text(
-    data: bytes, name: str, report: LoadReport, limits: Limits, notify: Progress
+    data: bytes,
+    name: str,
+    report: LoadReport,
+    limits: Limits,
+    notify: Progress,
+    full_decode: bool = False,
 ) -> pd.DataFrame:
     if _looks_binary(data[:8192]) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PiloteError("load.binary", name=name)
-    utf8 = _decode(data, report)
+    utf8 = _decode(data, report, full=full_decode)
     head_text = utf8[:200_000].decode("utf-8", errors="replace")
     lines = _sample_lines(head_text)
     delim, width = _sniff_delimiter(lines)
@@ -528,6 +538,10 @@ def _read_text(
             ),
         )
     except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) and report.encoding == "utf-8":
+            # invalid UTF-8 beyond the sample: decode the whole file properly and read again
+            report.warnings.clear()
+            return _read_text(data, name, report, limits, notify, full_decode=True)
         raise PiloteError(
             "load.unreadable_csv", name=name, detail=str(exc).splitlines()[0]
         ) from exc
@@ -540,7 +554,7 @@ def _read_text(
     if table.num_rows > limits.max_rows:
         raise PiloteError("load.too_many_rows", n=table.num_rows, limit=limits.max_rows)
     notify(0.5, "load.progress.typing")
-    return _type_columns(table, report)
+    return _type_columns({n: table.column(n).combine_chunks() for n in table.column_names}, report)
 
 
 def _recover_ragged(
@@ -623,7 +637,7 @@ def _read_whitespace_or_single(
         table = pa.table(
             {n: pa.array(body.iloc[:, i].tolist(), pa.string()) for i, n in enumerate(names)}
         )
-        return _type_columns(table, report)
+        return _type_columns({n: table.column(n).combine_chunks() for n in names}, report)
     if mode == 1:
         report.delimiter = None
         raise PiloteError("load.one_column", name=name)
@@ -634,49 +648,57 @@ def _read_whitespace_or_single(
 # Typing columns
 
 
-def _type_columns(table: pa.Table, report: LoadReport) -> pd.DataFrame:
-    """Trim text, drop empty rows and columns, decide each column's type and parse it."""
-    cols = {n: parsing.normalise_text(table.column(n).combine_chunks()) for n in table.column_names}
-    # empty rows
-    if cols:
-        any_value = None
-        for arr in cols.values():
-            valid = pc.is_valid(arr)
-            any_value = valid if any_value is None else pc.or_(any_value, valid)
-        n_empty = len(any_value) - int(pc.sum(any_value).as_py() or 0)
+def _type_columns(arrays: dict[str, pa.Array], report: LoadReport) -> pd.DataFrame:
+    """Decide each column's type and parse it, then drop empty rows and columns.
+
+    Text columns (everything from a CSV, text cells from a workbook) are typed from a sample
+    and parsed in one vectorised pass; workbook columns that are already numbers or dates are
+    kept as they are.
+    """
+    texts = {n: a for n, a in arrays.items() if _is_text(a)}
+    decimal = _decide_decimal(texts, report) if texts else "."
+    if not texts:
+        report.decimal = report.decimal or decimal
+    out: dict[str, Any] = {}
+    for n, a in arrays.items():
+        if n in texts:
+            out[n] = _type_one(n, a, decimal, report)
+        elif pa.types.is_timestamp(a.type):
+            out[n] = pd.Series(a.to_pandas(), name=n).astype("datetime64[us]")
+            report.column_info[n] = ColumnInfo("date", "Excel date")
+        else:
+            series = pd.Series(pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False), name=n)
+            out[n] = _maybe_numeric_dates(n, series, report, "Excel number")
+    _decide_date_order(out, report)
+    final = {n: (v.resolve(report) if isinstance(v, _PendingDate) else v) for n, v in out.items()}
+    return _drop_empty(pd.DataFrame(final), report)
+
+
+def _is_text(a: pa.Array) -> bool:
+    return pa.types.is_string(a.type) or pa.types.is_large_string(a.type)
+
+
+def _drop_empty(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    empty_cols = [c for c in df.columns if df[c].isna().all()]
+    if empty_cols:
+        report.dropped_columns.extend(str(c) for c in empty_cols)
+        report.warn("load.warn.empty_columns", n=len(empty_cols))
+        for c in empty_cols:
+            report.column_info.pop(str(c), None)
+        df = df.drop(columns=empty_cols)
+    if df.shape[1]:
+        empty_rows = df.isna().all(axis=1).to_numpy()
+        n_empty = int(empty_rows.sum())
         if n_empty:
             report.drop(n_empty, "empty")
-            cols = {n: pc.filter(a, any_value) for n, a in cols.items()}
-    cols = _drop_empty_columns(cols, report)
-    decimal = _decide_decimal(cols, report)
-    out: dict[str, Any] = {}
-    for n, arr in cols.items():
-        out[n] = _type_one(n, arr, decimal, report)
-    _decide_date_order(out, cols, report)
-    final = {}
-    for n, v in out.items():
-        final[n] = v if not isinstance(v, _PendingDate) else v.resolve(report)
-    df = pd.DataFrame(final)
+            df = df.loc[~empty_rows].reset_index(drop=True)
     return df
-
-
-def _drop_empty_columns(cols: dict[str, pa.Array], report: LoadReport) -> dict[str, pa.Array]:
-    kept = {}
-    for n, a in cols.items():
-        if a.null_count == len(a):
-            report.dropped_columns.append(n)
-        else:
-            kept[n] = a
-    if report.dropped_columns:
-        report.warn("load.warn.empty_columns", n=len(report.dropped_columns))
-    return kept
 
 
 def _decide_decimal(cols: dict[str, pa.Array], report: LoadReport) -> str:
     comma = dot = 0
     for a in cols.values():
-        sample = a.slice(0, 5000)
-        c, d = parsing.decimal_votes(sample)
+        c, d = parsing.decimal_votes(a.slice(0, 2000))
         comma += c
         dot += d
     if comma > dot:
@@ -709,35 +731,41 @@ class _PendingDate:
 
 
 def _type_one(name: str, arr: pa.Array, decimal: str, report: LoadReport) -> Any:
-    present = pc.drop_null(arr)
-    sample = present.slice(0, 3000).to_pylist()
-    guess = parsing.guess_date_family(sample)
+    head = pc.drop_null(parsing.normalise_text(arr.slice(0, 5000)))
+    guess = parsing.guess_date_family(head.slice(0, 1000).to_pylist())
     if guess is not None:
         return _PendingDate(name, arr, guess)
-    share, n, identifier = parsing.numeric_share(present.slice(0, 5000), decimal)
+    share, n, identifier = parsing.numeric_share(head.slice(0, 2000), decimal)
     if n and share >= 0.98 and not identifier:
-        share, n, identifier = parsing.numeric_share(arr, decimal)
-    if n and share >= 0.98 and not identifier:
-        values, fmt, _ = parsing.parse_numbers(arr, decimal)
-        series = pd.Series(values.to_numpy(zero_copy_only=False), name=name, dtype="float64")
-        if fmt.currency and not report.currency:
-            report.currency = fmt.currency
-        if _DATE_HEADER_RE.search(_plain(name)):
-            converted = _numeric_dates(series)
-            if converted is not None:
-                report.column_info[name] = ColumnInfo("date", converted[1])
-                return converted[0]
-        label = f"decimal '{decimal}'" + (" %" if fmt.percent else "")
-        report.column_info[name] = ColumnInfo(
-            "number", label, fmt.unparseable, fmt.examples, fmt.percent
-        )
-        if fmt.unparseable:
-            report.warn("load.warn.unparseable", column=name, n=fmt.unparseable, kind="number")
-        if report.thousands is None:
-            report.thousands = _thousands_seen(present, decimal)
-        return series
+        values, fmt, share, n, identifier = parsing.classify_numbers(arr, decimal)
+        if share >= 0.98 and not identifier:
+            series = pd.Series(values.to_numpy(zero_copy_only=False), name=name, dtype="float64")
+            if fmt.currency and not report.currency:
+                report.currency = fmt.currency
+            label = f"decimal '{decimal}'" + (" %" if fmt.percent else "")
+            info = ColumnInfo("number", label, fmt.unparseable, fmt.examples, fmt.percent)
+            if report.thousands is None:
+                report.thousands = _thousands_seen(head, decimal)
+            return _maybe_numeric_dates(name, series, report, info)
     report.column_info[name] = ColumnInfo("text")
-    return pd.Series(arr.to_pandas(), name=name).astype(_TEXT_DTYPE)
+    return pd.Series(parsing.normalise_text(arr).to_pandas(), name=name).astype(_TEXT_DTYPE)
+
+
+def _maybe_numeric_dates(
+    name: str, series: pd.Series, report: LoadReport, info: ColumnInfo | str
+) -> pd.Series:
+    """A numeric column under a date-like header may hold Excel serials or YYYYMMDD."""
+    if _DATE_HEADER_RE.search(_plain(name)):
+        converted = _numeric_dates(series)
+        if converted is not None:
+            report.column_info[name] = ColumnInfo("date", converted[1])
+            return converted[0]
+    if isinstance(info, str):
+        info = ColumnInfo("number", info)
+    report.column_info[name] = info
+    if info.unparseable:
+        report.warn("load.warn.unparseable", column=name, n=info.unparseable, kind="number")
+    return series
 
 
 def _thousands_seen(present: pa.Array, decimal: str) -> str | None:
@@ -755,7 +783,7 @@ def _thousands_seen(present: pa.Array, decimal: str) -> str | None:
     return None
 
 
-def _decide_date_order(out: dict[str, Any], cols: dict[str, pa.Array], report: LoadReport) -> None:
+def _decide_date_order(out: dict[str, Any], report: LoadReport) -> None:
     pending = [v for v in out.values() if isinstance(v, _PendingDate)]
     dmy = [p for p in pending if p.guess.family == "dmy_like"]
     if not dmy:
@@ -768,6 +796,14 @@ def _decide_date_order(out: dict[str, Any], cols: dict[str, pa.Array], report: L
             f, s = _count_gt12(p.arr)
             first += f
             second += s
+    if first == 0 and second == 0:
+        # Monthly tables write the first of each month (01/03/2025): the field that is
+        # always 1 while the other varies is the day.
+        for p in dmy:
+            day_first = _constant_one_field(p.arr)
+            if day_first is not None:
+                report.date_order = "dmy" if day_first else "mdy"
+                return
     if first > 0 and second == 0:
         report.date_order = "dmy"
     elif second > 0 and first == 0:
@@ -788,6 +824,21 @@ def _count_gt12(arr: pa.Array) -> tuple[int, int]:
     a = pc.cast(pc.struct_field(parts, [0]), pa.int32())
     b = pc.cast(pc.struct_field(parts, [1]), pa.int32())
     return int(pc.sum(pc.greater(a, 12)).as_py() or 0), int(pc.sum(pc.greater(b, 12)).as_py() or 0)
+
+
+def _constant_one_field(arr: pa.Array) -> bool | None:
+    """True when the first field of d/m-like dates is always 1 and the second varies;
+    False for the reverse; None otherwise."""
+    parts = pc.extract_regex(pc.drop_null(arr), r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-]")
+    if len(parts) == 0:
+        return None
+    a = pc.unique(pc.cast(pc.struct_field(parts, [0]), pa.int32())).to_pylist()
+    b = pc.unique(pc.cast(pc.struct_field(parts, [1]), pa.int32())).to_pylist()
+    if a == [1] and len(b) > 1:
+        return True
+    if b == [1] and len(a) > 1:
+        return False
+    return None
 
 
 def _numeric_dates(series: pd.Series) -> tuple[pd.Series, str] | None:
@@ -862,7 +913,7 @@ def _frame_from_rows(rows: list[list[Any]], report: LoadReport, limits: Limits) 
             text_cols[n] = arr
         else:
             typed[n] = arr
-    return _merge_typed(names, typed, text_cols, report)
+    return _type_columns({n: typed.get(n, text_cols.get(n)) for n in names}, report)
 
 
 def _effective_width(rows: list[list[Any]]) -> int:
@@ -876,50 +927,6 @@ def _cell_text(v: Any) -> str:
     return str(v)
 
 
-def _merge_typed(
-    names: list[str], typed: dict[str, pa.Array], text_cols: dict[str, pa.Array], report: LoadReport
-) -> pd.DataFrame:
-    """Build the frame when a workbook has natively typed columns next to text ones."""
-    # Empty rows across all columns.
-    arrays = {n: typed.get(n, text_cols.get(n)) for n in names}
-    arrays = {
-        n: (parsing.normalise_text(a) if pa.types.is_string(a.type) else a)
-        for n, a in arrays.items()
-    }
-    any_value = None
-    for a in arrays.values():
-        v = pc.is_valid(a)
-        any_value = v if any_value is None else pc.or_(any_value, v)
-    n_empty = len(any_value) - int(pc.sum(any_value).as_py() or 0)
-    if n_empty:
-        report.drop(n_empty, "empty")
-        arrays = {n: pc.filter(a, any_value) for n, a in arrays.items()}
-    arrays = _drop_empty_columns(arrays, report)
-    texts = {n: a for n, a in arrays.items() if pa.types.is_string(a.type)}
-    decimal = _decide_decimal(texts, report) if texts else "."
-    report.decimal = report.decimal or decimal
-    out: dict[str, Any] = {}
-    for n, a in arrays.items():
-        if n in texts:
-            out[n] = _type_one(n, a, decimal, report)
-        elif pa.types.is_timestamp(a.type):
-            out[n] = pd.Series(a.to_pandas(), name=n).astype("datetime64[us]")
-            report.column_info[n] = ColumnInfo("date", "Excel date")
-        else:
-            s = pd.Series(pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False), name=n)
-            if _DATE_HEADER_RE.search(_plain(n)):
-                conv = _numeric_dates(s)
-                if conv is not None:
-                    out[n] = conv[0]
-                    report.column_info[n] = ColumnInfo("date", conv[1])
-                    continue
-            out[n] = s
-            report.column_info[n] = ColumnInfo("number", "Excel number")
-    _decide_date_order(out, texts, report)
-    final = {n: (v.resolve(report) if isinstance(v, _PendingDate) else v) for n, v in out.items()}
-    return pd.DataFrame(final)
-
-
 # ---------------------------------------------------------------------------------------------
 # Total rows
 
@@ -927,61 +934,68 @@ def _merge_typed(
 def _drop_total_rows(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     """Drop rows labelled Total / Sous-total / Grand total that are not data.
 
-    A labelled row is dropped when it is mostly empty or when one of its numbers equals the
-    sum of the rows since the previous total. An unlabelled last row is dropped when its
-    numbers equal the sums of every row above it and its text cells are empty.
+    Candidates are the rows that are mostly empty and the last three rows (a total line in an
+    export leaves most of its cells empty or closes the file). A candidate whose first text
+    cells start with a total word is dropped when it is mostly empty or one of its numbers
+    equals the sum of the rows since the previous total, or of all data rows above (a grand
+    total). An unlabelled last row is dropped when its labels (texts, dates) are empty while
+    one of its numbers equals the sum of the rows above.
     """
-    if df.empty:
+    n = len(df)
+    if n == 0:
         return df
     text_cols = [c for c in df.columns if df[c].dtype == _TEXT_DTYPE][:6]
     num_cols = [c for c in df.columns if pd.api.types.is_float_dtype(df[c])]
-    labelled = np.zeros(len(df), dtype=bool)
-    for c in text_cols:
-        arr = pa.array(df[c], from_pandas=True)
-        # an anchored pattern fails fast on ordinary values; Python's regex confirms the few hits
-        hint = pc.match_substring_regex(
-            arr, r"^\s*(grand|sous|sub|total|totaux|somme|sum)", ignore_case=True
-        )
-        for i in np.flatnonzero(pc.fill_null(hint, False).to_numpy(zero_copy_only=False)):
-            if _TOTAL_RE.match(str(df[c].iloc[i])):
-                labelled[i] = True
-    candidates = list(np.flatnonzero(labelled))
-    drop: list[int] = []
     filled = df.notna().sum(axis=1).to_numpy()
+    sparse = filled <= 0.6 * df.shape[1]
+    candidates = set(np.flatnonzero(sparse).tolist()) | set(range(max(0, n - 3), n))
+    if text_cols:
+        # In the first text column (where exports put a total's label) look at every row,
+        # through a cheap prefix test; the exact pattern runs on the few hits only.
+        first = pa.array(df[text_cols[0]], from_pandas=True)
+        prefix = pc.utf8_lower(pc.utf8_slice_codeunits(first, 0, 3))
+        hits = pc.is_in(prefix, value_set=pa.array(["tot", "sou", "sub", "gra", "som", "sum"]))
+        candidates |= set(
+            np.flatnonzero(pc.fill_null(hits, False).to_numpy(zero_copy_only=False)).tolist()
+        )
+    candidates = sorted(candidates)
+    labelled = [
+        i
+        for i in candidates
+        if any(isinstance(v := df[c].iat[i], str) and _TOTAL_RE.match(v) for c in text_cols)
+    ]
+    nums = df[num_cols].to_numpy(dtype="float64", na_value=np.nan) if num_cols else None
+    cum = np.nancumsum(nums, axis=0) if nums is not None else None
+
+    def col_sum(a: int, b: int) -> np.ndarray:  # sum of rows a..b-1
+        if cum is None or b <= a:
+            return np.zeros(len(num_cols))
+        return cum[b - 1] - (cum[a - 1] if a > 0 else 0.0)
+
+    def equals(total: np.ndarray, values: np.ndarray) -> bool:
+        ok = ~np.isnan(values) & (values != 0)
+        return bool(np.any(np.isclose(total[ok], values[ok], rtol=1e-6, atol=0.011)))
+
+    drop: list[int] = []
+    removed = np.zeros(len(num_cols))
     start = 0
-    is_data = np.ones(len(df), dtype=bool)
-    for i in candidates:
-        sums_match = False
-        for c in num_cols:
-            val = df[c].iloc[i]
-            if pd.isna(val):
-                continue
-            since_last = df[c].iloc[start:i]
-            all_data = df[c].iloc[:i][is_data[:i]]  # a grand total sums every data row
-            for above in (since_last, all_data):
-                if len(above) and np.isclose(above.sum(), val, rtol=1e-6, atol=0.011):
-                    sums_match = True
-            if sums_match:
-                break
-        if sums_match or filled[i] <= 0.6 * df.shape[1]:
+    for i in labelled:
+        values = nums[i] if nums is not None else np.array([])
+        since_last = col_sum(start, i)
+        all_data = col_sum(0, i) - removed
+        if sparse[i] or (
+            nums is not None and (equals(since_last, values) or equals(all_data, values))
+        ):
             drop.append(i)
-            is_data[i] = False
+            if nums is not None:
+                removed = removed + np.nan_to_num(values)
             start = i + 1
-    last = len(df) - 1
-    if last not in drop and last > 1 and num_cols:
-        # An unlabelled total leaves its labels (texts, dates) empty while the rows above
-        # have them; a last row with every cell filled is data, whatever its values.
+    last = n - 1
+    if last not in drop and last > 1 and nums is not None:
         labels = [c for c in df.columns if c not in num_cols]
-        texts_empty = bool(labels) and all(pd.isna(df[c].iloc[last]) for c in labels)
-        matches = 0
-        for c in num_cols:
-            val = df[c].iloc[last]
-            if pd.notna(val) and val != 0:
-                total = df[c].iloc[:last].sum()
-                if np.isclose(total, val, rtol=1e-9, atol=0.011):
-                    matches += 1
-        if texts_empty and matches >= 1:
-            drop.append(last)
+        if labels and all(pd.isna(df[c].iat[last]) for c in labels):
+            if equals(col_sum(0, last) - removed, nums[last]):
+                drop.append(last)
     if not drop:
         return df
     lines = [int(i) + report.header_row + 1 for i in drop]

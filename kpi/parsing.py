@@ -149,11 +149,11 @@ def parse_numbers(arr: pa.Array, decimal: str) -> tuple[pa.Array, NumberFormat, 
     ok : pyarrow.Array
         Boolean mask of the non-missing values that were read.
     """
+    fast = _fast_numbers(arr, decimal)
+    if fast is not None:
+        return fast, NumberFormat(decimal), pc.is_valid(arr)
     raw = normalise_missing(arr)
     present = pc.is_valid(raw)
-    fast = _fast_numbers(raw, decimal)
-    if fast is not None:
-        return fast, NumberFormat(decimal), present
     percent_mask = pc.fill_null(pc.ends_with(raw, "%"), False)
     currency = _dominant_currency(raw.slice(0, 20000))
     s = _strip_number_text(raw)
@@ -184,16 +184,23 @@ def _fast_numbers(raw: pa.Array, decimal: str) -> pa.Array | None:
     In a decimal-comma file a value with a dot is a thousands separator (``1.234``), so the
     fast path is only taken when no dot is present; likewise for commas in decimal-point files.
     """
+    if len(raw) == raw.null_count:
+        return None
+    head = raw.slice(0, 5000)
+    if pc.any(pc.match_substring_regex(head, "[^0-9.,eE+-]")).as_py():
+        return None
     other = "." if decimal == "," else ","
     if pc.any(pc.match_substring(raw, other)).as_py():
         return None
     s = pc.replace_substring(raw, ",", ".") if decimal == "," else raw
-    if pc.any(pc.match_substring_regex(s.slice(0, 5000), "[^0-9.eE+-]")).as_py():
-        return None
     try:
-        return pc.cast(s, pa.float64())
+        values = pc.cast(s, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+    # "nan"/"inf" spellings are not figures
+    if pc.any(pc.is_nan(values)).as_py() or pc.any(pc.is_inf(values)).as_py():
+        return None
+    return values
 
 
 def numeric_share(arr: pa.Array, decimal: str) -> tuple[float, int, bool]:
@@ -203,21 +210,35 @@ def numeric_share(arr: pa.Array, decimal: str) -> tuple[float, int, bool]:
     Identifiers: leading zeros (``00123``, postal codes, phone numbers) or unreadable
     values shaped like codes (``C536379``) next to numeric ones.
     """
-    raw = normalise_missing(arr)
-    present = pc.drop_null(raw)
-    n = len(present)
+    _, _, share, n, identifier = classify_numbers(arr, decimal)
+    return share, n, identifier
+
+
+def classify_numbers(
+    arr: pa.Array, decimal: str
+) -> tuple[pa.Array, NumberFormat, float, int, bool]:
+    """Parse a column as numbers once and say how well it fits: values, format, share of
+    non-missing values read, count of non-missing values, and whether it looks like ids."""
+    values, fmt, ok = parse_numbers(arr, decimal)
+    if fmt.unparseable == 0 and values.null_count == arr.null_count:
+        present = arr  # fast path: every non-null value was read
+        n = len(arr) - arr.null_count
+        n_ok = n
+        bad_values = pa.array([], pa.string())
+    else:
+        raw = normalise_missing(arr)
+        n = len(raw) - raw.null_count
+        n_ok = n - fmt.unparseable
+        present = pc.drop_null(raw)
+        bad_values = pc.filter(raw, pc.and_(pc.is_valid(raw), pc.invert(ok))).slice(0, 20000)
     if n == 0:
-        return 0.0, 0, False
-    _, fmt, ok = parse_numbers(present, decimal)
-    n_ok = int(pc.sum(ok).as_py() or 0)
-    leading_zero = int(
-        pc.sum(pc.match_substring_regex(present.slice(0, 20000), r"^0\d")).as_py() or 0
-    )
-    bad_values = pc.filter(present, pc.invert(ok)).slice(0, 20000)
+        return values, fmt, 0.0, 0, False
+    head = pc.drop_null(present.slice(0, 20000)) if present is arr else present.slice(0, 20000)
+    leading_zero = int(pc.sum(pc.match_substring_regex(head, r"^0\d")).as_py() or 0)
     codes = int(pc.sum(pc.match_substring_regex(bad_values, _CODE_RE)).as_py() or 0)
     bad = len(bad_values)
-    identifier = leading_zero >= max(1, 0.2 * min(n, 20000)) or (bad > 0 and codes >= 0.5 * bad)
-    return n_ok / n, n, identifier
+    identifier = leading_zero >= max(1, 0.2 * len(head)) or (bad > 0 and codes >= 0.5 * bad)
+    return values, fmt, n_ok / n, n, identifier
 
 
 def _dominant_currency(raw: pa.Array) -> str | None:
@@ -324,41 +345,62 @@ def parse_dates(arr: pa.Array, formats: list[str]) -> tuple[pa.Array, int, list[
     """Parse text with each format in turn, keeping the first that reads each value.
 
     Returns the timestamps (microseconds), the count of non-empty values no format read,
-    and a few examples of them.
+    and a few examples of them. The first format is tried on the values as they are (the
+    common case, one pass); trimming and missing-value tokens are only dealt with when some
+    values remain unread.
     """
+    out = _parse_one_format(arr, formats[0])
+    if out.null_count == arr.null_count:
+        return out, 0, []
     raw = normalise_missing(arr)
-    out = pa.nulls(len(raw), pa.timestamp("us"))
     for fmt in formats:
         todo = pc.and_(pc.is_null(out), pc.is_valid(raw))
         if not pc.any(todo).as_py():
             break
-        if fmt == "ISO8601":
-            parsed = _parse_iso(raw)
-        elif fmt == "%Y-%m":
-            fixed = pc.binary_join_element_wise(raw, "01", "-")
-            parsed = pc.strptime(fixed, format="%Y-%m-%d", unit="us", error_is_null=True)
-        elif fmt == "%m/%Y":
-            fixed = pc.binary_join_element_wise("01", raw, "/")
-            parsed = pc.strptime(fixed, format="%d/%m/%Y", unit="us", error_is_null=True)
-        else:
-            parsed = pc.strptime(raw, format=fmt, unit="us", error_is_null=True)
-            parsed = _reject_rolled_days(raw, parsed, fmt)
-        out = pc.coalesce(out, parsed)
+        out = pc.coalesce(out, _parse_one_format(raw, fmt))
     bad = pc.and_(pc.is_null(out), pc.is_valid(raw))
     n_bad = int(pc.sum(bad).as_py() or 0)
     return out, n_bad, _examples(raw, bad)
 
 
+def _parse_one_format(raw: pa.Array, fmt: str) -> pa.Array:
+    if fmt == "ISO8601":
+        try:
+            return pc.cast(raw, pa.timestamp("us"))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return _parse_iso(raw)
+    if fmt == "%Y-%m":
+        fixed = pc.binary_join_element_wise(raw, "01", "-")
+        return pc.strptime(fixed, format="%Y-%m-%d", unit="us", error_is_null=True)
+    if fmt == "%m/%Y":
+        fixed = pc.binary_join_element_wise("01", raw, "/")
+        return pc.strptime(fixed, format="%d/%m/%Y", unit="us", error_is_null=True)
+    parsed = pc.strptime(raw, format=fmt, unit="us", error_is_null=True)
+    return _reject_rolled_days(raw, parsed, fmt)
+
+
 def _reject_rolled_days(raw: pa.Array, parsed: pa.Array, fmt: str) -> pa.Array:
-    """strptime rolls impossible days over (31/02 → 2 March): turn those into nulls."""
+    """strptime rolls impossible days over (31/02 → 2 March): turn those into nulls.
+
+    Only values landing on days 1–3 can be rolled over, so only those are re-read.
+    """
     tokens = re.findall(r"%[dmyY]", fmt)
     if "%d" not in tokens or len(tokens) < 3:
         return parsed
-    idx = tokens.index("%d")
-    parts = pc.extract_regex(raw, r"^\D*(?P<a>\d+)\D+(?P<b>\d+)\D+(?P<c>\d+)")
-    day = pc.cast(pc.struct_field(parts, [idx]), pa.int64())
-    same = pc.fill_null(pc.equal(day, pc.day(parsed)), False)
-    return pc.if_else(same, parsed, pa.scalar(None, parsed.type))
+    suspect = pc.fill_null(pc.less_equal(pc.day(parsed), 3), False)
+    idx = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+    if len(idx) == 0:
+        return parsed
+    sub_raw = raw.take(pa.array(idx))
+    parts = pc.extract_regex(sub_raw, r"^\D*(?P<a>\d+)\D+(?P<b>\d+)\D+(?P<c>\d+)")
+    day = pc.cast(pc.struct_field(parts, [tokens.index("%d")]), pa.int64())
+    same = pc.fill_null(pc.equal(day, pc.day(parsed.take(pa.array(idx)))), False)
+    bad_sub = np.flatnonzero(~same.to_numpy(zero_copy_only=False))
+    if len(bad_sub) == 0:
+        return parsed
+    mask = np.zeros(len(parsed), dtype=bool)
+    mask[idx[bad_sub]] = True
+    return pc.if_else(pa.array(mask), pa.scalar(None, parsed.type), parsed)
 
 
 def _parse_iso(raw: pa.Array) -> pa.Array:
