@@ -554,7 +554,12 @@ def _read_text(
     if table.num_rows > limits.max_rows:
         raise PiloteError("load.too_many_rows", n=table.num_rows, limit=limits.max_rows)
     notify(0.5, "load.progress.typing")
-    return _type_columns({n: table.column(n).combine_chunks() for n in table.column_names}, report)
+    del utf8
+    arrays = {}
+    for n in list(table.column_names):
+        arrays[n] = table.column(n).combine_chunks()
+        table = table.drop_columns([n])  # release each chunked column once combined
+    return _type_columns(arrays, report)
 
 
 def _recover_ragged(
@@ -660,8 +665,11 @@ def _type_columns(arrays: dict[str, pa.Array], report: LoadReport) -> pd.DataFra
     if not texts:
         report.decimal = report.decimal or decimal
     out: dict[str, Any] = {}
-    for n, a in arrays.items():
-        if n in texts:
+    texts.clear()  # keep one reference to each raw column, released as it is typed
+    names = list(arrays)
+    for n in names:
+        a = arrays.pop(n)
+        if _is_text(a):
             out[n] = _type_one(n, a, decimal, report)
         elif pa.types.is_timestamp(a.type):
             out[n] = pd.Series(a.to_pandas(), name=n).astype("datetime64[us]")
