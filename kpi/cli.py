@@ -1,7 +1,8 @@
 """Command line: the same engine as the app, for automation.
 
 ``python -m kpi inspect FILE [--sheet NAME] [--json]`` prints how a file was read, its kind and
-its column roles. Exit codes: 0 success, 2 bad input or bad arguments (one clear line on stderr,
+its column roles; ``python -m kpi kpis FILE [FILE ...] [--objective ID ...] [--period P]
+[--map ROLE=COLUMN ...] [--target KPI=VALUE ...] [--lang fr|en] [--json]`` computes the KPIs. Exit codes: 0 success, 2 bad input or bad arguments (one clear line on stderr,
 never a traceback).
 """
 
@@ -42,6 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _lang_arg(p)
     p.set_defaults(func=cmd_inspect)
+
+    p = sub.add_parser("kpis", help="KPIs of one or several files (each recognised by its kind)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--objective", action="append", default=[], metavar="ID")
+    p.add_argument("--period", default="all", help="all, 2024, 2024-Q1, 2024-03 or a..b")
+    p.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN")
+    p.add_argument("--target", action="append", default=[], metavar="KPI=VALUE")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _lang_arg(p)
+    p.set_defaults(func=cmd_kpis)
     return parser
 
 
@@ -115,6 +126,70 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def load_many(files: Sequence[str], overrides: dict[str, str]) -> list[Table]:
+    """Load each file; ``--map`` overrides apply to the files that have the named columns."""
+    tables = []
+    for f in files:
+        table = load_path(f)
+        mine = {r: c for r, c in overrides.items() if c in table.df.columns}
+        tables.append(apply_map(table, mine))
+    missing = {c for c in overrides.values() if not any(c in t.df.columns for t in tables)}
+    if missing:
+        columns = sorted({str(c) for t in tables for c in t.df.columns})
+        raise PiloteError(
+            "cli.map_no_column", columns=", ".join(sorted(missing)), available=", ".join(columns)
+        )
+    return tables
+
+
+def parse_targets(items: Sequence[str]) -> dict[str, float]:
+    from kpi.catalogue import KPI_IDS
+
+    out: dict[str, float] = {}
+    for item in items:
+        kpi_id, sep, value = item.partition("=")
+        if kpi_id not in KPI_IDS:
+            raise PiloteError("cli.unknown_kpi", kpi=kpi_id, kpis=", ".join(KPI_IDS))
+        try:
+            out[kpi_id] = float(value.replace(",", "."))
+        except ValueError as exc:
+            raise PiloteError("cli.bad_target", item=item) from exc
+    return out
+
+
+def cmd_kpis(args: argparse.Namespace) -> int:
+    from kpi.catalogue import check_objectives
+    from kpi.compute import kpis_json
+    from kpi.periods import parse_period
+
+    # Check the cheap arguments before reading any file.
+    objectives = list(args.objective) or None
+    if objectives:
+        check_objectives(objectives)
+    period = parse_period(args.period)
+    overrides = parse_map_args(args.map)
+    targets = parse_targets(args.target)
+    tables = load_many(args.files, overrides)
+    doc = kpis_json(tables, objectives, period, args.lang, targets or None)
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+        return 0
+    period_doc = doc["period"]
+    label = period_doc.get("label") if isinstance(period_doc, dict) else period_doc
+    print(f"{label} — " + ", ".join(t.name for t in tables))
+    vs = i18n.t("cli.vs_previous", args.lang)
+    for k in doc["kpis"]:
+        shown = k.get("formatted") or ("–" if k["value"] is None else k["value"])
+        change = k.get("change")
+        extra = ""
+        if change is not None:
+            extra = f"  ({change:+.1%} {vs})"
+        if k["value"] is None and k.get("reason"):
+            extra = f"  ({k['reason']})"
+        print(f"  {k['label']:<40} {shown}{extra}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -133,6 +208,19 @@ i18n.add_messages(
         "cli.bad_map": {
             "fr": '« {item} » : écrivez --map ROLE=COLONNE, par exemple --map amount="Montant HT".',
             "en": "'{item}': write --map ROLE=COLUMN, e.g. --map amount=\"Net amount\".",
+        },
+        "cli.map_no_column": {
+            "fr": "Aucun fichier n'a la ou les colonnes {columns}. Colonnes disponibles : {available}.",
+            "en": "No file has the column(s) {columns}. Available columns: {available}.",
+        },
+        "cli.vs_previous": {"fr": "vs période précédente", "en": "vs previous period"},
+        "cli.unknown_kpi": {
+            "fr": "Indicateur inconnu « {kpi} ». Indicateurs valides : {kpis}.",
+            "en": "Unknown KPI '{kpi}'. Valid KPIs: {kpis}.",
+        },
+        "cli.bad_target": {
+            "fr": "« {item} » : écrivez --target KPI=VALEUR, par exemple --target revenue=250000.",
+            "en": "'{item}': write --target KPI=VALUE, e.g. --target revenue=250000.",
         },
         "cli.unknown_role": {
             "fr": "Rôle inconnu « {role} ». Rôles valides : {roles}.",

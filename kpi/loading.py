@@ -231,6 +231,8 @@ def load_bytes(
         df = _read_text(data, name, report, limits, notify)
     notify(0.9, "load.progress.cleaning")
     df = _drop_total_rows(df, report)
+    if report.currency is None:
+        report.currency = _currency_from_headers(df)
     report.rows = len(df)
     report.columns = [str(c) for c in df.columns]
     report.seconds = round(time.perf_counter() - started, 3)
@@ -832,6 +834,17 @@ def _count_gt12(arr: pa.Array) -> tuple[int, int]:
     a = pc.cast(pc.struct_field(parts, [0]), pa.int32())
     b = pc.cast(pc.struct_field(parts, [1]), pa.int32())
     return int(pc.sum(pc.greater(a, 12)).as_py() or 0), int(pc.sum(pc.greater(b, 12)).as_py() or 0)
+
+
+def _currency_from_headers(df: pd.DataFrame) -> str | None:
+    """A currency named in a numeric column's header: ``Dépenses (€)``, ``Amount (USD)``."""
+    for c in df.columns:
+        if not pd.api.types.is_float_dtype(df[c]):
+            continue
+        found = re.search(r"(€|\$|£|¥|\bEUR\b|\bUSD\b|\bGBP\b|\bCHF\b)", str(c))
+        if found:
+            return parsing.CURRENCY_SYMBOLS.get(found.group(1))
+    return None
 
 
 def _constant_one_field(arr: pa.Array) -> bool | None:
