@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi import i18n
+from ui.shell import mark_shell
 from ui.state import kind_label, lang, md_escape, tables, tr
 
 st.set_page_config(page_title="Pilote", layout="wide", initial_sidebar_state="expanded")
+mark_shell()
 
 # The language control can be cleared by clicking the selected option: keep one anyway.
 if not st.session_state.get("lang"):
@@ -22,13 +24,24 @@ with st.sidebar:
     )
 
 PAGES = [
-    st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", url_path="home"),
+    st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", default=True),
     st.Page(
         "pages/data.py",
         title=tr("nav.data"),
         icon=":material/upload_file:",
         url_path="data",
-        default=True,
+    ),
+    st.Page(
+        "pages/objectives.py",
+        title=tr("nav.objectives"),
+        icon=":material/flag:",
+        url_path="objectives",
+    ),
+    st.Page(
+        "pages/dashboard.py",
+        title=tr("nav.dashboard"),
+        icon=":material/dashboard:",
+        url_path="dashboard",
     ),
 ]
 page = st.navigation(PAGES)

@@ -12,7 +12,10 @@ from kpi.loading import LoadReport
 from kpi.quality import check
 from kpi.roles import ROLES, ROLES_BY_ID, validate_mapping
 from ui.ingest import load_into_session, load_samples, process_uploads
+from ui.shell import require_shell
 from ui.state import kind_label, lang, mapping_store, md_escape, put_table, remove_table, tables, tr
+
+require_shell()
 
 L = lang()
 st.title(tr("data.title"))

@@ -24,12 +24,13 @@ def _button(at: AppTest, key: str):  # noqa: ANN202
 
 
 def test_starts_in_french_with_nothing_loaded(app: AppTest) -> None:
-    assert app.title[0].value == "Données"
+    assert app.title[0].value == "Pilote"
     assert any("Aucune donnée" in c.value for c in app.sidebar.caption)
+    assert any(b.label == "Essayer avec les données de démonstration" for b in app.button)
 
 
 def test_sample_data_loads_every_table(app: AppTest) -> None:
-    _button(app, "load_sample").click().run()
+    _button(app, "home_sample").click().run()
     assert not app.exception
     tables = app.session_state["tables"]
     kinds = sorted(t.kind for t in tables.values())
@@ -42,7 +43,7 @@ def test_sample_data_loads_every_table(app: AppTest) -> None:
 
 
 def test_english_switch_keeps_the_data(app: AppTest) -> None:
-    _button(app, "load_sample").click().run()
+    _button(app, "home_sample").click().run()
     app.session_state["lang"] = "en"
     app.run()
     assert not app.exception
@@ -51,7 +52,7 @@ def test_english_switch_keeps_the_data(app: AppTest) -> None:
 
 
 def test_kind_can_be_changed_and_mapping_saved(app: AppTest, tmp_path) -> None:  # noqa: ANN001
-    _button(app, "load_sample").click().run()
+    _button(app, "home_sample").click().run()
     app.selectbox(key="inspected_table").set_value("ventes.csv").run()
     app.selectbox(key="kind-ventes.csv-0-fr").set_value("other")
     app.checkbox(key="save-ventes.csv-0-fr").check()

@@ -46,13 +46,20 @@ def tables() -> dict[str, Table]:
     return st.session_state.setdefault("tables", {})
 
 
+def _bump() -> None:
+    # Anything built from the tables (the KPI engine, charts) is rebuilt when this changes.
+    st.session_state["tables_version"] = int(st.session_state.get("tables_version", 0)) + 1
+
+
 def put_table(table: Table) -> None:
     tables()[table.name] = table
+    _bump()
 
 
 def remove_table(name: str) -> None:
     tables().pop(name, None)
     st.session_state.setdefault("raw", {}).pop(name, None)
+    _bump()
 
 
 def mapping_store() -> MappingStore:

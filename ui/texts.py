@@ -30,6 +30,64 @@ i18n.add_messages(
             "fr": "Vos fichiers restent sur ce serveur : aucun envoi extérieur, aucune télémétrie.",
             "en": "Your files stay on this server: nothing is sent out, no telemetry.",
         },
+        "nav.objectives": {"fr": "Objectifs", "en": "Objectives"},
+        "nav.dashboard": {"fr": "Tableau de bord", "en": "Dashboard"},
+        "obj.title": {"fr": "Vos objectifs", "en": "Your objectives"},
+        "obj.intro": {
+            "fr": "Dites ce que vous cherchez à améliorer : Pilote propose les indicateurs qui le mesurent, explique pourquoi et comment les lire, et dit ce qui manque pour ceux qu'il ne peut pas encore calculer.",
+            "en": "Say what you want to improve: Pilote suggests the KPIs that measure it, explains why and how to read them, and says what is missing for those it cannot compute yet.",
+        },
+        "obj.no_data": {
+            "fr": "Aucune donnée chargée : les indicateurs sont proposés, mais aucun n'est calculable. Chargez vos fichiers sur la page Données.",
+            "en": "No data loaded: KPIs are suggested but none can be computed. Load your files on the Data page.",
+        },
+        "obj.pick": {"fr": "Objectifs", "en": "Objectives"},
+        "obj.placeholder": {
+            "fr": "Choisissez un ou plusieurs objectifs",
+            "en": "Choose one or more objectives",
+        },
+        "obj.suggested": {
+            "fr": "Indicateurs proposés ({n} calculables)",
+            "en": "Suggested KPIs ({n} computable)",
+        },
+        "obj.not_computable": {
+            "fr": "Pas calculable avec les données chargées.",
+            "en": "Not computable with the data loaded.",
+        },
+        "obj.formula": {"fr": "Formule", "en": "Formula"},
+        "obj.reading": {"fr": "Lecture", "en": "How to read it"},
+        "obj.tracked": {
+            "fr": "{n} indicateur(s) suivi(s) sur le tableau de bord.",
+            "en": "{n} KPI(s) tracked on the dashboard.",
+        },
+        "obj.to_dashboard": {"fr": "Voir le tableau de bord", "en": "Open the dashboard"},
+        "dash.title": {"fr": "Tableau de bord", "en": "Dashboard"},
+        "dash.no_data": {"fr": "Chargez d'abord des données.", "en": "Load some data first."},
+        "dash.context": {
+            "fr": "{period} · devise : {currency} · {n} indicateur(s) suivi(s) — choisissez-les sur la page Objectifs.",
+            "en": "{period} · currency: {currency} · {n} KPI(s) tracked — choose them on the Objectives page.",
+        },
+        "dash.no_currency": {"fr": "non précisée", "en": "not stated"},
+        "dash.settings": {
+            "fr": "Objectifs chiffrés, alertes et statuts comptés",
+            "en": "Targets, alerts and counted statuses",
+        },
+        "dash.threshold": {
+            "fr": "Alerte si baisse de plus de",
+            "en": "Alert on a drop of more than",
+        },
+        "dash.statuses": {"fr": "Statuts de commande comptés", "en": "Order statuses that count"},
+        "dash.statuses_help": {
+            "fr": "Par défaut, les commandes annulées, remboursées, retournées ou perdues ne comptent pas.",
+            "en": "By default, cancelled, refunded, returned or lost orders do not count.",
+        },
+        "dash.targets": {
+            "fr": "Objectifs chiffrés pour la période",
+            "en": "Targets for the period",
+        },
+        "dash.no_target": {"fr": "aucun", "en": "none"},
+        "dash.alerts": {"fr": "{n} alerte(s)", "en": "{n} alert(s)"},
+        "dash.no_alert": {"fr": "Aucune alerte sur la période.", "en": "No alert for the period."},
         "data.roles_found": {"fr": "Rôles reconnus", "en": "Roles found"},
         "ui.unexpected": {
             "fr": "Une erreur inattendue ({kind}) s'est produite ; elle est consignée dans le journal du serveur. Vos données chargées sont conservées.",

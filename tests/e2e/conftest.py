@@ -113,8 +113,8 @@ def page(browser, server):  # noqa: ANN001, ANN201
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     pg = context.new_page()
     pg.set_default_timeout(30_000)
-    pg.goto(server)
-    pg.get_by_text("Pilote").first.wait_for()
+    pg.goto(server + "/data")
+    pg.get_by_text("Fichiers à analyser").first.wait_for()
     yield pg
     context.close()
 

@@ -1,0 +1,72 @@
+"""Objectives page: what the user wants → the KPIs that measure it, explained."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi.catalogue import OBJECTIVE_IDS, get_objective, suggest
+from kpi.scorecard import default_choice
+from ui.analysis import analysis, loaded
+from ui.shell import require_shell
+from ui.state import lang, tr
+
+require_shell()
+
+L = lang()
+a = analysis()
+st.title(tr("obj.title"))
+st.caption(tr("obj.intro"))
+if not loaded():
+    st.info(tr("obj.no_data"))
+
+if "w_objectives" not in st.session_state:
+    st.session_state["w_objectives"] = list(a.objectives)
+chosen = st.multiselect(
+    tr("obj.pick"),
+    OBJECTIVE_IDS,
+    format_func=lambda o: get_objective(o).label(L),
+    key="w_objectives",
+    placeholder=tr("obj.placeholder"),
+)
+for o in chosen:
+    st.caption(f"**{get_objective(o).label(L)}** — {get_objective(o).description(L)}")
+
+if chosen != a.objectives:
+    a.objectives = list(chosen)
+    suggestions = suggest(chosen, loaded())
+    # a new set of objectives proposes its own KPIs; the user then ticks or unticks them
+    a.kpis = default_choice(suggestions)
+    for key in [k for k in st.session_state if str(k).startswith("w_track_")]:
+        del st.session_state[key]
+
+if not chosen:
+    st.stop()
+
+suggestions = suggest(chosen, loaded())
+st.subheader(tr("obj.suggested", n=sum(s.computable for s in suggestions)))
+picked: list[str] = []
+for s in suggestions:
+    kpi = s.kpi
+    with st.container(border=True):
+        left, right = st.columns([3, 2])
+        with left:
+            key = f"w_track_{kpi.id}"
+            if key not in st.session_state:
+                st.session_state[key] = kpi.id in a.kpis
+            on = st.checkbox(
+                f"**{kpi.label(L)}**",
+                key=key,
+                disabled=not s.computable,
+                help=kpi.description(L),
+            )
+            st.markdown(s.why(L))
+            if not s.computable:
+                st.warning(s.unlock(L) or tr("obj.not_computable"), icon=":material/lock:")
+        with right:
+            st.caption(f"{tr('obj.formula')} — {kpi.formula(L)}")
+            st.caption(f"{tr('obj.reading')} — {kpi.reading(L)}")
+        if on and s.computable:
+            picked.append(kpi.id)
+a.kpis = picked
+st.success(tr("obj.tracked", n=len(picked)))
+st.page_link("pages/dashboard.py", label=tr("obj.to_dashboard"), icon=":material/dashboard:")
