@@ -1,6 +1,6 @@
 # Two commands on a fresh machine (see README.md):
 #   make run    set up .venv and start the app
-#   make test   set up .venv (+ Chromium for browser tests) and run lint and every test
+#   make test   set up .venv (+ Chromium, PostgreSQL for tests) and run lint and every test
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,9 +21,7 @@ run: $(VENV)/.runtime
 	$(VENV)/bin/streamlit run app.py
 
 test: $(VENV)/.dev
-	bash scripts/ensure_browser.sh
-	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	bash scripts/run_tests.sh
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -6,12 +6,10 @@ Role ids are used everywhere, the CLI included.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -748,43 +746,13 @@ def detect_kind(mapping: dict[str, str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Saved mappings: a confirmed mapping is re-applied to next month's export with the same columns.
+# Saved mappings (kept by kpi.workspace) are found again by the columns' signature.
 
 
 def columns_signature(columns: list[str]) -> str:
     """A stable fingerprint of a table's columns (order and case do not matter)."""
     norm = sorted(normalise_header(c) for c in columns)
     return hashlib.sha256("\x1f".join(norm).encode()).hexdigest()[:16]
-
-
-class MappingStore:
-    """Confirmed mappings kept in a JSON file, keyed by :func:`columns_signature`."""
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-
-    def _read(self) -> dict[str, dict[str, object]]:
-        try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-
-    def save(self, columns: list[str], kind: str, mapping: dict[str, str]) -> str:
-        data = self._read()
-        sig = columns_signature(columns)
-        data[sig] = {"kind": kind, "mapping": dict(mapping), "columns": list(columns)}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(self.path)
-        return sig
-
-    def find(self, columns: list[str]) -> tuple[str, dict[str, str]] | None:
-        entry = self._read().get(columns_signature(columns))
-        if not entry:
-            return None
-        mapping = {str(k): str(v) for k, v in dict(entry["mapping"]).items() if v in columns}
-        return str(entry["kind"]), mapping
 
 
 i18n.add_messages(

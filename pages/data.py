@@ -13,7 +13,7 @@ from kpi.quality import check
 from kpi.roles import ROLES, ROLES_BY_ID, validate_mapping
 from ui.ingest import load_into_session, load_samples, process_uploads
 from ui.shell import require_shell
-from ui.state import kind_label, lang, mapping_store, md_escape, put_table, remove_table, tables, tr
+from ui.state import kind_label, lang, md_escape, owner, put_table, remove_table, store, tables, tr
 
 require_shell()
 
@@ -159,8 +159,11 @@ def mapping_editor(table: Table) -> None:
             return
         put_table(table.with_mapping(new_mapping, kind=kind))
         if save:
-            mapping_store().save(columns, kind, new_mapping)
-            st.session_state.setdefault("notices", []).append(("data.saved", {}))
+            try:
+                store().save_mapping(owner(), columns, kind, new_mapping)
+                st.session_state.setdefault("notices", []).append(("data.saved", {}))
+            except PiloteError as exc:
+                st.error(exc.message(L))
         st.session_state.setdefault("notices", []).append(("data.applied", {}))
         st.session_state["mapping_version"][table.name] = version + 1
         st.rerun()

@@ -62,5 +62,5 @@ def test_kind_can_be_changed_and_mapping_saved(app: AppTest, tmp_path) -> None: 
     table = app.session_state["tables"]["ventes.csv"]
     assert table.kind == "other"
     assert table.mapping["amount"] == "Montant HT"
-    assert (tmp_path / "mappings.json").exists()
+    assert (tmp_path / "pilote.sqlite").exists()
     assert any("Correspondance mémorisée" in s.value for s in app.success)

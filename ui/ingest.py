@@ -11,9 +11,9 @@ from kpi import i18n
 from kpi.dataset import Table
 from kpi.errors import PiloteError
 from kpi.loading import EXCEL_EXTENSIONS, load_table
-from kpi.roles import validate_mapping
 from kpi.samples import sample_files
-from ui.state import lang, mapping_store, put_table, show_error, tables, tr
+from kpi.workspace import apply_saved_mapping
+from ui.state import lang, owner, put_table, show_error, store, tables, tr
 
 
 def _remember_raw(label: str, file_name: str, data: bytes) -> None:
@@ -36,15 +36,13 @@ def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table
         show_error(exc)
         return None
     bar.empty()
-    saved = mapping_store().find([str(c) for c in table.df.columns])
-    if saved is not None:
-        kind, mapping = saved
-        try:
-            validate_mapping(table.df, mapping)
-            table = table.with_mapping(mapping, kind=kind)
-            st.session_state.setdefault("notices", []).append(("data.mapping_reapplied", {}))
-        except PiloteError:
-            pass  # the columns match but the values no longer fit: keep the detection
+    try:
+        table, applied = apply_saved_mapping(store(), owner(), table)
+    except PiloteError as exc:  # the store is down: keep the detected mapping, say why
+        st.warning(exc.message(lang()))
+        applied = False
+    if applied:
+        st.session_state.setdefault("notices", []).append(("data.mapping_reapplied", {}))
     _remember_raw(table.name, name, data)
     put_table(table)
     return table

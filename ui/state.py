@@ -14,7 +14,7 @@ import streamlit as st
 from kpi import i18n
 from kpi.dataset import Table
 from kpi.errors import PiloteError
-from kpi.roles import MappingStore
+from kpi.workspace import LOCAL_OWNER, WorkspaceStore, open_store
 from ui import texts  # noqa: F401  (registers the UI messages)
 
 log = logging.getLogger("pilote")
@@ -62,8 +62,27 @@ def remove_table(name: str) -> None:
     _bump()
 
 
-def mapping_store() -> MappingStore:
-    return MappingStore(data_dir() / "mappings.json")
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str | None, folder: str) -> WorkspaceStore:
+    # One store (connection settings, schema checked once) per process and database; every
+    # query it runs is scoped by owner, so sharing it between sessions shares no data.
+    return open_store(url, Path(folder))
+
+
+def store() -> WorkspaceStore:
+    """The workspace store: PostgreSQL when PILOTE_DATABASE_URL is set, else SQLite in the
+    data folder."""
+    return _open_store(os.environ.get("PILOTE_DATABASE_URL") or None, str(data_dir()))
+
+
+def owner() -> str:
+    """Whose workspaces and saved mappings these are: the logged-in user, else "local"."""
+    try:
+        if st.user.is_logged_in:
+            return f"{st.user.get('iss', '')}|{st.user.get('sub', '')}"
+    except Exception:  # no login configured: one local owner
+        pass
+    return LOCAL_OWNER
 
 
 def show_error(exc: BaseException) -> None:
