@@ -228,7 +228,10 @@ def load_bytes(
         else:
             report = LoadReport(name, "csv" if ext not in (".tsv",) else "tsv", len(data))
         notify(0.05, "load.progress.reading")
-        df = _read_text(data, name, report, limits, notify)
+        try:
+            df = _read_text(data, name, report, limits, notify)
+        except csv.Error as exc:
+            raise PiloteError("load.unreadable_csv", name=name, detail=str(exc)) from exc
     notify(0.9, "load.progress.cleaning")
     df = _drop_total_rows(df, report)
     if report.currency is None:
@@ -370,6 +373,12 @@ def _decode(data: bytes, report: LoadReport, full: bool = False) -> bytes:
         return data
     except UnicodeDecodeError:
         pass
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        text, n_bad = mixed
+        report.encoding = "utf-8"
+        report.warn("load.warn.mixed_encoding", n=n_bad)
+        return text.encode("utf-8")
     from charset_normalizer import from_bytes
 
     results = from_bytes(data[:400_000])
@@ -395,6 +404,29 @@ def _decode(data: bytes, report: LoadReport, full: bool = False) -> bytes:
             report.warn("load.warn.bad_bytes", n=n_bad, encoding=encoding)
     report.encoding = encoding.replace("_", "-")
     return text.encode("utf-8")
+
+
+def _cp1252_fallback(err: UnicodeDecodeError) -> tuple[str, int]:
+    # One undecodable byte at a time, read as Windows-1252 (latin-1 where cp1252 has a hole).
+    byte = err.object[err.start : err.start + 1]
+    try:
+        return byte.decode("cp1252"), err.start + 1
+    except UnicodeDecodeError:
+        return byte.decode("latin-1"), err.start + 1
+
+
+codecs.register_error("pilote_cp1252", _cp1252_fallback)
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """A UTF-8 file with a few lines pasted from a Windows-1252 one: decode it as UTF-8 and
+    the stray bytes as cp1252. None when the file is not mostly UTF-8."""
+    replaced = data.decode("utf-8", errors="replace")
+    n_bad = replaced.count("\ufffd")
+    n_multibyte = sum(1 for ch in replaced if ord(ch) > 127) - n_bad
+    if n_bad == 0 or n_multibyte < n_bad:
+        return None
+    return data.decode("utf-8", errors="pilote_cp1252"), n_bad
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -598,7 +630,7 @@ def _recover_ragged(
 def _read_ragged_in_order(
     utf8: bytes, skip: int, names: list[str], delim: str, report: LoadReport
 ) -> pa.Table:
-    reader = csv.reader(io.StringIO(utf8.decode("utf-8")), delimiter=delim)
+    reader = csv.reader(io.StringIO(utf8.decode("utf-8"), newline=""), delimiter=delim)
     width = len(names)
     cols: list[list[str | None]] = [[] for _ in names]
     dropped: list[int] = []
@@ -1121,6 +1153,10 @@ i18n.add_messages(
         "load.warn.bad_bytes": {
             "fr": "{n} caractère(s) illisible(s) en {encoding}, remplacés par �.",
             "en": "{n} character(s) unreadable in {encoding}, replaced by �.",
+        },
+        "load.warn.mixed_encoding": {
+            "fr": "Le fichier est en UTF-8 sauf {n} caractère(s) venus d'un fichier Windows (cp1252), lus comme tels. Vérifiez les accents des lignes concernées.",
+            "en": "The file is UTF-8 except {n} character(s) coming from a Windows (cp1252) file, read as such. Check the accents on those lines.",
         },
         "load.warn.no_header": {
             "fr": "Aucune ligne d'en-tête trouvée : les colonnes ont été nommées Column 1, Column 2…",

@@ -10,6 +10,7 @@ read is counted, never guessed.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -279,6 +280,7 @@ class DateGuess:
     family: str  # "iso", "ymd", "dmy_like", "month"
     share: float
     sep: str = "/"
+    other_seps: tuple[str, ...] = ()
     year_digits: int = 4
     first_gt_12: int = 0
     second_gt_12: int = 0
@@ -308,10 +310,12 @@ def guess_date_family(sample: list[str]) -> DateGuess | None:
         years = {len(m.group(4)) for m in dmy}
         first = sum(1 for m in dmy if int(m.group(1)) > 12)
         second = sum(1 for m in dmy if int(m.group(3)) > 12)
+        main = Counter(m.group(2) for m in dmy).most_common(1)[0][0]
         return DateGuess(
             "dmy_like",
             (len(dmy) + iso) / n,
-            sep=seps.pop() if len(seps) == 1 else "/",
+            sep=main,
+            other_seps=tuple(sorted(seps - {main})),
             year_digits=max(years),
             first_gt_12=first,
             second_gt_12=second,
@@ -331,10 +335,11 @@ def date_formats(guess: DateGuess, order: str) -> list[str]:
         base = [f"%Y{s}%m{s}%d"]
     else:
         y = "%Y" if guess.year_digits == 4 else "%y"
-        s = guess.sep
-        base = [f"%d{s}%m{s}{y}" if order == "dmy" else f"%m{s}%d{s}{y}"]
         other_y = "%y" if y == "%Y" else "%Y"
-        base.append(base[0].replace(y, other_y))
+        base = []
+        for s in (guess.sep, *guess.other_seps):
+            first = f"%d{s}%m{s}{y}" if order == "dmy" else f"%m{s}%d{s}{y}"
+            base += [first, first.replace(y, other_y)]
     out: list[str] = []
     for b in base:
         out += [b, b + " %H:%M", b + " %H:%M:%S", b + "T%H:%M:%S"]
