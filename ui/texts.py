@@ -88,6 +88,138 @@ i18n.add_messages(
         "dash.no_target": {"fr": "aucun", "en": "none"},
         "dash.alerts": {"fr": "{n} alerte(s)", "en": "{n} alert(s)"},
         "dash.no_alert": {"fr": "Aucune alerte sur la période.", "en": "No alert for the period."},
+        "nav.scoring": {"fr": "Scoring des leads", "en": "Lead scoring"},
+        "score.title": {"fr": "Scoring des leads", "en": "Lead scoring"},
+        "score.intro": {
+            "fr": "Un modèle entraîné sur votre propre historique dit quels leads appeler d'abord. Pilote montre honnêtement sa qualité (validation croisée), écarte les colonnes qui trichent (connues après coup) et explique chaque note.",
+            "en": "A model trained on your own history tells which leads to call first. Pilote shows its quality honestly (cross-validation), leaves out columns that cheat (known after the fact) and explains every score.",
+        },
+        "score.no_data": {
+            "fr": "Chargez d'abord un fichier de leads avec leur résultat (converti oui/non).",
+            "en": "Load a leads file with their outcome (converted yes/no) first.",
+        },
+        "score.table": {"fr": "Tableau de leads", "en": "Leads table"},
+        "score.tab_model": {"fr": "Modèle sur votre historique", "en": "Model from your history"},
+        "score.tab_rules": {"fr": "Règles (sans historique)", "en": "Rules (no history)"},
+        "score.target": {"fr": "Colonne du résultat", "en": "Outcome column"},
+        "score.target_help": {
+            "fr": "Oui/non, 1/0, gagné/perdu… Les lignes vides sont les leads encore ouverts, à noter.",
+            "en": "Yes/no, 1/0, won/lost… Empty rows are open leads, to be scored.",
+        },
+        "score.model": {"fr": "Modèle", "en": "Model"},
+        "score.model.boosting": {
+            "fr": "Gradient boosting (précis)",
+            "en": "Gradient boosting (accurate)",
+        },
+        "score.model.logistic": {
+            "fr": "Régression logistique (lisible)",
+            "en": "Logistic regression (readable)",
+        },
+        "score.include": {
+            "fr": "Remettre des colonnes écartées",
+            "en": "Put back left-out columns",
+        },
+        "score.include_help": {
+            "fr": "Seulement si la valeur est connue avant l'issue du lead.",
+            "en": "Only if the value is known before the lead's outcome.",
+        },
+        "score.exclude": {"fr": "Écarter aussi", "en": "Also leave out"},
+        "score.none": {"fr": "aucune", "en": "none"},
+        "score.train": {"fr": "Entraîner et valider", "en": "Train and validate"},
+        "score.training": {"fr": "Entraînement…", "en": "Training…"},
+        "score.press_train": {
+            "fr": "Choisissez la colonne du résultat puis lancez l'entraînement.",
+            "en": "Pick the outcome column, then train.",
+        },
+        "score.stale": {
+            "fr": "Les réglages ont changé depuis l'entraînement : relancez-le pour en tenir compte.",
+            "en": "Settings changed since training: train again to apply them.",
+        },
+        "score.auc": {"fr": "AUC (validation croisée)", "en": "AUC (cross-validated)"},
+        "score.auc_help": {
+            "fr": "Probabilité qu'un lead converti ait une meilleure note qu'un lead non converti : 0,5 = hasard, 1 = parfait. Moyenne ± écart-type sur 5 plis.",
+            "en": "Chance that a converted lead scores higher than a non-converted one: 0.5 = random, 1 = perfect. Mean ± sd over 5 folds.",
+        },
+        "score.pr_auc": {"fr": "AUC précision-rappel", "en": "PR AUC"},
+        "score.pr_auc_help": {
+            "fr": "À comparer au taux de base : plus c'est au-dessus, mieux le modèle trouve les convertis.",
+            "en": "Compare with the base rate: the higher above it, the better the model finds converters.",
+        },
+        "score.base_rate": {"fr": "Taux de conversion de base", "en": "Base conversion rate"},
+        "score.baseline": {"fr": "AUC d'une règle simple", "en": "Simple rule AUC"},
+        "score.baseline_help": {
+            "fr": "La meilleure colonne seule ({column}) : le modèle doit faire mieux.",
+            "en": "The best single column ({column}): the model must beat it.",
+        },
+        "score.verdict.excellent": {
+            "fr": "Qualité **excellente** sur {rows} leads dont {positives} convertis.",
+            "en": "**Excellent** quality on {rows} leads, {positives} converted.",
+        },
+        "score.verdict.good": {
+            "fr": "**Bonne** qualité sur {rows} leads dont {positives} convertis.",
+            "en": "**Good** quality on {rows} leads, {positives} converted.",
+        },
+        "score.verdict.fair": {
+            "fr": "Qualité **correcte** sur {rows} leads dont {positives} convertis : utile pour trier, pas pour décider seul.",
+            "en": "**Fair** quality on {rows} leads, {positives} converted: useful to sort, not to decide alone.",
+        },
+        "score.verdict.weak": {
+            "fr": "Qualité **faible** sur {rows} leads dont {positives} convertis : les colonnes disponibles prédisent peu le résultat.",
+            "en": "**Weak** quality on {rows} leads, {positives} converted: the columns available say little about the outcome.",
+        },
+        "score.buckets": {"fr": "Chaud, tiède, froid", "en": "Hot, warm, cold"},
+        "score.bucket": {"fr": "Catégorie", "en": "Bucket"},
+        "score.range": {"fr": "Notes", "en": "Scores"},
+        "score.leads": {"fr": "Leads (historique)", "en": "Leads (history)"},
+        "score.share": {"fr": "Part", "en": "Share"},
+        "score.observed": {"fr": "Conversion observée", "en": "Observed conversion"},
+        "score.threshold_title": {
+            "fr": "Qui appeler ? Seuil de note",
+            "en": "Whom to call? Score threshold",
+        },
+        "score.threshold": {
+            "fr": "Appeler les leads dont la note est au moins",
+            "en": "Call leads scoring at least",
+        },
+        "score.actual_yes": {"fr": "Convertis", "en": "Converted"},
+        "score.actual_no": {"fr": "Non convertis", "en": "Not converted"},
+        "score.flagged": {"fr": "Appelés", "en": "Called"},
+        "score.not_flagged": {"fr": "Non appelés", "en": "Not called"},
+        "score.precision_recall": {
+            "fr": "Parmi les appelés, {precision} convertissent ; ils représentent {recall} de tous les convertis (validation croisée).",
+            "en": "Of the leads called, {precision} convert; they are {recall} of all converters (cross-validated).",
+        },
+        "score.factors": {
+            "fr": "Ce qui fait monter ou baisser la note",
+            "en": "What moves the score",
+        },
+        "score.excluded": {
+            "fr": "{n} colonne(s) écartée(s), et pourquoi",
+            "en": "{n} column(s) left out, and why",
+        },
+        "score.scored": {"fr": "Leads notés", "en": "Scored leads"},
+        "score.source": {"fr": "Leads à noter", "en": "Leads to score"},
+        "score.source.open": {
+            "fr": "Leads ouverts du tableau ({n})",
+            "en": "Open leads of the table ({n})",
+        },
+        "score.source.file": {"fr": "Un nouveau fichier", "en": "A new file"},
+        "score.no_open": {
+            "fr": "Aucun lead ouvert (sans résultat) dans ce tableau : chargez un nouveau fichier.",
+            "en": "No open lead (without outcome) in this table: upload a new file.",
+        },
+        "score.new_file": {
+            "fr": "Fichier de nouveaux leads (mêmes colonnes)",
+            "en": "New leads file (same columns)",
+        },
+        "score.one_lead": {"fr": "Pourquoi cette note ?", "en": "Why this score?"},
+        "score.reasons": {"fr": "Raisons", "en": "Reasons"},
+        "score.download_csv": {"fr": "Télécharger (CSV)", "en": "Download (CSV)"},
+        "score.download_xlsx": {"fr": "Télécharger (Excel)", "en": "Download (Excel)"},
+        "score.rules_intro": {
+            "fr": "Sans historique, notez vos leads avec des règles à points (type BANT) : modifiez-les, la note se met à jour.",
+            "en": "With no history, score leads with point rules (BANT-like): edit them and scores update.",
+        },
         "data.roles_found": {"fr": "Rôles reconnus", "en": "Roles found"},
         "ui.unexpected": {
             "fr": "Une erreur inattendue ({kind}) s'est produite ; elle est consignée dans le journal du serveur. Vos données chargées sont conservées.",
