@@ -218,9 +218,10 @@ def load_bytes(
     if kind in ("zip", "ole"):
         report = LoadReport(name, ext.lstrip(".") or kind, len(data))
         notify(0.05, "load.progress.reading")
-        rows, report = _read_workbook(data, name, kind, sheet, limits, report)
+        batch = _read_workbook(data, name, kind, sheet, limits, report)
         notify(0.6, "load.progress.typing")
-        df = _frame_from_rows(rows, report, limits)
+        df = _frame_from_batch(batch, report, limits)
+        del batch
     else:
         if ext in EXCEL_EXTENSIONS:
             report = LoadReport(name, "csv", len(data))
@@ -316,9 +317,42 @@ def _open_workbook(data: bytes, kind: str, limits: Limits) -> Any:
         raise PiloteError("load.corrupt_workbook") from exc
 
 
+def _xlsx_sheet_sizes(data: bytes) -> dict[str, int] | None:
+    """Uncompressed size of each worksheet of an .xlsx, by sheet name, read from the zip's
+    directory (no sheet is parsed); None when the layout is not the usual one."""
+    import xml.etree.ElementTree as ET  # the parts were checked for entities beforehand
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        ns = {
+            "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+            "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+        }
+        wb = ET.fromstring(zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
+        sizes: dict[str, int] = {}
+        for sh in wb.findall("m:sheets/m:sheet", ns):
+            target = targets.get(sh.get(f"{{{ns['r']}}}id") or "", "").lstrip("/")
+            path = target if target.startswith("xl/") else f"xl/{target}"
+            sizes[sh.get("name") or ""] = zf.getinfo(path).file_size
+        return sizes
+    except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
 def _read_workbook(
     data: bytes, name: str, kind: str, sheet: str | None, limits: Limits, report: LoadReport
-) -> tuple[list[list[Any]], LoadReport]:
+) -> pa.RecordBatch:
+    """One sheet as Arrow columns, every row kept (the header is found afterwards).
+
+    python-calamine checks and lists the workbook; fastexcel (calamine in Rust, straight to
+    Arrow) reads the sheet: a million rows in seconds, where building Python objects cell by
+    cell takes minutes.
+    """
+    import fastexcel
+
     wb = _open_workbook(data, kind, limits)
     names = list(wb.sheet_names)
     report.sheets = names
@@ -328,26 +362,28 @@ def _read_workbook(
         raise PiloteError("load.unknown_sheet", sheet=sheet, sheets=", ".join(names))
     try:
         if sheet is None:
-            sizes = []
-            for n in names:
-                sh = wb.get_sheet_by_name(n)
-                sizes.append(sh.height * sh.width)
-            sheet = names[int(np.argmax(sizes))]
+            sizes = _xlsx_sheet_sizes(data) if kind == "zip" else None
+            if not sizes or set(sizes) != set(names):
+                sizes = {}
+                for n in names:
+                    sh = wb.get_sheet_by_name(n)
+                    sizes[n] = sh.height * sh.width
+            sheet = max(names, key=lambda n: sizes.get(n, 0))
             if len(names) > 1:
                 report.warn("load.warn.sheet_chosen", sheet=sheet, sheets=", ".join(names))
-        sh = wb.get_sheet_by_name(sheet)
-        if sh.width > limits.max_columns:
-            raise PiloteError("load.too_many_columns", n=sh.width, limit=limits.max_columns)
-        if sh.height > limits.max_rows + 100:
-            raise PiloteError("load.too_many_rows", n=sh.height, limit=limits.max_rows)
-        rows = sh.to_python(skip_empty_area=False)
+        reader = fastexcel.read_excel(data)
+        batch = reader.load_sheet(sheet, header_row=None, dtype_coercion="coerce").to_arrow()
     except PiloteError:
         raise
     except Exception as exc:
         raise PiloteError("load.corrupt_workbook") from exc
+    if batch.num_columns > limits.max_columns:
+        raise PiloteError("load.too_many_columns", n=batch.num_columns, limit=limits.max_columns)
+    if batch.num_rows > limits.max_rows + 100:
+        raise PiloteError("load.too_many_rows", n=batch.num_rows, limit=limits.max_rows)
     report.sheet = sheet
     report.file_type = {"ole": "xls"}.get(kind, report.file_type)
-    return rows, report
+    return batch
 
 
 # ---------------------------------------------------------------------------------------------
@@ -687,7 +723,9 @@ def _read_whitespace_or_single(
 # Typing columns
 
 
-def _type_columns(arrays: dict[str, pa.Array], report: LoadReport) -> pd.DataFrame:
+def _type_columns(
+    arrays: dict[str, pa.Array], report: LoadReport, per_column_decimal: bool = False
+) -> pd.DataFrame:
     """Decide each column's type and parse it, then drop empty rows and columns.
 
     Text columns (everything from a CSV, text cells from a workbook) are typed from a sample
@@ -704,7 +742,11 @@ def _type_columns(arrays: dict[str, pa.Array], report: LoadReport) -> pd.DataFra
     for n in names:
         a = arrays.pop(n)
         if _is_text(a):
-            out[n] = _type_one(n, a, decimal, report)
+            col_decimal = decimal
+            if per_column_decimal:
+                c, d = parsing.decimal_votes(a.slice(0, 2000))
+                col_decimal = "," if c > d else "." if d > c else decimal
+            out[n] = _type_one(n, a, col_decimal, report)
         elif pa.types.is_timestamp(a.type):
             out[n] = pd.Series(a.to_pandas(), name=n).astype("datetime64[us]")
             report.column_info[n] = ColumnInfo("date", "Excel date")
@@ -926,58 +968,48 @@ def _plain(text: str) -> str:
 # Workbooks: rows of Python values → typed frame
 
 
-def _frame_from_rows(rows: list[list[Any]], report: LoadReport, limits: Limits) -> pd.DataFrame:
-    width = max((len(r) for r in rows[:1000]), default=0)
-    if not rows or width == 0:
+def _frame_from_batch(batch: pa.RecordBatch, report: LoadReport, limits: Limits) -> pd.DataFrame:
+    """Find the header under any title block, then type the columns below it."""
+    if batch.num_rows == 0 or batch.num_columns == 0:
         raise PiloteError("load.no_rows", name=report.file_name)
-    header_idx = _find_header(rows[:60], _effective_width(rows[:200]))
+    head = batch.slice(0, 60).to_pylist()
+    keys = batch.schema.names
+    rows = [[r[k] for k in keys] for r in head]
+    width = max((sum(1 for c in r if c not in (None, "")) for r in rows[:200]), default=0)
+    header_idx = _find_header(rows, width)
     if header_idx < 0:
         report.warn("load.warn.no_header")
-        names = _make_names([], width, report)
-        body = rows
+        names = _make_names([], len(keys), report)
+        body = batch
         report.header_row = 0
     else:
-        names = _make_names(rows[header_idx], width, report)
-        body = rows[header_idx + 1 :]
+        names = _make_names(rows[header_idx], len(keys), report)
+        body = batch.slice(header_idx + 1)
         report.header_row = header_idx + 1
         title = [
             i + 1 for i, r in enumerate(rows[:header_idx]) if any(c not in (None, "") for c in r)
         ]
         report.drop(len(title), "title", title)
-    if len(body) > limits.max_rows:
-        raise PiloteError("load.too_many_rows", n=len(body), limit=limits.max_rows)
-    columns = list(zip(*body, strict=False)) if body else [() for _ in names]
-    text_cols: dict[str, pa.Array] = {}
-    typed: dict[str, pa.Array] = {}
+    if body.num_rows > limits.max_rows:
+        raise PiloteError("load.too_many_rows", n=body.num_rows, limit=limits.max_rows)
+    arrays: dict[str, pa.Array] = {}
     for i, n in enumerate(names):
-        col = columns[i] if i < len(columns) else ()
-        cleaned = [None if (v == "" or v is None) else v for v in col]
-        try:
-            arr = pa.array(cleaned)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-            arr = pa.array([None if v is None else _cell_text(v) for v in cleaned], pa.string())
-        if pa.types.is_boolean(arr.type):
-            arr = pa.array([None if v is None else str(v) for v in cleaned], pa.string())
-        if pa.types.is_date(arr.type):
-            arr = pc.cast(arr, pa.timestamp("us"))
-        if pa.types.is_null(arr.type):
-            arr = pa.array([None] * len(cleaned), pa.string())
-        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-            text_cols[n] = arr
-        else:
-            typed[n] = arr
-    return _type_columns({n: typed.get(n, text_cols.get(n)) for n in names}, report)
-
-
-def _effective_width(rows: list[list[Any]]) -> int:
-    counts = [sum(1 for c in r if c not in (None, "")) for r in rows]
-    return max(counts, default=0)
-
-
-def _cell_text(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+        a = body.column(i)
+        if pa.types.is_date(a.type):
+            a = pc.cast(a, pa.timestamp("us"))
+        elif pa.types.is_timestamp(a.type):
+            a = pc.cast(a, pa.timestamp("us"))
+        elif (
+            pa.types.is_boolean(a.type) or pa.types.is_null(a.type) or pa.types.is_duration(a.type)
+        ):
+            a = pc.cast(a, pa.string())
+        elif pa.types.is_integer(a.type):
+            a = pc.cast(a, pa.float64())
+        arrays[n] = a
+    del body, batch
+    # In a workbook, real number cells arrive as text ("232.77") next to typed-in text numbers
+    # ("1 234,50 €"): each column decides its own decimal separator.
+    return _type_columns(arrays, report, per_column_decimal=True)
 
 
 # ---------------------------------------------------------------------------------------------
