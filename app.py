@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi import i18n
+from ui import explore  # noqa: F401  (registers the explore pages' titles)
 from ui.shell import mark_shell
-from ui.state import kind_label, lang, md_escape, tables, tr
+from ui.state import kind_label, lang, login_configured, md_escape, tables, tr
 
 st.set_page_config(page_title="Pilote", layout="wide", initial_sidebar_state="expanded")
 mark_shell()
@@ -23,6 +24,15 @@ with st.sidebar:
         selection_mode="single",
     )
 
+# With login configured ([auth] in .streamlit/secrets.toml), nobody goes further unsigned.
+if login_configured() and not st.user.get("is_logged_in"):
+    st.title(tr("app.title"))
+    st.info(tr("app.login_needed"))
+    st.button(tr("app.login"), type="primary", on_click=st.login)
+    st.stop()
+if login_configured():
+    st.sidebar.button(tr("app.logout"), on_click=st.logout)
+
 PAGES = [
     st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", default=True),
     st.Page(
@@ -31,6 +41,10 @@ PAGES = [
         icon=":material/upload_file:",
         url_path="data",
     ),
+    st.Page("pages/trends.py", title=tr("nav.trends"), icon=":material/show_chart:"),
+    st.Page("pages/funnel.py", title=tr("nav.funnel"), icon=":material/filter_alt:"),
+    st.Page("pages/customers.py", title=tr("nav.customers"), icon=":material/groups:"),
+    st.Page("pages/team.py", title=tr("nav.team"), icon=":material/leaderboard:"),
     st.Page(
         "pages/objectives.py",
         title=tr("nav.objectives"),
@@ -43,6 +57,10 @@ PAGES = [
         icon=":material/dashboard:",
         url_path="dashboard",
     ),
+    st.Page(
+        "pages/scoring.py", title=tr("nav.scoring"), icon=":material/target:", url_path="scoring"
+    ),
+    st.Page("pages/share.py", title=tr("nav.share"), icon=":material/share:", url_path="share"),
 ]
 page = st.navigation(PAGES)
 page.run()

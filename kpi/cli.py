@@ -2,7 +2,9 @@
 
 ``python -m kpi inspect FILE [--sheet NAME] [--json]`` prints how a file was read, its kind and
 its column roles; ``python -m kpi kpis FILE [FILE ...] [--objective ID ...] [--period P]
-[--map ROLE=COLUMN ...] [--target KPI=VALUE ...] [--lang fr|en] [--json]`` computes the KPIs. Exit codes: 0 success, 2 bad input or bad arguments (one clear line on stderr,
+[--map ROLE=COLUMN ...] [--target KPI=VALUE ...] [--lang fr|en] [--json]`` computes the KPIs;
+``python -m kpi report [FILE ...] [--workspace NAME] --out report.xlsx|report.html`` (plus the
+options of ``kpis``) writes a report for scheduled runs. Exit codes: 0 success, 2 bad input or bad arguments (one clear line on stderr,
 never a traceback).
 """
 
@@ -53,6 +55,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _lang_arg(p)
     p.set_defaults(func=cmd_kpis)
+
+    p = sub.add_parser(
+        "report",
+        help="an Excel or HTML report of the KPIs (for scheduled runs)",
+        description="Write a report (scorecard, alerts, definitions, trends) as .xlsx or .html. "
+        "With --workspace, the workspace's KPIs, objectives, targets, statuses and filters are "
+        "used, and its column mappings are applied to FILEs with the same columns; without "
+        "FILE, the workspace's own tables are used. Period: --period, else the workspace's "
+        "saved period when no FILE is given, else the latest month (quarter, year) of the data.",
+    )
+    p.add_argument("files", nargs="*", metavar="FILE")
+    p.add_argument("--workspace", metavar="NAME", help="a workspace saved from the app")
+    p.add_argument(
+        "--owner",
+        default=None,
+        help="whose workspace, on an instance with login: ISSUER|SUBJECT (default: local)",
+    )
+    p.add_argument("--objective", action="append", default=[], metavar="ID")
+    p.add_argument("--kpi", action="append", default=[], metavar="ID", help="KPIs, in order")
+    p.add_argument("--period", default=None, help="all, 2024, 2024-Q1, 2024-03 or a..b")
+    p.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN")
+    p.add_argument("--target", action="append", default=[], metavar="KPI=VALUE")
+    p.add_argument("--title", help="report title (default: Pilote report — PERIOD)")
+    p.add_argument("--out", required=True, metavar="report.xlsx|report.html")
+    _lang_arg(p)
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("score", help="train a lead-scoring model on your history and score leads")
+    p.add_argument("file")
+    p.add_argument("--target", help="outcome column (default: detected: Converted, Won, y…)")
+    p.add_argument("--model", choices=("boosting", "logistic"), default="boosting")
+    p.add_argument("--exclude", action="append", default=[], metavar="COLUMN")
+    p.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="put back a column the leakage guard left out",
+    )
+    p.add_argument("--predict", metavar="FILE", help="score this file (default: the open leads)")
+    p.add_argument("--out", metavar="FILE", help="write the scored leads (.csv or .xlsx)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _lang_arg(p)
+    p.set_defaults(func=cmd_score)
     return parser
 
 
@@ -190,6 +236,171 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workspace_tables(
+    tables: list[Table], saved: list[Table], store: Any, owner: str, overrides: dict[str, str]
+) -> list[Table]:
+    """New exports with the mapping saved for the same columns (in the workspace, else in the
+    store's mapping memory), then the ``--map`` overrides on top."""
+    from kpi.roles import columns_signature
+    from kpi.workspace import apply_saved_mapping
+
+    by_signature = {columns_signature([str(c) for c in t.df.columns]): t for t in saved}
+    out = []
+    for table in tables:
+        twin = by_signature.get(columns_signature([str(c) for c in table.df.columns]))
+        remembered = False
+        if twin is not None:
+            try:
+                validate_mapping(table.df, twin.mapping)
+                table, remembered = table.with_mapping(dict(twin.mapping), kind=twin.kind), True
+            except PiloteError:
+                pass  # same columns, but the values no longer fit: keep the detection
+        if not remembered:
+            table, _ = apply_saved_mapping(store, owner, table)
+        out.append(apply_map(table, {r: c for r, c in overrides.items() if c in table.df.columns}))
+    return out
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import os
+    import time
+    from pathlib import Path
+
+    from kpi.catalogue import check_objectives
+    from kpi.periods import parse_period
+    from kpi.report import ReportOptions, build_report, check_output_path, write_report
+
+    started = time.perf_counter()
+    # Check the cheap arguments before reading any file.
+    check_output_path(args.out)
+    if not args.files and not args.workspace:
+        raise PiloteError("report.no_input")
+    objectives = list(args.objective)
+    check_objectives(objectives or None)
+    period = parse_period(args.period) if args.period else None
+    overrides = parse_map_args(args.map)
+    targets = parse_targets(args.target)
+    parse_targets([f"{k}=0" for k in args.kpi])  # unknown KPI ids: the same clear message
+    settings: dict[str, Any] = {}
+    if args.workspace:
+        from kpi.workspace import LOCAL_OWNER, open_store
+
+        # The app's default data folder, wherever the command runs from (cron).
+        root = Path(__file__).resolve().parent.parent
+        data_dir = None if os.environ.get("PILOTE_DATA_DIR") else root / "data"
+        store = open_store(data_dir=data_dir)
+        owner = args.owner or LOCAL_OWNER
+        workspace = store.load(owner, args.workspace)
+        settings = dict(workspace.settings)
+        if args.files:
+            tables = _workspace_tables(
+                load_many(args.files, overrides), workspace.tables, store, owner, overrides
+            )
+            settings["period"] = None  # next month's files: their latest period
+        else:
+            tables = [
+                apply_map(t, {r: c for r, c in overrides.items() if c in t.df.columns})
+                for t in workspace.tables
+            ]
+    else:
+        tables = load_many(args.files, overrides)
+    if objectives:
+        settings["objectives"] = objectives
+        settings["kpis"] = []
+    if args.kpi:
+        settings["kpis"] = list(args.kpi)
+    if period is not None:
+        settings["period"] = period.key
+        settings["granularity"] = "all" if period.is_all else period.kind
+    settings["targets"] = {**(settings.get("targets") or {}), **targets}
+    options = ReportOptions.from_settings(settings, lang=args.lang, title=args.title)
+    report = build_report(tables, options)
+    path = write_report(report, args.out)
+    seconds = f"{time.perf_counter() - started:.1f}"
+    period_label = report.period.label(args.lang)
+    print(
+        i18n.t(
+            "report.done",
+            args.lang,
+            path=path,
+            n=len(report.rows),
+            period=period_label,
+            seconds=seconds,
+        )
+    )
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from kpi.scoring import LeadScorer, detect_target, summary_json
+
+    out = args.out
+    if out and not out.lower().endswith((".csv", ".xlsx")):
+        raise PiloteError("cli.bad_out", path=out, allowed=".csv, .xlsx")
+    table = load_path(args.file)
+    target = args.target or detect_target(table.df, table.mapping)
+    if target is None:
+        raise PiloteError("cli.no_target", columns=", ".join(map(str, table.df.columns)))
+    if target not in table.df.columns:
+        raise PiloteError(
+            "cli.map_no_column", columns=target, available=", ".join(map(str, table.df.columns))
+        )
+    unknown = [c for c in args.exclude + args.include if c not in table.df.columns]
+    if unknown:
+        raise PiloteError(
+            "cli.map_no_column",
+            columns=", ".join(unknown),
+            available=", ".join(map(str, table.df.columns)),
+        )
+    scorer = LeadScorer(model=args.model, exclude=args.exclude, include=args.include)
+    scorer.fit(table.df, target)
+    if args.predict:
+        scored = scorer.score(load_path(args.predict).df, lang=args.lang)
+    else:
+        scored = scorer.score(table.df, lang=args.lang, open_only=scorer.n_open_ > 0)
+    if out:
+        from kpi.export import to_csv_bytes, to_excel_bytes
+
+        data = (
+            to_excel_bytes(scored, "scores")
+            if out.lower().endswith(".xlsx")
+            else to_csv_bytes(scored, args.lang)
+        )
+        try:
+            with open(out, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise PiloteError(
+                "cli.cannot_write", path=out, reason=exc.strerror or str(exc)
+            ) from exc
+    doc = summary_json(scorer)
+    doc["scored_rows"] = len(scored)
+    if out:
+        doc["out"] = out
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+        return 0
+    lang = args.lang
+    print(
+        i18n.t(
+            "cli.score_summary",
+            lang,
+            rows=doc["rows"],
+            target=target,
+            rate=i18n.format_percent_value(doc["base_rate"], lang),
+            model=doc["model"],
+            auc=i18n.format_number(doc["cv_auc"], lang, 3),
+            sd=i18n.format_number(doc["cv_auc_std"], lang, 3),
+        )
+    )
+    for ex in scorer.excluded_:
+        print(f"  - {ex.column}: {ex.text(lang)}")
+    for f in scorer.top_factors_[:5]:
+        print(f"  + {f.text(lang)}")
+    print(i18n.t("cli.scored", lang, n=len(scored), out=out or "-"))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -213,6 +424,23 @@ i18n.add_messages(
             "fr": "Aucun fichier n'a la ou les colonnes {columns}. Colonnes disponibles : {available}.",
             "en": "No file has the column(s) {columns}. Available columns: {available}.",
         },
+        "cli.bad_out": {
+            "fr": "« {path} » : extension non prise en charge. Extensions possibles : {allowed}.",
+            "en": "'{path}': unsupported extension. Allowed: {allowed}.",
+        },
+        "cli.cannot_write": {
+            "fr": "Impossible d'écrire « {path} » : {reason}. Choisissez un dossier où vous pouvez écrire.",
+            "en": "Cannot write '{path}': {reason}. Choose a folder you can write to.",
+        },
+        "cli.no_target": {
+            "fr": "Aucune colonne de résultat (converti, gagné…) trouvée. Indiquez-la avec --target. Colonnes : {columns}.",
+            "en": "No outcome column (converted, won…) found. Name it with --target. Columns: {columns}.",
+        },
+        "cli.score_summary": {
+            "fr": "{rows} leads avec résultat ({target}), taux de base {rate} ; modèle {model} : AUC validée croisée {auc} ± {sd}",
+            "en": "{rows} leads with an outcome ({target}), base rate {rate}; {model} model: cross-validated AUC {auc} ± {sd}",
+        },
+        "cli.scored": {"fr": "{n} leads notés → {out}", "en": "{n} leads scored → {out}"},
         "cli.vs_previous": {"fr": "vs période précédente", "en": "vs previous period"},
         "cli.unknown_kpi": {
             "fr": "Indicateur inconnu « {kpi} ». Indicateurs valides : {kpis}.",

@@ -158,7 +158,7 @@ def mapping_editor(table: Table) -> None:
             st.error(exc.message(L))
             return
         put_table(table.with_mapping(new_mapping, kind=kind))
-        if save:
+        if save and owner() is not None:
             try:
                 store().save_mapping(owner(), columns, kind, new_mapping)
                 st.session_state.setdefault("notices", []).append(("data.saved", {}))

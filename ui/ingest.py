@@ -36,11 +36,13 @@ def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table
         show_error(exc)
         return None
     bar.empty()
-    try:
-        table, applied = apply_saved_mapping(store(), owner(), table)
-    except PiloteError as exc:  # the store is down: keep the detected mapping, say why
-        st.warning(exc.message(lang()))
-        applied = False
+    applied = False
+    who = owner()
+    if who is not None:
+        try:
+            table, applied = apply_saved_mapping(store(), who, table)
+        except PiloteError as exc:  # the store is down: keep the detected mapping, say why
+            st.warning(exc.message(lang()))
     if applied:
         st.session_state.setdefault("notices", []).append(("data.mapping_reapplied", {}))
     _remember_raw(table.name, name, data)

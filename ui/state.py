@@ -64,25 +64,34 @@ def remove_table(name: str) -> None:
 
 @st.cache_resource(show_spinner=False)
 def _open_store(url: str | None, folder: str) -> WorkspaceStore:
-    # One store (connection settings, schema checked once) per process and database; every
-    # query it runs is scoped by owner, so sharing it between sessions shares no data.
+    # One store per database for the whole process: it keeps no user data, only where the
+    # database is; every query names its owner.
     return open_store(url, Path(folder))
 
 
 def store() -> WorkspaceStore:
     """The workspace store: PostgreSQL when PILOTE_DATABASE_URL is set, else SQLite in the
     data folder."""
-    return _open_store(os.environ.get("PILOTE_DATABASE_URL") or None, str(data_dir()))
+    url = os.environ.get("PILOTE_DATABASE_URL", "").strip() or None
+    return _open_store(url, str(data_dir()))
 
 
-def owner() -> str:
-    """Whose workspaces and saved mappings these are: the logged-in user, else "local"."""
+def login_configured() -> bool:
+    """Whether an ``[auth]`` section in the secrets turns login (OIDC) on."""
     try:
-        if st.user.is_logged_in:
-            return f"{st.user.get('iss', '')}|{st.user.get('sub', '')}"
-    except Exception:  # no login configured: one local owner
-        pass
-    return LOCAL_OWNER
+        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+    except Exception:  # unreadable secrets: no login rather than a crash
+        return False
+
+
+def owner() -> str | None:
+    """Whose workspaces and saved mappings these are: the signed-in user (``issuer|subject``),
+    the single local user when login is not configured, or ``None`` when login is configured
+    and nobody is signed in yet."""
+    user = st.user
+    if user.get("is_logged_in") and user.get("sub"):
+        return f"{user.get('iss') or ''}|{user.get('sub')}"
+    return None if login_configured() else LOCAL_OWNER
 
 
 def show_error(exc: BaseException) -> None:

@@ -88,6 +88,13 @@ i18n.add_messages(
         "dash.no_target": {"fr": "aucun", "en": "none"},
         "dash.alerts": {"fr": "{n} alerte(s)", "en": "{n} alert(s)"},
         "dash.no_alert": {"fr": "Aucune alerte sur la période.", "en": "No alert for the period."},
+        "nav.share": {"fr": "Partager", "en": "Share"},
+        "app.login": {"fr": "Se connecter", "en": "Log in"},
+        "app.login_needed": {
+            "fr": "Cette instance de Pilote est réservée à votre équipe : connectez-vous pour retrouver vos analyses.",
+            "en": "This Pilote instance is for your team: log in to get your analyses.",
+        },
+        "app.logout": {"fr": "Se déconnecter", "en": "Log out"},
         "nav.scoring": {"fr": "Scoring des leads", "en": "Lead scoring"},
         "score.title": {"fr": "Scoring des leads", "en": "Lead scoring"},
         "score.intro": {
