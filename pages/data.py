@@ -23,7 +23,11 @@ st.caption(tr("data.intro"))
 
 left, right = st.columns([2, 1])
 with left:
-    uploads = st.file_uploader(tr("data.upload"), accept_multiple_files=True, key="uploader")
+    uploads = st.file_uploader(
+        tr("data.upload"),
+        accept_multiple_files=True,
+        key=f"uploader-{st.session_state.get('uploader_n', 0)}",
+    )
 with right:
     st.write("")
     if st.button(tr("data.sample"), type="primary", icon=":material/science:", key="load_sample"):
@@ -40,6 +44,8 @@ with right:
 
 if uploads:
     process_uploads(uploads)
+    # A fresh uploader on the next run: the uploaded bytes are not kept once parsed.
+    st.session_state["uploader_n"] = st.session_state.get("uploader_n", 0) + 1
 
 for key, params in st.session_state.pop("notices", []):
     st.success(tr(key, **params))

@@ -1,0 +1,80 @@
+"""Dashboard and CLI benchmark at 1M order lines.
+
+``.venv/bin/python bench/bench_engine.py [--rows N]`` (uses bench/out/orders_N_iso.csv, made by
+bench_loading.py). Measures, warm, best of 5:
+
+- the dashboard's KPI computation after a filter change (Engine built for the new filter, all
+  the default KPIs with previous period and last year, plus alerts), as the page does it;
+- ``python -m kpi kpis FILE --json`` end to end vs a bare ``pandas.read_csv`` of the same file
+  (pyarrow engine), each in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def best(fn, n: int = 5) -> float:  # noqa: ANN001
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    path = ROOT / "bench" / "out" / f"orders_{args.rows}_iso.csv"
+    if not path.exists():
+        sys.exit(f"{path} missing: run bench/bench_loading.py --rows {args.rows} first")
+
+    from kpi.catalogue import suggest
+    from kpi.compute import Engine
+    from kpi.loading import load_path
+    from kpi.periods import Period
+    from kpi.scorecard import default_choice
+
+    table = load_path(path)
+    kpis = default_choice(suggest(None, [table]))
+    period = Period.containing(table.df[table.mapping["date"]].max(), "month")
+    regions = sorted(table.df[table.mapping["region"]].dropna().unique())
+    eng = Engine([table])
+    eng.results(period, kpi_ids=kpis)  # first computation: prepares the arrays (once per load)
+
+    state = {"i": 0}
+
+    def filter_change() -> None:
+        state["i"] += 1
+        e = Engine([table], filters={"region": [regions[state["i"] % len(regions)]]})
+        res = e.results(period, kpi_ids=kpis)
+        e.alerts(res, anomalies=False)
+
+    print(f"rows {len(table.df):,}; KPIs {kpis}")
+    print(f"dashboard rerun after a filter change: {best(filter_change) * 1000:.0f} ms")
+
+    def run(cmd: list[str]) -> float:
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        return time.perf_counter() - t0
+
+    py = sys.executable
+    bare = min(
+        run([py, "-c", f"import pandas as pd; pd.read_csv({str(path)!r}, engine='pyarrow')"])
+        for _ in range(3)
+    )
+    cli = min(run([py, "-m", "kpi", "kpis", str(path), "--json"]) for _ in range(3))
+    print(f"bare pandas read (process): {bare:.2f} s; kpis CLI: {cli:.2f} s; ratio {cli / bare:.1f}×")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Bounded load test on loopback: several browser sessions working on one big orders file.
+
+``.venv/bin/python bench/load_test.py [--sessions 4] [--rows 1000000] [--changes 5]``
+
+Starts ``streamlit run app.py`` on 127.0.0.1, opens N Playwright contexts (independent
+sessions) in Debian's Chromium, each uploads the orders CSV made by bench_loading.py, opens
+the dashboard and changes the region filter ``--changes`` times. Reports the p50/p95 time for a
+filter change (click → the app idle again), the server's memory (RSS) before, with the sessions
+open, and after they close, and the memory per session. Traffic goes only to 127.0.0.1, the
+number of requests is bounded by the arguments, and it stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rss_mb(pid: int) -> float:
+    total = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def session(url: str, csv_path: Path, changes: int) -> list[float]:
+    from playwright.sync_api import sync_playwright
+
+    times: list[float] = []
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+            ],
+        )
+        pg = b.new_page(viewport={"width": 1300, "height": 900})
+        pg.set_default_timeout(300_000)
+        pg.goto(url + "/data")
+        pg.get_by_text("Fichiers à analyser").first.wait_for()
+        pg.locator("input[type=file]").set_input_files(str(csv_path))
+        pg.locator("[data-testid=stSidebar]").get_by_text(csv_path.name).wait_for()
+        pg.get_by_role("link", name="Tableau de bord").click()
+        pg.get_by_text("indicateur(s) suivi(s)").wait_for()
+        idle(pg)
+        pg.locator("[data-testid=stSidebar]").get_by_text("Filtres").click()
+        for _ in range(changes):
+            box = pg.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").first
+            box.click()
+            t0 = time.perf_counter()
+            pg.get_by_role("option").first.click()
+            pg.keyboard.press("Escape")
+            idle(pg)
+            times.append(time.perf_counter() - t0)
+        b.close()
+    return times
+
+
+def idle(pg) -> None:  # noqa: ANN001
+    pg.wait_for_timeout(150)
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=300_000
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sessions", type=int, default=4)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--changes", type=int, default=5)
+    ap.add_argument("--settle", type=int, default=135, help="seconds to wait after closing")
+    args = ap.parse_args()
+    csv_path = ROOT / "bench" / "out" / f"orders_{args.rows}_fr.csv"
+    if not csv_path.exists():
+        sys.exit(f"{csv_path} missing: run bench/bench_loading.py --rows {args.rows} first")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PILOTE_DATA_DIR": tempfile.mkdtemp()}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        base = rss_mb(proc.pid)
+        peak = base
+        with ThreadPoolExecutor(args.sessions) as pool:
+            futures = [
+                pool.submit(session, url, csv_path, args.changes) for _ in range(args.sessions)
+            ]
+            while not all(f.done() for f in futures):
+                peak = max(peak, rss_mb(proc.pid))
+                time.sleep(0.5)
+            times = sorted(t for f in futures for t in f.result())
+        # Streamlit frees a closed session's state after server.disconnectedSessionTTL (120 s).
+        time.sleep(args.settle)
+        after = rss_mb(proc.pid)
+        p50 = statistics.median(times)
+        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        print(f"{args.sessions} sessions × {args.changes} filter changes on {args.rows:,} rows")
+        print(
+            f"filter change: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms (click → idle, browser side)"
+        )
+        print(
+            f"server RSS: {base:.0f} MB idle, peak {peak:.0f} MB, {after:.0f} MB after the sessions closed"
+        )
+        print(f"≈ {(peak - base) / args.sessions:.0f} MB per session at peak")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
