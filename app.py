@@ -41,10 +41,6 @@ PAGES = [
         icon=":material/upload_file:",
         url_path="data",
     ),
-    st.Page("pages/trends.py", title=tr("nav.trends"), icon=":material/show_chart:"),
-    st.Page("pages/funnel.py", title=tr("nav.funnel"), icon=":material/filter_alt:"),
-    st.Page("pages/customers.py", title=tr("nav.customers"), icon=":material/groups:"),
-    st.Page("pages/team.py", title=tr("nav.team"), icon=":material/leaderboard:"),
     st.Page(
         "pages/objectives.py",
         title=tr("nav.objectives"),
@@ -57,6 +53,10 @@ PAGES = [
         icon=":material/dashboard:",
         url_path="dashboard",
     ),
+    st.Page("pages/trends.py", title=tr("nav.trends"), icon=":material/show_chart:"),
+    st.Page("pages/funnel.py", title=tr("nav.funnel"), icon=":material/filter_alt:"),
+    st.Page("pages/customers.py", title=tr("nav.customers"), icon=":material/groups:"),
+    st.Page("pages/team.py", title=tr("nav.team"), icon=":material/leaderboard:"),
     st.Page(
         "pages/scoring.py", title=tr("nav.scoring"), icon=":material/target:", url_path="scoring"
     ),

@@ -73,7 +73,9 @@ def main() -> None:
         for _ in range(3)
     )
     cli = min(run([py, "-m", "kpi", "kpis", str(path), "--json"]) for _ in range(3))
-    print(f"bare pandas read (process): {bare:.2f} s; kpis CLI: {cli:.2f} s; ratio {cli / bare:.1f}×")
+    print(
+        f"bare pandas read (process): {bare:.2f} s; kpis CLI: {cli:.2f} s; ratio {cli / bare:.1f}×"
+    )
 
 
 if __name__ == "__main__":

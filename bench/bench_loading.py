@@ -118,7 +118,9 @@ def main() -> None:
         print(json.dumps(measure(args.child)))
         return
     paths = write_files(args.rows, args.xlsx)
-    print(f"machine: {platform.machine()}, {platform.processor() or ''} python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or ''} python {platform.python_version()}"
+    )
     for name, path in paths.items():
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(path)], capture_output=True, text=True

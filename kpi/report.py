@@ -49,7 +49,7 @@ from kpi.catalogue import KPI, KPI_IDS, availability, check_objectives, get_kpi,
 from kpi.compute import Alert, Engine, KPIResult
 from kpi.dataset import Table
 from kpi.errors import PiloteError
-from kpi.export import FORMULA_PREFIXES, safe_sheet_name
+from kpi.export import safe_sheet_name, safe_text
 from kpi.periods import Period, parse_period
 from kpi.roles import ROLES_BY_ID
 from kpi.scorecard import Card, card, default_choice
@@ -635,9 +635,8 @@ def _change_tone(row: ScoreRow, change: float | None) -> str:
 
 
 def _safe_text(value: object) -> str:
-    """Text that no spreadsheet runs as a formula (see :mod:`kpi.export`)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    """Cell text as a string, neutralised like every export (:func:`kpi.export.safe_text`)."""
+    return safe_text("" if value is None else str(value))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -44,3 +44,8 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make test" in ci and "make test" in readme
+
+
+def test_every_page_runs_inside_the_shell() -> None:
+    for path in (ROOT / "pages").glob("*.py"):
+        assert "require_shell()" in path.read_text(encoding="utf-8"), path.name
