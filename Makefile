@@ -18,7 +18,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime
-	$(VENV)/bin/streamlit run app.py
+	ARROW_DEFAULT_MEMORY_POOL=system $(VENV)/bin/streamlit run app.py
 
 test: $(VENV)/.dev
 	bash scripts/run_tests.sh

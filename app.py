@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-import streamlit as st
+import os
+
+# Arrow on the system allocator, so that memory freed when a session ends can be handed back
+# to the system (see ui/memory.py); must be set before pyarrow is first imported.
+os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+import streamlit as st  # noqa: E402
 
 from kpi import i18n
 from ui import explore  # noqa: F401  (registers the explore pages' titles)
+from ui.memory import start_trimmer
 from ui.shell import mark_shell
 from ui.state import kind_label, lang, login_configured, md_escape, tables, tr
 
 st.set_page_config(page_title="Pilote", layout="wide", initial_sidebar_state="expanded")
 mark_shell()
+start_trimmer()
 
 # The language control can be cleared by clicking the selected option: keep one anyway.
 if not st.session_state.get("lang"):
