@@ -69,6 +69,7 @@ __all__ = [
     "apply_filters",
     "compute",
     "counted_rows",
+    "dataset_currency",
     "deal_outcomes",
     "filter_mask",
     "filter_options",
@@ -2425,7 +2426,8 @@ def alerts(
     return below + drops + odd
 
 
-def _currency(tables: Sequence[Table]) -> str | None:
+def dataset_currency(tables: Sequence[Table]) -> str | None:
+    """The currency the loader found in the first table that states one (one per dataset)."""
     for table in tables:
         cur = getattr(table.report, "currency", None)
         if cur:
@@ -2495,7 +2497,7 @@ def kpis_json(
     else:
         ids = [k.id for k in CATALOGUE if availability(k, tables).computable]
     results = [engine.result(i, period, checked.get(i)) for i in ids]
-    currency = currency or _currency(tables)
+    currency = currency or dataset_currency(tables)
     kpis = []
     for res in results:
         item = res.to_dict(lang, currency)

@@ -46,7 +46,7 @@ from babel.numbers import get_currency_symbol
 
 from kpi import i18n
 from kpi.catalogue import KPI, KPI_IDS, availability, check_objectives, get_kpi, suggest
-from kpi.compute import Alert, Engine, KPIResult
+from kpi.compute import Alert, Engine, KPIResult, dataset_currency
 from kpi.dataset import Table
 from kpi.errors import PiloteError
 from kpi.export import safe_sheet_name, safe_text
@@ -418,7 +418,7 @@ def build_report(
     if not kpi_ids:
         raise PiloteError("report.no_kpi")
     period = report_period(options, engine)
-    currency = options.currency or _currency(tables)
+    currency = options.currency or dataset_currency(tables)
     targets = {k: v for k, v in options.targets.items() if k in kpi_ids}
     results = engine.results(period, kpi_ids=kpi_ids, targets=targets or None)
     alerts = engine.alerts(results, drop_threshold=options.drop_threshold)
@@ -442,14 +442,6 @@ def build_report(
         filters={r: list(v) for r, v in engine.filters.items()},
         statuses=None if options.statuses is None else tuple(options.statuses),
     )
-
-
-def _currency(tables: Sequence[Table]) -> str | None:
-    for table in tables:
-        cur = getattr(table.report, "currency", None)
-        if cur:
-            return str(cur)
-    return None
 
 
 def _score_row(res: KPIResult, lang: str, currency: str | None) -> ScoreRow:

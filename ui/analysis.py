@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import i18n
-from kpi.compute import FILTER_ROLES, Engine, filter_options
+from kpi.compute import FILTER_ROLES, Engine, dataset_currency, filter_options
 from kpi.dataset import Table
 from kpi.periods import Period, parse_period, periods_between
 from kpi.roles import ROLES_BY_ID
@@ -82,12 +82,7 @@ def engine() -> Engine:
 def currency() -> str | None:
     """The dataset's currency: the user's choice, else the first one a loader found."""
     a = analysis()
-    if a.currency:
-        return a.currency
-    for t in loaded():
-        if t.report is not None and t.report.currency:
-            return t.report.currency
-    return None
+    return a.currency or dataset_currency(loaded())
 
 
 def data_range() -> tuple[pd.Timestamp, pd.Timestamp] | None:
