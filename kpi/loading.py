@@ -457,12 +457,22 @@ codecs.register_error("pilote_cp1252", _cp1252_fallback)
 def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
     """A UTF-8 file with a few lines pasted from a Windows-1252 one: decode it as UTF-8 and
     the stray bytes as cp1252. None when the file is not mostly UTF-8."""
-    replaced = data.decode("utf-8", errors="replace")
-    n_bad = replaced.count("\ufffd")
-    n_multibyte = sum(1 for ch in replaced if ord(ch) > 127) - n_bad
-    if n_bad == 0 or n_multibyte < n_bad:
+    # Judge on a sample (the start of the file and around the first bad byte): decoding and
+    # scanning the whole file twice would cost more than the rest of the load.
+    try:
+        data.decode("utf-8")
         return None
-    return data.decode("utf-8", errors="pilote_cp1252"), n_bad
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    sample = data[:2_000_000] + data[max(0, first_bad - 100_000) : first_bad + 100_000]
+    replaced = sample.decode("utf-8", errors="replace")
+    n_bad = replaced.count("\ufffd")
+    non_ascii = len(replaced) - len(replaced.encode("ascii", "ignore"))
+    if n_bad == 0 or non_ascii - n_bad < n_bad:
+        return None
+    text = data.decode("utf-8", errors="pilote_cp1252")
+    n_fixed = len(text) - len(data.decode("utf-8", errors="ignore"))
+    return text, max(n_fixed, 1)
 
 
 def _looks_binary(data: bytes) -> bool:
