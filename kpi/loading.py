@@ -230,7 +230,12 @@ def load_bytes(
             report = LoadReport(name, "csv" if ext not in (".tsv",) else "tsv", len(data))
         notify(0.05, "load.progress.reading")
         try:
-            df = _read_text(data, name, report, limits, notify)
+            try:
+                df = _read_text(data, name, report, limits, notify)
+            except UnicodeDecodeError:
+                # invalid UTF-8 beyond the checked sample: decode the whole file properly
+                report.warnings.clear()
+                df = _read_text(data, name, report, limits, notify, full_decode=True)
         except csv.Error as exc:
             raise PiloteError("load.unreadable_csv", name=name, detail=str(exc)) from exc
     notify(0.9, "load.progress.cleaning")
@@ -403,7 +408,9 @@ def _decode(data: bytes, report: LoadReport, full: bool = False) -> bytes:
         # A sample is enough here: pyarrow checks the rest while reading and the caller
         # comes back with full=True if it finds an invalid byte further down.
         (data if full else data[:2_000_000]).decode("utf-8", errors="strict") if full else (
-            codecs.getincrementaldecoder("utf-8")().decode(data[:2_000_000], final=False)
+            codecs.getincrementaldecoder("utf-8")().decode(
+                data[:2_000_000], final=len(data) <= 2_000_000
+            )
         )
         report.encoding = "utf-8"
         return data
