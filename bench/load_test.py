@@ -106,7 +106,12 @@ def main() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PILOTE_DATA_DIR": tempfile.mkdtemp()}
+    # as `make run` does: Arrow on the system allocator so freed memory can go back
+    env = {
+        **os.environ,
+        "PILOTE_DATA_DIR": tempfile.mkdtemp(),
+        "ARROW_DEFAULT_MEMORY_POOL": "system",
+    }
     proc = subprocess.Popen(
         [
             sys.executable,
