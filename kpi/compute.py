@@ -447,8 +447,21 @@ class _Prep:
 
 
 _PREPS: OrderedDict[tuple[Any, ...], tuple[weakref.ref, _Prep]] = OrderedDict()
-_PREPS_LOCK = threading.Lock()
+_PREPS_LOCK = threading.RLock()  # re-entrant: a DataFrame can die (callback) while we hold it
 _PREPS_MAX = 24
+
+
+def _forget(key: tuple[Any, ...]) -> Any:
+    """A weakref callback dropping a prepared table as soon as its DataFrame is freed, so the
+    shared cache never keeps a closed session's arrays in memory."""
+
+    def callback(_ref: weakref.ref) -> None:
+        with _PREPS_LOCK:
+            entry = _PREPS.get(key)
+            if entry is not None and entry[0] is _ref:
+                del _PREPS[key]
+
+    return callback
 
 
 def _prep(table: Table, sort_role: str | None = None) -> _Prep:
@@ -463,7 +476,7 @@ def _prep(table: Table, sort_role: str | None = None) -> _Prep:
     with _PREPS_LOCK:
         for dead in [k for k, (ref, _) in _PREPS.items() if ref() is None]:
             del _PREPS[dead]
-        _PREPS[key] = (weakref.ref(table.df), prep)
+        _PREPS[key] = (weakref.ref(table.df, _forget(key)), prep)
         while len(_PREPS) > _PREPS_MAX:
             _PREPS.popitem(last=False)
     return prep
