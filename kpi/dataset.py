@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from kpi import i18n
+
 if TYPE_CHECKING:
     from kpi.loading import LoadReport
 
@@ -25,6 +27,24 @@ KINDS: tuple[str, ...] = (
     "targets",
     "other",
 )
+
+
+_KIND_LABELS: tuple[tuple[str, str, str], ...] = (
+    ("orders", "Commandes / ventes", "Orders / sales"),
+    ("deals", "Opportunités (pipeline)", "Deals (pipeline)"),
+    ("leads", "Leads / prospects", "Leads"),
+    ("spend", "Dépenses marketing", "Marketing spend"),
+    ("survey", "Enquêtes de satisfaction", "Satisfaction surveys"),
+    ("activities", "Activités commerciales", "Sales activities"),
+    ("targets", "Objectifs", "Targets"),
+    ("other", "Autre tableau", "Other table"),
+)
+i18n.add_messages({f"kind.{kind}": {"fr": fr, "en": en} for kind, fr, en in _KIND_LABELS})
+
+
+def kind_label(kind: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """The name of a kind of table, for titles and lists (``Commandes / ventes``)."""
+    return i18n.t(f"kind.{kind}", lang)
 
 
 @dataclass(frozen=True)

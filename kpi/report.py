@@ -47,7 +47,7 @@ from babel.numbers import get_currency_symbol
 from kpi import i18n
 from kpi.catalogue import KPI, KPI_IDS, availability, check_objectives, get_kpi, suggest
 from kpi.compute import Alert, Engine, KPIResult, dataset_currency
-from kpi.dataset import Table
+from kpi.dataset import Table, kind_label
 from kpi.errors import PiloteError
 from kpi.export import safe_sheet_name, safe_text
 from kpi.periods import Period, parse_period
@@ -355,7 +355,7 @@ class Report:
             [
                 {
                     self.t("report.col.table"): s.name,
-                    self.t("report.col.kind"): self.t(f"report.kind.{s.kind}"),
+                    self.t("report.col.kind"): kind_label(s.kind, self.lang),
                     self.t("report.col.rows"): s.rows,
                     self.t("report.col.columns"): s.columns,
                     self.t("report.col.roles"): _mapping_text(s.mapping, self.lang),
@@ -1002,7 +1002,7 @@ def _excel_sources(wb: Any, formats: _Formats, report: Report) -> None:
     s.header(0, [str(c) for c in frame.columns])
     for i, src in enumerate(report.sources, start=1):
         s.text(i, 0, src.name)
-        s.text(i, 1, report.t(f"report.kind.{src.kind}"))
+        s.text(i, 1, kind_label(src.kind, report.lang))
         s.number(i, 2, src.rows, num_format="#,##0")
         s.number(i, 3, src.columns, num_format="#,##0")
         s.text(i, 4, _mapping_text(src.mapping, report.lang), text_wrap=True)
@@ -1175,7 +1175,7 @@ def to_html(report: Report) -> str:
     ]
     for src in report.sources:
         parts.append(
-            f"<tr><td>{e(src.name)}</td><td>{e(t(f'report.kind.{src.kind}'))}</td>"
+            f"<tr><td>{e(src.name)}</td><td>{e(kind_label(src.kind, report.lang))}</td>"
             f'<td class="num">{e(i18n.format_number(src.rows, lang))}</td></tr>'
         )
     parts.append("</tbody></table></section>")
@@ -1403,21 +1403,8 @@ def file_name(report: Report, fmt: str) -> str:
     return f"pilote-{key}.{fmt}"
 
 
-_KIND_LABELS: tuple[tuple[str, str, str], ...] = (
-    ("orders", "Commandes / ventes", "Orders / sales"),
-    ("deals", "Opportunités (pipeline)", "Deals (pipeline)"),
-    ("leads", "Leads / prospects", "Leads"),
-    ("spend", "Dépenses marketing", "Marketing spend"),
-    ("survey", "Enquêtes de satisfaction", "Satisfaction surveys"),
-    ("activities", "Activités commerciales", "Sales activities"),
-    ("targets", "Objectifs", "Targets"),
-    ("other", "Autre tableau", "Other table"),
-)
-
-
 i18n.add_messages(
-    {f"report.kind.{kind}": {"fr": fr, "en": en} for kind, fr, en in _KIND_LABELS}
-    | {
+    {
         "report.default_title": {
             "fr": "Rapport Pilote — {period}",
             "en": "Pilote report — {period}",

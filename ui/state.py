@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from kpi import i18n
+from kpi import dataset, i18n
 from kpi.dataset import Table
 from kpi.errors import PiloteError
 from kpi.workspace import LOCAL_OWNER, WorkspaceStore, open_store
@@ -105,4 +105,4 @@ def show_error(exc: BaseException) -> None:
 
 
 def kind_label(kind: str) -> str:
-    return tr(f"kind.{kind}")
+    return dataset.kind_label(kind, lang())
