@@ -13,18 +13,17 @@ number of requests is bounded by the arguments, and it stops by itself.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.conftest import serve_app  # noqa: E402  (the same launcher as the browser tests)
 
 
 def rss_mb(pid: int) -> float:
@@ -102,42 +101,12 @@ def main() -> None:
     csv_path = ROOT / "bench" / "out" / f"orders_{args.rows}_fr.csv"
     if not csv_path.exists():
         sys.exit(f"{csv_path} missing: run bench/bench_loading.py --rows {args.rows} first")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
+    data_dir = Path(tempfile.mkdtemp())
     # as `make run` does: Arrow on the system allocator so freed memory can go back
-    env = {
-        **os.environ,
-        "PILOTE_DATA_DIR": tempfile.mkdtemp(),
-        "ARROW_DEFAULT_MEMORY_POOL": "system",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    server = serve_app(
+        data_dir, data_dir / "streamlit.log", {"ARROW_DEFAULT_MEMORY_POOL": "system"}
     )
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
+    with server as (url, proc):
         base = rss_mb(proc.pid)
         peak = base
         with ThreadPoolExecutor(args.sessions) as pool:
@@ -168,9 +137,6 @@ def main() -> None:
             f"{after:.0f} MB {args.settle} s after the sessions closed"
         )
         print(f"≈ {(peak - base) / args.sessions:.0f} MB per session at peak")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 if __name__ == "__main__":

@@ -49,33 +49,22 @@ def _require_browser() -> None:
 
 
 @contextlib.contextmanager
-def running_app(data_dir: Path, log_path: Path) -> Iterator[str]:
-    """Start `streamlit run app.py` on a free loopback port; yield its URL; stop it."""
-    _require_browser()
+def serve_app(
+    data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start `streamlit run app.py` on a free loopback port; yield its URL and process; stop
+    it. Shared by the browser tests and ``bench/load_test.py``."""
     port = _free_port()
-    env = {**os.environ, "PILOTE_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "PILOTE_DATA_DIR": str(data_dir), **(extra_env or {})}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
+                sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                "--server.port", str(port), "--server.address", "127.0.0.1",
+                "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.time() + 60
@@ -86,15 +75,23 @@ def running_app(data_dir: Path, log_path: Path) -> Iterator[str]:
                             break
                 except OSError:
                     if time.time() > deadline:
-                        pytest.fail("streamlit did not start within 60 s")
+                        raise RuntimeError("streamlit did not start within 60 s") from None
                     time.sleep(0.3)
-            yield url
+            yield url, proc
         finally:
             proc.terminate()
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@contextlib.contextmanager
+def running_app(data_dir: Path, log_path: Path) -> Iterator[str]:
+    """The app for a browser test (skips, or fails in CI, without Chromium); yields its URL."""
+    _require_browser()
+    with serve_app(data_dir, log_path) as (url, _proc):
+        yield url
 
 
 @pytest.fixture(scope="session")
