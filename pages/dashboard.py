@@ -50,15 +50,12 @@ with st.expander(tr("dash.settings")):
         )
         orders = next((t for t in loaded() if t.kind == "orders" and t.has("status")), None)
         if orders is not None:
-            summary = status_summary(orders, a.statuses)
+            summary = status_summary(orders)  # once: the default counted set
             options = [str(v) for v in summary["status"]]
-            default = [
-                str(v) for v in status_summary(orders)["status"][status_summary(orders)["counted"]]
-            ]
+            default = [str(v) for v in summary["status"][summary["counted"]]]
             if "w_statuses" not in st.session_state:
-                st.session_state["w_statuses"] = [
-                    str(v) for v, c in zip(summary["status"], summary["counted"], strict=True) if c
-                ]
+                chosen = default if a.statuses is None else a.statuses
+                st.session_state["w_statuses"] = [v for v in chosen if v in options]
             counted = st.multiselect(
                 tr("dash.statuses"), options, key="w_statuses", help=tr("dash.statuses_help")
             )
