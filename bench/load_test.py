@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import serve_app  # noqa: E402  (the same launcher as the browser tests)
+from tests.e2e.conftest import nav, serve_app  # noqa: E402  (the same launcher as the browser tests)
 
 
 def rss_mb(pid: int) -> float:
@@ -67,7 +67,7 @@ def session(url: str, csv_path: Path, changes: int) -> list[float]:
         t0 = time.perf_counter()
         pg.locator("input[type=file]").set_input_files(str(csv_path))
         pg.locator("[data-testid=stSidebar]").get_by_text(csv_path.name).wait_for()
-        pg.get_by_role("link", name="Tableau de bord").click()
+        nav(pg, "Tableau de bord")
         pg.get_by_text("indicateur(s) suivi(s)").wait_for()
         idle(pg)
         times.append(-(time.perf_counter() - t0))  # negative: upload → dashboard, kept apart

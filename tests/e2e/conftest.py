@@ -140,3 +140,8 @@ def wait_idle(page, timeout: float = 30_000) -> None:  # noqa: ANN001
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
     )
     page.wait_for_timeout(200)
+
+
+def nav(page, label: str) -> None:  # noqa: ANN001
+    """Go to a page through the sidebar navigation (pages also carry in-page links)."""
+    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=label, exact=True).click()

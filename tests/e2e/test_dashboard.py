@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import shot, wait_idle
+from tests.e2e.conftest import nav, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +49,7 @@ def test_objectives_to_dashboard_with_a_target(page, lang: str) -> None:  # noqa
     sidebar.get_by_text("ventes.csv").wait_for()
     wait_idle(page)
 
-    page.get_by_role("link", name=t["objectives"]).click()
+    nav(page, t["objectives"])
     wait_idle(page)
     for objective in (t["grow"], t["keep"]):
         page.locator("[data-testid=stMultiSelect]").first.click()
@@ -60,7 +60,7 @@ def test_objectives_to_dashboard_with_a_target(page, lang: str) -> None:  # noqa
     main.get_by_text(t["why"]).first.wait_for()
     shot(page, f"objectives-{lang}")
 
-    page.get_by_role("link", name=t["dashboard"]).first.click()
+    nav(page, t["dashboard"])
     wait_idle(page)
     page.get_by_text(t["settings"]).click()
     target = page.get_by_label(t["target_label"])

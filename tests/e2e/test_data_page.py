@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import french_export
-from tests.e2e.conftest import shot, wait_idle
+from tests.e2e.conftest import nav, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -34,9 +34,9 @@ def test_sample_upload_navigation_and_languages(page, tmp_path) -> None:  # noqa
     shot(page, "data-upload-fr")
 
     # 3. change page and come back: the data is still there
-    page.get_by_role("link", name="Accueil").click()
+    nav(page, "Accueil")
     page.get_by_text("8 tableau(x) chargé(s).").wait_for()
-    page.get_by_role("link", name="Données").click()
+    nav(page, "Données")
     page.get_by_text("Tableau à vérifier").wait_for()
     wait_idle(page)
     assert "export_ventes.csv" in page.locator("[data-testid=stSidebar]").inner_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import shot, wait_idle
+from tests.e2e.conftest import nav, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ PAGES_EN = [
 
 
 def _visit(page, link: str, marker: str) -> None:  # noqa: ANN001
-    page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=link).click()
+    nav(page, link)
     page.locator("[data-testid=stMain]").get_by_text(marker).first.wait_for(timeout=90_000)
     wait_idle(page, 90_000)
     page.wait_for_timeout(1500)  # let the charts draw

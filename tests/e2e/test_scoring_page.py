@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import shot, wait_idle
+from tests.e2e.conftest import nav, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +39,7 @@ def test_train_explain_and_download(page, tmp_path, lang: str) -> None:  # noqa:
     page.get_by_role("button", name=sample).click()
     page.locator("[data-testid=stSidebar]").get_by_text("leads.csv").wait_for()
     wait_idle(page)
-    page.get_by_role("link", name=t[0]).click()
+    nav(page, t[0])
     page.get_by_role("button", name=t[1]).wait_for()
     wait_idle(page)
     page.get_by_role("button", name=t[1]).click()
