@@ -65,8 +65,8 @@ def write_files(rows: int, xlsx: bool) -> dict[str, Path]:
         fr = df.copy()
         fr["date"] = fr["date"].dt.strftime("%d/%m/%Y")
         for c in ("unit_price", "amount"):
-            fr[c] = fr[c].map(lambda v: f"{v:,.2f}".replace(",", "\u202f").replace(".", ","))
-        fr.to_csv(paths["csv_fr"], index=False, sep=";", encoding="cp1252", errors="replace")
+            fr[c] = fr[c].map(lambda v: f"{v:,.2f}".replace(",", "\xa0").replace(".", ","))
+        fr.to_csv(paths["csv_fr"], index=False, sep=";", encoding="cp1252")
     if xlsx and not paths["xlsx"].exists():
         import xlsxwriter
 

@@ -95,14 +95,54 @@ def normalise_missing(arr: pa.Array) -> pa.Array:
     return pc.if_else(missing, pa.scalar(None, pa.string()), arr)
 
 
+def _bytes_seen(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Which byte values occur in a string column's text (a 256-long boolean array).
+
+    One pass over the raw UTF-8 buffer; lets the parsers skip the substitutions a column
+    does not need (a regex replacement costs ~0.1-0.3 s per million values).
+    """
+    seen = np.zeros(256, dtype=bool)
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return np.ones(256, dtype=bool)
+        _, offsets_buf, data_buf = chunk.buffers()
+        if data_buf is None:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(offsets_buf, dtype=width)
+        lo, hi = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+        data = np.frombuffer(data_buf, dtype=np.uint8)[lo:hi]
+        seen |= np.bincount(data, minlength=256).astype(bool)
+    return seen
+
+
+_SPACE_CHARS = (" ", "\t", "\n", "\r", "\f", "\v", "\u00a0", "\u202f", "\u2009", "'", "\u2019")
+
+
 def _strip_number_text(arr: pa.Array) -> pa.Array:
-    arr = pc.replace_substring_regex(arr, _CURRENCY_RE, "")
-    arr = pc.replace_substring_regex(arr, _SPACES_RE, "")
-    arr = pc.replace_substring(arr, "%", "")
-    arr = pc.replace_substring(arr, "\u2212", "-")  # unicode minus
+    seen = _bytes_seen(arr)
+
+    def has(*chars: str) -> bool:
+        return any(seen[b] for c in chars for b in c.encode()[:1])
+
+    # €, £ and ¥ end with these bytes in UTF-8 (E2 82 AC, C2 A3, C2 A5); codes start so.
+    if has("$", "E", "U", "G", "C") or seen[0xAC] or seen[0xA3] or seen[0xA5]:
+        arr = pc.replace_substring_regex(arr, _CURRENCY_RE, "")
+    for ch in _SPACE_CHARS:  # literal replacements: several times faster than one regex
+        if has(ch) and (len(ch.encode()) == 1 or pc.any(pc.match_substring(arr, ch)).as_py()):
+            arr = pc.replace_substring(arr, ch, "")
+    if has("%"):
+        arr = pc.replace_substring(arr, "%", "")
+    if seen[0xE2]:
+        arr = pc.replace_substring(arr, "\u2212", "-")  # unicode minus
     # Accounting negatives: (12.00) → -12.00 ; trailing minus 12.00- → -12.00
-    arr = pc.replace_substring_regex(arr, r"^\((.*)\)$", r"-\1")
-    arr = pc.replace_substring_regex(arr, r"^([0-9.,]+)-$", r"-\1")
+    if has("(", ")"):
+        arr = pc.replace_substring_regex(arr, r"^\((.*)\)$", r"-\1")
+    if has("-"):
+        arr = pc.replace_substring_regex(arr, r"^([0-9.,]+)-$", r"-\1")
     return arr
 
 

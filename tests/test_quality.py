@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kpi.dataset import Table
-from kpi.quality import check
+from kpi.quality import check, duplicate_rows
 
 
 def test_quality_counts() -> None:
@@ -33,3 +34,24 @@ def test_empty_table_has_no_crash() -> None:
     df = pd.DataFrame({"Montant": pd.Series([], dtype="float64")})
     q = check(Table("x", df, "orders", {"amount": "Montant"}))
     assert q.rows == 0 and q.outliers == 0 and q.date_range is None
+
+
+def test_duplicate_rows_matches_pandas_on_mixed_frames() -> None:
+    rng = np.random.default_rng(3)
+    n = 3000
+    df = pd.DataFrame(
+        {
+            "name": rng.choice(["a", "b", "c"], n),
+            "amount": rng.choice([1.0, 2.5, np.nan], n),
+            "day": pd.to_datetime(rng.choice(["2024-01-01", "2024-01-02"], n)),
+            "ref": pd.array(rng.choice(["x", "y", None], n), dtype="string"),
+        }
+    )
+    assert duplicate_rows(df) == int(df.duplicated().sum()) > 0
+    unique = df.assign(k=np.arange(n))
+    assert duplicate_rows(unique) == 0
+    # alike on every number and date, different only in the text: no duplicate
+    text_only = pd.DataFrame({"v": [1.0] * 4, "t": ["a", "b", "c", "d"]})
+    assert duplicate_rows(text_only) == 0
+    assert duplicate_rows(pd.DataFrame({"v": [1.0, 1.0], "t": ["a", "a"]})) == 1
+    assert duplicate_rows(df.iloc[:0]) == 0 and duplicate_rows(df.iloc[:1]) == 0
