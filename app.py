@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 
 # Arrow on the system allocator, so that memory freed when a session ends can be handed back
 # to the system (see ui/memory.py); must be set before pyarrow is first imported.
@@ -71,15 +73,29 @@ PAGES = [
     st.Page("pages/share.py", title=tr("nav.share"), icon=":material/share:", url_path="share"),
 ]
 page = st.navigation(PAGES)
+_started = time.perf_counter()
 page.run()
+if os.environ.get("PILOTE_TIMINGS"):  # how long each page run takes, for bench/load_test.py
+    logging.getLogger("pilote.timings").warning(
+        "%.3f run %s %.3f s", time.time(), page.url_path or "home", time.perf_counter() - _started
+    )
 
 # After the page ran, so that what it just loaded is listed.
-with st.sidebar:
-    st.subheader(tr("app.loaded"))
-    loaded = tables()
-    if not loaded:
-        st.caption(tr("app.nothing_loaded"))
-    for table in loaded.values():
-        rows = i18n.format_number(len(table.df), lang())
-        line = tr("app.table_line", kind=kind_label(table.kind), rows=rows)
-        st.markdown(f"**{md_escape(table.name)}**  \n{line}")
+
+
+def loaded_tables_in_sidebar() -> None:
+    # A function, not module-level code: this script's module outlives the run (it stays
+    # sys.modules["__main__"] until the next run, of any session), so a global here would
+    # keep the last user's table in memory after their session ends.
+    with st.sidebar:
+        st.subheader(tr("app.loaded"))
+        loaded = tables()
+        if not loaded:
+            st.caption(tr("app.nothing_loaded"))
+        for table in loaded.values():
+            rows = i18n.format_number(len(table.df), lang())
+            line = tr("app.table_line", kind=kind_label(table.kind), rows=rows)
+            st.markdown(f"**{md_escape(table.name)}**  \n{line}")
+
+
+loaded_tables_in_sidebar()

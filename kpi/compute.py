@@ -73,6 +73,8 @@ __all__ = [
     "deal_outcomes",
     "filter_mask",
     "filter_options",
+    "ID_ROLES",
+    "warm",
     "kpi_series",
     "kpis_json",
     "line_amount",
@@ -345,6 +347,7 @@ class _Prep:
         self.sorted_dates: np.ndarray | None = None
         self._cache: dict[Any, Any] = {}
         self._lock = threading.Lock()
+        self._building: dict[Any, threading.Lock] = {}
         col = self.mapping.get(sort_role) if sort_role else None
         if col is not None:
             dates = _to_ns(table.df[col])
@@ -370,14 +373,21 @@ class _Prep:
         return arr if self.perm is None else arr[self.perm]
 
     def memo(self, key: Any, make: Any) -> Any:
-        """Compute once per prepared table (thread-safe enough: worst case twice)."""
+        """Compute once per prepared table, even when two threads ask at once (the second
+        waits for the first: a background warm-up and a page run share the work)."""
         try:
             return self._cache[key]
         except KeyError:
-            value = make()
-            with self._lock:
+            pass
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            try:
+                return self._cache[key]
+            except KeyError:
+                value = make()
                 self._cache[key] = value
-            return value
+                return value
 
     def has(self, role: str) -> bool:
         return role in self.mapping
@@ -464,22 +474,58 @@ def _forget(key: tuple[Any, ...]) -> Any:
     return callback
 
 
+_BUILDING: dict[tuple[Any, ...], threading.Lock] = {}
+
+
 def _prep(table: Table, sort_role: str | None = None) -> _Prep:
-    """The prepared arrays of ``table``, cached while its DataFrame lives (not hashed)."""
+    """The prepared arrays of ``table``, cached while its DataFrame lives (not hashed).
+
+    Built once even when two threads ask at once: the second waits for the first.
+    """
     key = (id(table.df), tuple(sorted(table.mapping.items())), sort_role)
-    with _PREPS_LOCK:
+
+    def cached() -> _Prep | None:
         hit = _PREPS.get(key)
         if hit is not None and hit[0]() is table.df and hit[1].n == len(table.df):
             _PREPS.move_to_end(key)
             return hit[1]
-    prep = _Prep(table, sort_role)
+        return None
+
     with _PREPS_LOCK:
-        for dead in [k for k, (ref, _) in _PREPS.items() if ref() is None]:
-            del _PREPS[dead]
-        _PREPS[key] = (weakref.ref(table.df, _forget(key)), prep)
-        while len(_PREPS) > _PREPS_MAX:
-            _PREPS.popitem(last=False)
+        hit = cached()
+        if hit is not None:
+            return hit
+        building = _BUILDING.setdefault(key, threading.Lock())
+    with building:
+        with _PREPS_LOCK:
+            hit = cached()
+        if hit is not None:
+            return hit
+        prep = _Prep(table, sort_role)
+        with _PREPS_LOCK:
+            for dead in [k for k, (ref, _) in _PREPS.items() if ref() is None]:
+                del _PREPS[dead]
+            _PREPS[key] = (weakref.ref(table.df, _forget(key)), prep)
+            while len(_PREPS) > _PREPS_MAX:
+                _PREPS.popitem(last=False)
+            _BUILDING.pop(key, None)
     return prep
+
+
+def warm(table: Table) -> None:
+    """Prepare what the dashboard needs first for ``table`` (sorted dates, amounts, id codes,
+    counted rows), so that its first display does not pay for it. Meant for a background
+    thread right after a load; a page that asks meanwhile waits for the same work."""
+    if table.kind != "orders" or "date" not in table.mapping:
+        return
+    try:
+        prep = _prep(table, "date")
+        _Orders(prep, None, None)
+        for role in FILTER_ROLES:
+            if prep.has(role) and role not in ID_ROLES:
+                prep.codes(role)
+    except RuntimeError:  # the table was released meanwhile (user removed it)
+        return
 
 
 # ---------------------------------------------------------------------------------------------
@@ -704,15 +750,31 @@ def apply_filters(table: Table, filters: Mapping[str, Iterable[Any]] | None) -> 
     return replace(table, df=table.df.loc[filter_mask(table, filters).to_numpy()])
 
 
-def filter_options(tables: Sequence[Table], role: str, limit: int = 500) -> list[str]:
-    """The distinct values of ``role`` across ``tables`` (for a filter widget), sorted."""
+ID_ROLES: frozenset[str] = frozenset({"order_id", "customer_id", "lead_id", "opportunity_id"})
+
+
+def filter_options(
+    tables: Sequence[Table], role: str, limit: int = 500, strict: bool = False
+) -> list[str]:
+    """The distinct values of ``role`` across ``tables`` (for a filter widget), sorted.
+
+    From the tables' cached factorisation (shared with the engine's filters), so a 1M-row
+    column costs one pass, once. With ``strict``, identifiers and roles with more than
+    ``limit`` values give no list at all (a million order ids make no filter) instead of the
+    first ``limit`` values.
+    """
+    if strict and role in ID_ROLES:
+        return []
     values: set[str] = set()
     for table in tables:
-        col = _col(table, role)
-        if col is None:
+        if _col(table, role) is None:
             continue
-        values.update(str(v).strip() for v in table.df[col].dropna().unique())
+        values.update(str(v).strip() for v in _table_prep(table).codes(role)[1])
+        if strict and len(values) > 2 * limit:
+            return []
     values.discard("")
+    if strict and len(values) > limit:
+        return []
     return sorted(values, key=lambda v: _norm(v))[:limit]
 
 

@@ -46,25 +46,30 @@ def duplicate_rows(df: pd.DataFrame) -> int:
     """How many rows repeat an earlier row exactly (``df.duplicated().sum()``), faster.
 
     Rows can only be duplicates if they agree on every column, so the candidates are narrowed
-    column by column, cheapest first (numbers and dates before text): once a column leaves no
-    two rows alike the answer is 0, and text is compared only among the rows still alike.
+    first on one hash of the numbers and dates (cheap), then text column by text column among
+    the rows still alike; the exact comparison runs only on what is left.
     """
     if len(df) < 2 or df.shape[1] == 0:
         return 0
-
-    def cost(col: object) -> int:
-        dtype = df[col].dtype
-        return 0 if pd.api.types.is_numeric_dtype(dtype) or dtype.kind == "M" else 1
-
-    cols = sorted(df.columns, key=cost)
+    cheap = [
+        c
+        for c in df.columns
+        if pd.api.types.is_numeric_dtype(df[c].dtype) or df[c].dtype.kind in "Mmb"
+    ]
+    rest = [c for c in df.columns if c not in cheap]
     candidates = df
-    for i in range(1, len(cols)):
-        alike = candidates.duplicated(subset=cols[:i], keep=False).to_numpy()
+    if cheap:
+        hashed = pd.Series(pd.util.hash_pandas_object(df[cheap], index=False).to_numpy())
+        alike = hashed.duplicated(keep=False).to_numpy()  # a hash collision only adds rows
         if not alike.any():
             return 0
-        if alike.mean() > 0.5:  # not narrowing much: keep comparing on the same rows
-            continue
-        candidates = candidates[alike]
+        candidates = df[alike]
+    for i in range(1, len(rest)):
+        alike = candidates.duplicated(subset=rest[:i], keep=False).to_numpy()
+        if not alike.any():
+            return 0
+        if alike.mean() <= 0.5:  # narrowing: compare the remaining columns on fewer rows
+            candidates = candidates[alike]
     return int(candidates.duplicated().sum())
 
 

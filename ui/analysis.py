@@ -186,24 +186,15 @@ def filter_controls(where: Any = None) -> dict[str, list[str]]:
 
 
 MAX_FILTER_VALUES = 500
-_ID_ROLES = frozenset({"order_id", "customer_id", "lead_id", "opportunity_id"})
 
 
 def _options(data: list[Table], role: str) -> list[str]:
     """A role's values for a filter widget, computed once per set of tables. Identifiers and
-    roles with more than MAX_FILTER_VALUES values get no widget (a list of a million order ids
-    is no filter, and sorting it would cost seconds on every rerun)."""
+    roles with more than MAX_FILTER_VALUES values get no widget (see filter_options)."""
     cache = st.session_state.setdefault("_filter_options", {})
     key = (tables_version(), role)
     if key not in cache:
-        options: list[str] = []
-        if role not in _ID_ROLES:
-            cols = [t.df[t.mapping[role]] for t in data if role in t.mapping]
-            if cols and sum(int(c.nunique()) for c in cols) <= 2 * MAX_FILTER_VALUES:
-                options = filter_options(data, role, limit=MAX_FILTER_VALUES + 1)
-                if len(options) > MAX_FILTER_VALUES:
-                    options = []
-        cache[key] = options
+        cache[key] = filter_options(data, role, limit=MAX_FILTER_VALUES, strict=True)
     return cache[key]
 
 

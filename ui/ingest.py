@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
+import logging
+import os
+import threading
+import time
 from pathlib import Path
 
 import streamlit as st
 
 from kpi import i18n
+from kpi.compute import warm
 from kpi.dataset import Table
 from kpi.errors import PiloteError
 from kpi.loading import EXCEL_EXTENSIONS, load_table
@@ -29,6 +33,7 @@ def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table
     def progress(fraction: float, key: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=f"{name} — {i18n.t(key, lang())}")
 
+    started = time.perf_counter()
     try:
         table = load_table(data, name, sheet=sheet, progress=progress)
     except Exception as exc:  # PiloteError shows its message; anything else is logged
@@ -36,6 +41,10 @@ def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table
         show_error(exc)
         return None
     bar.empty()
+    if os.environ.get("PILOTE_TIMINGS"):
+        logging.getLogger("pilote.timings").warning(
+            "%.3f load %s %.3f s", time.time(), name, time.perf_counter() - started
+        )
     applied = False
     who = owner()
     if who is not None:
@@ -47,19 +56,22 @@ def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table
         st.session_state.setdefault("notices", []).append(("data.mapping_reapplied", {}))
     _remember_raw(table.name, name, data)
     put_table(table)
+    # Prepare the dashboard's arrays while the user reads the load report (~1 s at 1M rows);
+    # a page that needs them sooner waits for this same work instead of repeating it.
+    threading.Thread(target=warm, args=(table,), name="pilote-warm", daemon=True).start()
     return table
 
 
 def process_uploads(files: list) -> None:
-    """Load each uploaded file once (by content hash), even across reruns."""
+    """Load each uploaded file once, even across reruns (Streamlit gives every upload its own
+    id: the same file uploaded again, corrected or not, is loaded again)."""
     seen: dict[str, str] = st.session_state.setdefault("seen_uploads", {})
     for f in files:
-        data = f.getvalue()
-        digest = hashlib.sha256(data).hexdigest()
-        if seen.get(f.name) == digest and any(t.startswith(f.name) for t in tables()):
+        upload_id = str(getattr(f, "file_id", None) or id(f))
+        if seen.get(f.name) == upload_id and any(t.startswith(f.name) for t in tables()):
             continue
-        seen[f.name] = digest
-        load_into_session(data, f.name)
+        seen[f.name] = upload_id
+        load_into_session(f.getvalue(), f.name)
 
 
 def load_samples() -> int:

@@ -1,20 +1,126 @@
 """Give memory back to the system after sessions end.
 
-A closed session's tables are freed by Python when Streamlit drops the session
-(``server.disconnectedSessionTTL``), but the allocators keep the pages for reuse, so a server
-that served a few large files would stay at its peak. A daemon thread, started once per
-process, collects garbage and asks Arrow's pool and glibc to release unused memory every 30 s.
+Two things kept a closed tab's data in the server's memory:
+
+* Streamlit keeps a disconnected session for ``server.disconnectedSessionTTL`` (120 s) so a
+  reconnecting tab finds its state, but it forgets expired sessions only lazily — on a later
+  disconnect, and without shutting them down — so on a quiet server a closed session's tables
+  stayed resident indefinitely. :func:`reap_closed_sessions` shuts down the expired ones.
+* The allocators keep freed pages for reuse, so a server that served a few large files would
+  stay at its peak. Arrow's pool and glibc are asked to release unused memory.
+
+A daemon thread, started once per process, does both every 30 s.
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import logging
+import os
 import threading
 import time
 
 import pyarrow as pa
 import streamlit as st
+
+_LOG = logging.getLogger("pilote.memory")
+
+
+def _describe(obj: object, target: object) -> str:
+    name = type(obj).__name__
+    if hasattr(obj, "__qualname__"):
+        return f"{name} {getattr(obj, '__module__', '')}.{obj.__qualname__}"
+    if isinstance(obj, dict):
+        keys = [k for k, v in obj.items() if v is target][:3]
+        return f"dict[{keys}]"
+    return name
+
+
+def _holders(target: object, depth: int, seen: set[int], skip: set[int]) -> list[str]:
+    """Chains of referrers above ``target`` (types, dict keys, function names)."""
+    if depth == 0:
+        return []
+    out = []
+    for ref in gc.get_referrers(target):
+        if id(ref) in skip or id(ref) in seen or type(ref).__name__ == "frame":
+            continue
+        seen.add(id(ref))
+        label = _describe(ref, target)
+        above = _holders(ref, depth - 1, seen, skip)
+        out += [f"{label} <- {a}" for a in above] or [label]
+    return out[:12]
+
+
+def _census() -> None:
+    """Log the large DataFrames still alive and what holds them (PILOTE_MEMORY_CENSUS=1):
+    the tool to find who keeps a closed session's data."""
+    import pandas as pd
+    from streamlit import runtime
+
+    sessions = "?"
+    if runtime.exists():
+        mgr = getattr(runtime.get_instance(), "_session_mgr", None)
+        active = getattr(mgr, "_active_session_info_by_id", {})
+        stored = getattr(
+            getattr(getattr(mgr, "_session_storage", None), "_cache", None), "_data", {}
+        )
+        sessions = f"{len(active)} active, {len(stored)} kept for reconnection"
+    big = [o for o in gc.get_objects() if isinstance(o, pd.DataFrame) and len(o) >= 100_000]
+    _LOG.warning("census: sessions %s; %d DataFrame(s) of 100k+ rows alive", sessions, len(big))
+    for df in big:
+        _LOG.warning("  %d rows × %d, held by:", len(df), df.shape[1])
+        for chain in _holders(df, 6, set(), {id(big)}):
+            _LOG.warning("    %s", chain)
+    from streamlit.runtime.app_session import AppSession
+
+    for sess in [o for o in gc.get_objects() if isinstance(o, AppSession)]:
+        _LOG.warning("  session %s alive, held by:", sess.id)
+        for chain in _holders(sess, 5, set(), set()):
+            _LOG.warning("    %s", chain)
+    del big
+
+
+def _reap(mgr: object) -> int:
+    """Remove the expired sessions from ``mgr``'s storage and shut each down (its state,
+    uploaded files and caches go). Runs on Streamlit's event loop."""
+    storage = mgr._session_storage  # type: ignore[attr-defined]
+    with mgr._storage_lock:  # type: ignore[attr-defined]
+        removed = storage._cache.expire()
+    for _, info in removed:
+        info.session.shutdown()
+        # Streamlit's flush loop keeps a reference to the last session it served until
+        # another session connects: empty the state so that reference holds no data.
+        state = getattr(info.session, "session_state", None)
+        if state is not None:
+            state.clear()
+    if removed:
+        _LOG.info(
+            "shut down %d session(s) closed more than the reconnection delay ago", len(removed)
+        )
+    return len(removed)
+
+
+def reap_closed_sessions() -> bool:
+    """Ask Streamlit's event loop to shut down sessions whose tab closed more than
+    ``server.disconnectedSessionTTL`` ago. Returns False when this Streamlit has no such
+    internals (a version change; tests/test_memory.py fails on the pinned one)."""
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return False
+    rt = runtime.get_instance()
+    try:
+        mgr = rt._session_mgr
+        mgr._session_storage._cache.expire  # noqa: B018  (checked before scheduling)
+        loop = rt._get_async_objs().eventloop
+    except (AttributeError, RuntimeError):
+        return False
+    try:
+        loop.call_soon_threadsafe(_reap, mgr)
+    except RuntimeError:  # the loop is closed: the server is stopping
+        return False
+    return True
 
 
 def _trim_forever(every: float) -> None:
@@ -24,7 +130,14 @@ def _trim_forever(every: float) -> None:
         libc = None
     while True:
         time.sleep(every)
+        try:
+            reap_closed_sessions()
+        except Exception:  # never let the trimmer die; the allocator release still helps
+            _LOG.exception("could not reap closed sessions")
+        time.sleep(1.0)  # let the event loop run the shutdowns before collecting
         gc.collect()
+        if os.environ.get("PILOTE_MEMORY_CENSUS"):
+            _census()
         pa.default_memory_pool().release_unused()
         if libc is not None:
             libc.malloc_trim(0)
