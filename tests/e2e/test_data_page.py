@@ -32,6 +32,14 @@ def test_sample_upload_navigation_and_languages(page, tmp_path) -> None:  # noqa
     assert "Commercial ← Commercial" in body.inner_text()
     assert "Date ← Date de commande" in body.inner_text()
     shot(page, "data-upload-fr")
+    # the quality checks run when their tab is opened
+    assert "Doublons" not in body.inner_text()
+    page.get_by_role("tab", name="Qualité des données").click()
+    body.get_by_text("Doublons").wait_for()
+    wait_idle(page)
+    shot(page, "data-quality-fr")
+    page.get_by_role("tab", name="Rôle des colonnes").click()
+    wait_idle(page)
 
     # 3. change page and come back: the data is still there
     nav(page, "Accueil")
