@@ -119,7 +119,18 @@ def _bytes_seen(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return seen
 
 
-_SPACE_CHARS = (" ", "\t", "\n", "\r", "\f", "\u00a0", "\u202f", "\u2009", "'", "\u2019")  # _SPACES_RE; RE2 \s = [\t\n\f\r ]
+_SPACE_CHARS = (
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\f",
+    "\u00a0",
+    "\u202f",
+    "\u2009",
+    "'",
+    "\u2019",
+)  # _SPACES_RE; RE2 \s = [\t\n\f\r ]
 
 
 def _strip_number_text(arr: pa.Array) -> pa.Array:

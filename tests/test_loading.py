@@ -152,6 +152,36 @@ def test_xlsx_with_title_block_and_several_sheets() -> None:
     assert "Data, Notes" in err.value.message("en")
 
 
+def test_xlsx_header_on_first_row_is_read_typed_and_the_others_as_text(monkeypatch) -> None:  # noqa: ANN001
+    from kpi import loading
+
+    seen: list[bool] = []
+    real = loading._frame_from_batch
+
+    def spy(batch, report, limits, header_applied=False):  # noqa: ANN001, ANN202
+        seen.append(header_applied)
+        return real(batch, report, limits, header_applied)
+
+    monkeypatch.setattr(loading, "_frame_from_batch", spy)
+    typed = [["Date", "Client", "Montant", "Remise"]]
+    typed += [[dt.date(2024, 1, 1 + i), "A", 10.5 + i, "5 %"] for i in range(30)]
+    typed += [["Total", None, sum(10.5 + i for i in range(30)), None]]
+    df, rep = load_bytes(workbooks.xlsx(typed), "x.xlsx")
+    assert seen == [True] and rep.header_row == 1 and len(df) == 30
+    assert df["Date"].iloc[29] == pd.Timestamp("2024-01-30")
+    assert df["Montant"].iloc[1] == 11.5 and df["Remise"].iloc[0] == 0.05
+    assert [d.reason for d in rep.dropped] == ["total"]
+    # a duplicate or a blank header cell: every row read as text, names made as for a CSV
+    for header, names in (
+        (["Montant", "Montant", "Client"], ["Montant", "Montant (2)", "Client"]),
+        (["Montant", None, "Client"], ["Montant", "Column 2", "Client"]),
+    ):
+        seen.clear()
+        df, rep = load_bytes(workbooks.xlsx([header, [1.5, 2, "A"], [3, 4, "B"]]), "x.xlsx")
+        assert seen == [False] and list(df.columns) == names
+        assert df.iloc[:, 0].tolist() == [1.5, 3.0]
+
+
 def test_xlsx_text_numbers_follow_french_conventions() -> None:
     rows = [["Client", "Montant"], ["A", "1 234,50 €"], ["B", "12,00 €"]]
     df, _ = load_bytes(workbooks.xlsx(rows), "x.xlsx")
