@@ -149,6 +149,7 @@ def _strip_number_text(arr: pa.Array) -> pa.Array:
         arr = pc.replace_substring(arr, "%", "")
     if seen[0xE2]:
         arr = pc.replace_substring(arr, "\u2212", "-")  # unicode minus
+        seen[ord("-")] = True
     # Accounting negatives: (12.00) → -12.00 ; trailing minus 12.00- → -12.00
     if has("(", ")"):
         arr = pc.replace_substring_regex(arr, r"^\((.*)\)$", r"-\1")
