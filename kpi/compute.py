@@ -407,6 +407,21 @@ class _Prep:
 
         def make() -> tuple[np.ndarray, np.ndarray]:
             codes, uniques = pd.factorize(self.column(role))
+            codes = self._arrange(codes.astype(np.int64, copy=False))
+            if self.perm is not None and len(uniques) > 1000:
+                # Number many-valued columns (ids) in date order: the ids of one period then
+                # span a narrow range of codes, which keeps per-period counts (bincount of
+                # codes - min) small.
+                valid = codes >= 0
+                first = np.full(len(uniques), len(codes), dtype=np.int64)
+                np.minimum.at(first, codes[valid], np.flatnonzero(valid))
+                at_pos = np.full(len(codes) + 1, -1, dtype=np.int64)
+                at_pos[first] = np.arange(len(uniques))  # first positions are distinct
+                by_first = at_pos[at_pos >= 0]  # old codes in order of first appearance
+                rank = np.empty(len(uniques), dtype=np.int64)
+                rank[by_first] = np.arange(len(uniques))
+                codes = np.where(valid, rank[np.maximum(codes, 0)], -1)
+                uniques = uniques.take(by_first)  # before the object array: 3× faster
             uniq = np.asarray(uniques, dtype=object)
             if pd.api.types.is_numeric_dtype(uniques.dtype):
                 blank = np.zeros(len(uniq), dtype=bool)
@@ -414,21 +429,6 @@ class _Prep:
                 blank = np.asarray(uniques.str.strip() == "", dtype=bool)
             else:
                 blank = np.array([str(u).strip() == "" for u in uniq], dtype=bool)
-            codes = self._arrange(codes.astype(np.int64, copy=False))
-            if self.perm is not None and len(uniq) > 1000:
-                # Number many-valued columns (ids) in date order: the ids of one period then
-                # span a narrow range of codes, which keeps per-period counts (bincount of
-                # codes - min) small.
-                valid = codes >= 0
-                first = np.full(len(uniq), len(codes), dtype=np.int64)
-                np.minimum.at(first, codes[valid], np.flatnonzero(valid))
-                at_pos = np.full(len(codes) + 1, -1, dtype=np.int64)
-                at_pos[first] = np.arange(len(uniq))  # first positions are distinct
-                by_first = at_pos[at_pos >= 0]  # old codes in order of first appearance
-                rank = np.empty(len(uniq), dtype=np.int64)
-                rank[by_first] = np.arange(len(uniq))
-                codes = np.where(valid, rank[np.maximum(codes, 0)], -1)
-                uniq, blank = uniq[by_first], blank[by_first]
             if blank.any():
                 remap = np.where(blank, -1, np.arange(len(uniq)))
                 codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
