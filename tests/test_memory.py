@@ -118,6 +118,11 @@ def test_warm_prepares_once_and_the_engine_gives_the_same_figures(monkeypatch) -
     got = [r.value for r in compute.Engine([table]).results("2024-06")]
     assert got == expected
     assert built == ["date"]  # the engine used the warmed preparation
+    # the warmed preparation numbers order ids in date order: each new id is the next number
+    codes = compute._prep(table, "date").codes("order_id")[0]
+    running = np.maximum.accumulate(codes)
+    assert codes[0] == 0 and np.all(np.diff(running) <= 1) and running[-1] == len(set(codes)) - 1
+    assert not np.array_equal(codes, compute._Prep(cold, "date").codes("order_id")[0])
 
 
 def test_filter_options_strict_gives_no_list_for_ids_or_too_many_values() -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 from pathlib import Path
 
 import streamlit as st
 
 from kpi import i18n
-from kpi.compute import warm
 from kpi.dataset import Table
 from kpi.errors import PiloteError
 from kpi.loading import EXCEL_EXTENSIONS, load_table
@@ -56,9 +54,6 @@ def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table
         st.session_state.setdefault("notices", []).append(("data.mapping_reapplied", {}))
     _remember_raw(table.name, name, data)
     put_table(table)
-    # Prepare the dashboard's arrays while the user reads the load report (~1 s at 1M rows);
-    # a page that needs them sooner waits for this same work instead of repeating it.
-    threading.Thread(target=warm, args=(table,), name="pilote-warm", daemon=True).start()
     return table
 
 
