@@ -74,11 +74,16 @@ PAGES = [
 ]
 page = st.navigation(PAGES)
 _started = time.perf_counter()
-page.run()
-if os.environ.get("PILOTE_TIMINGS"):  # how long each page run takes, for bench/load_test.py
-    logging.getLogger("pilote.timings").warning(
-        "%.3f run %s %.3f s", time.time(), page.url_path or "home", time.perf_counter() - _started
-    )
+try:
+    page.run()
+finally:  # also when the run is cut short by a rerun (a widget changed meanwhile)
+    if os.environ.get("PILOTE_TIMINGS"):  # each page run's duration, for bench/load_test.py
+        logging.getLogger("pilote.timings").warning(
+            "%.3f run %s %.3f s",
+            time.time(),
+            page.url_path or "home",
+            time.perf_counter() - _started,
+        )
 
 # After the page ran, so that what it just loaded is listed.
 

@@ -9,7 +9,7 @@ from kpi.compute import status_summary
 from kpi.scorecard import card, default_choice, target_unit_hint
 from ui.analysis import analysis, currency, engine, filter_controls, loaded, period_controls
 from ui.shell import require_shell
-from ui.state import lang, show_error, tr
+from ui.state import lang, per_table, show_error, tr
 
 require_shell()
 
@@ -50,7 +50,7 @@ with st.expander(tr("dash.settings")):
         )
         orders = next((t for t in loaded() if t.kind == "orders" and t.has("status")), None)
         if orders is not None:
-            summary = status_summary(orders)  # once: the default counted set
+            summary = per_table("_status_summary", orders, lambda: status_summary(orders))
             options = [str(v) for v in summary["status"]]
             default = [str(v) for v in summary["status"][summary["counted"]]]
             if "w_statuses" not in st.session_state:

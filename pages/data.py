@@ -13,7 +13,18 @@ from kpi.quality import check
 from kpi.roles import ROLES, ROLES_BY_ID, validate_mapping
 from ui.ingest import load_into_session, load_samples, process_uploads
 from ui.shell import require_shell
-from ui.state import kind_label, lang, md_escape, owner, put_table, remove_table, store, tables, tr
+from ui.state import (
+    kind_label,
+    lang,
+    md_escape,
+    owner,
+    per_table,
+    put_table,
+    remove_table,
+    store,
+    tables,
+    tr,
+)
 
 require_shell()
 
@@ -176,13 +187,7 @@ def mapping_editor(table: Table) -> None:
 
 
 def quality_panel(table: Table) -> None:
-    # Checked once per table and mapping, not on every rerun of the page (0.2 s at 1M rows).
-    key = (id(table.df), tuple(sorted(table.mapping.items())))
-    cached = st.session_state.get("_quality")
-    if cached is None or cached[0] != key:
-        cached = (key, check(table))
-        st.session_state["_quality"] = cached
-    q = cached[1]
+    q = per_table("_quality", table, lambda: check(table))  # 0.2 s at 1M rows: not per rerun
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(tr("data.rows"), i18n.format_number(q.rows, L))
     c2.metric(tr("data.duplicates"), i18n.format_number(q.duplicates, L))

@@ -169,7 +169,11 @@ def filter_controls(where: Any = None) -> dict[str, list[str]]:
     a = analysis()
     L = lang()
     data = loaded()
-    with box.expander(tr("ctl.filters"), expanded=any(a.filters.values())):
+    # Open when a filter is set, and from then on stays open: an `expanded` that flips back
+    # when the last filter is cleared would snap the panel shut under the user's cursor.
+    if any(a.filters.values()):
+        st.session_state["_filters_open"] = True
+    with box.expander(tr("ctl.filters"), expanded=st.session_state.get("_filters_open", False)):
         for role in FILTER_ROLES:
             options = _options(data, role)
             if not options:

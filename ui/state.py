@@ -7,8 +7,9 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -51,6 +52,20 @@ def tables() -> dict[str, Table]:
 def _bump() -> None:
     # Anything built from the tables (the KPI engine, charts) is rebuilt when this changes.
     st.session_state["tables_version"] = int(st.session_state.get("tables_version", 0)) + 1
+
+
+_T = TypeVar("_T")
+
+
+def per_table(slot: str, table: Table, make: Callable[[], _T]) -> _T:
+    """``make()`` computed once per table and mapping, kept in the session (one entry per
+    ``slot``: the table on screen), instead of on every rerun of the page."""
+    key = (id(table.df), tuple(sorted(table.mapping.items())))
+    cached = st.session_state.get(slot)
+    if cached is None or cached[0] != key:
+        cached = (key, make())
+        st.session_state[slot] = cached
+    return cached[1]
 
 
 def put_table(table: Table) -> None:
