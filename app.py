@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 
@@ -16,7 +15,7 @@ from kpi import i18n
 from ui import explore  # noqa: F401  (registers the explore pages' titles)
 from ui.memory import start_trimmer
 from ui.shell import mark_shell
-from ui.state import kind_label, lang, login_configured, md_escape, tables, tr
+from ui.state import kind_label, lang, log_timing, login_configured, md_escape, tables, tr
 
 st.set_page_config(page_title="Pilote", layout="wide", initial_sidebar_state="expanded")
 mark_shell()
@@ -77,13 +76,7 @@ _started = time.perf_counter()
 try:
     page.run()
 finally:  # also when the run is cut short by a rerun (a widget changed meanwhile)
-    if os.environ.get("PILOTE_TIMINGS"):  # each page run's duration, for bench/load_test.py
-        logging.getLogger("pilote.timings").warning(
-            "%.3f run %s %.3f s",
-            time.time(),
-            page.url_path or "home",
-            time.perf_counter() - _started,
-        )
+    log_timing(f"run {page.url_path or 'home'}", _started)
 
 # After the page ran, so that what it just loaded is listed.
 

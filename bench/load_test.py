@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import nav, serve_app  # noqa: E402  (the same launcher as the browser tests)
+from tests.e2e.conftest import nav, serve_app, wait_idle  # noqa: E402  (the same launcher as the browser tests)
 
 REGIONS = ("Nord", "Sud", "IDF")  # values of the bench file's region column
 
@@ -110,10 +110,8 @@ def session(url: str, csv_path: Path, changes: int) -> list[float]:
 
 
 def idle(pg) -> None:  # noqa: ANN001
-    pg.wait_for_timeout(150)
-    pg.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=300_000
-    )
+    # no settling pause after the run: it would be counted in every measured time
+    wait_idle(pg, 300_000, before=150, after=0)
 
 
 def main() -> None:

@@ -333,6 +333,34 @@ def _to_float(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
+class _KeyLocks:
+    """Build a value once per key even when threads ask for it at the same time: the second
+    waits for the first and gets its result (a background warm-up and a page run share work).
+
+    ``lookup()`` returns the value or raises KeyError; ``build()`` makes and stores it.
+    """
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[Any, threading.Lock] = {}
+
+    def once(self, key: Any, lookup: Any, build: Any) -> Any:
+        try:
+            return lookup()
+        except KeyError:
+            pass
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            try:
+                return lookup()
+            except KeyError:
+                value = build()
+        with self._guard:
+            self._locks.pop(key, None)
+        return value
+
+
 class _Prep:
     """Typed arrays of one table, optionally sorted by its date so that periods are slices.
 
@@ -346,8 +374,7 @@ class _Prep:
         self.perm: np.ndarray | None = None
         self.sorted_dates: np.ndarray | None = None
         self._cache: dict[Any, Any] = {}
-        self._lock = threading.Lock()
-        self._building: dict[Any, threading.Lock] = {}
+        self._building = _KeyLocks()
         self.date_ordered_ids = False  # see codes(); set by warm() before any code is made
         col = self.mapping.get(sort_role) if sort_role else None
         if col is not None:
@@ -376,19 +403,12 @@ class _Prep:
     def memo(self, key: Any, make: Any) -> Any:
         """Compute once per prepared table, even when two threads ask at once (the second
         waits for the first: a background warm-up and a page run share the work)."""
-        try:
-            return self._cache[key]
-        except KeyError:
-            pass
-        with self._lock:
-            building = self._building.setdefault(key, threading.Lock())
-        with building:
-            try:
-                return self._cache[key]
-            except KeyError:
-                value = make()
-                self._cache[key] = value
-                return value
+
+        def build() -> Any:
+            value = self._cache[key] = make()
+            return value
+
+        return self._building.once(key, lambda: self._cache[key], build)
 
     def has(self, role: str) -> bool:
         return role in self.mapping
@@ -491,7 +511,7 @@ def _forget(key: tuple[Any, ...]) -> Any:
     return callback
 
 
-_BUILDING: dict[tuple[Any, ...], threading.Lock] = {}
+_BUILDING = _KeyLocks()
 
 
 def _prep(table: Table, sort_role: str | None = None) -> _Prep:
@@ -501,23 +521,15 @@ def _prep(table: Table, sort_role: str | None = None) -> _Prep:
     """
     key = (id(table.df), tuple(sorted(table.mapping.items())), sort_role)
 
-    def cached() -> _Prep | None:
-        hit = _PREPS.get(key)
-        if hit is not None and hit[0]() is table.df and hit[1].n == len(table.df):
+    def cached() -> _Prep:
+        with _PREPS_LOCK:
+            hit = _PREPS.get(key)
+            if hit is None or hit[0]() is not table.df or hit[1].n != len(table.df):
+                raise KeyError(key)
             _PREPS.move_to_end(key)
             return hit[1]
-        return None
 
-    with _PREPS_LOCK:
-        hit = cached()
-        if hit is not None:
-            return hit
-        building = _BUILDING.setdefault(key, threading.Lock())
-    with building:
-        with _PREPS_LOCK:
-            hit = cached()
-        if hit is not None:
-            return hit
+    def build() -> _Prep:
         prep = _Prep(table, sort_role)
         with _PREPS_LOCK:
             for dead in [k for k, (ref, _) in _PREPS.items() if ref() is None]:
@@ -525,8 +537,9 @@ def _prep(table: Table, sort_role: str | None = None) -> _Prep:
             _PREPS[key] = (weakref.ref(table.df, _forget(key)), prep)
             while len(_PREPS) > _PREPS_MAX:
                 _PREPS.popitem(last=False)
-            _BUILDING.pop(key, None)
-    return prep
+        return prep
+
+    return _BUILDING.once(key, cached, build)
 
 
 def warm(table: Table) -> None:

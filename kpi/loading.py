@@ -1027,7 +1027,7 @@ def _frame_from_batch(
     if header_applied:
         report.header_row = 1
         names = _make_names(keys, len(keys), report)
-        return _typed_workbook_columns(names, batch, batch, report, limits)
+        return _typed_workbook_columns(names, batch, report, limits)
     head = batch.slice(0, 60).to_pylist()
     rows = [[r[k] for k in keys] for r in head]
     width = max((sum(1 for c in r if c not in (None, "")) for r in rows[:200]), default=0)
@@ -1045,15 +1045,11 @@ def _frame_from_batch(
             i + 1 for i, r in enumerate(rows[:header_idx]) if any(c not in (None, "") for c in r)
         ]
         report.drop(len(title), "title", title)
-    return _typed_workbook_columns(names, body, batch, report, limits)
+    return _typed_workbook_columns(names, body, report, limits)
 
 
 def _typed_workbook_columns(
-    names: list[str],
-    body: pa.RecordBatch,
-    batch: pa.RecordBatch,
-    report: LoadReport,
-    limits: Limits,
+    names: list[str], body: pa.RecordBatch, report: LoadReport, limits: Limits
 ) -> pd.DataFrame:
     if body.num_rows > limits.max_rows:
         raise PiloteError("load.too_many_rows", n=body.num_rows, limit=limits.max_rows)
@@ -1071,7 +1067,7 @@ def _typed_workbook_columns(
         elif pa.types.is_integer(a.type):
             a = pc.cast(a, pa.float64())
         arrays[n] = a
-    del body, batch
+    del body
     # In a workbook, real number cells arrive as text ("232.77") next to typed-in text numbers
     # ("1 234,50 €"): each column decides its own decimal separator.
     return _type_columns(arrays, report, per_column_decimal=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import os
 import time
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from kpi.errors import PiloteError
 from kpi.loading import EXCEL_EXTENSIONS, load_table
 from kpi.samples import sample_files
 from kpi.workspace import apply_saved_mapping
-from ui.state import lang, owner, put_table, show_error, store, tables, tr
+from ui.state import lang, log_timing, owner, put_table, show_error, store, tables, tr
 
 
 def _remember_raw(label: str, file_name: str, data: bytes) -> None:
@@ -39,10 +37,7 @@ def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table
         show_error(exc)
         return None
     bar.empty()
-    if os.environ.get("PILOTE_TIMINGS"):
-        logging.getLogger("pilote.timings").warning(
-            "%.3f load %s %.3f s", time.time(), name, time.perf_counter() - started
-        )
+    log_timing(f"load {name}", started)
     applied = False
     who = owner()
     if who is not None:
@@ -62,7 +57,7 @@ def process_uploads(files: list) -> None:
     id: the same file uploaded again, corrected or not, is loaded again)."""
     seen: dict[str, str] = st.session_state.setdefault("seen_uploads", {})
     for f in files:
-        upload_id = str(getattr(f, "file_id", None) or id(f))
+        upload_id = f.file_id
         if seen.get(f.name) == upload_id and any(t.startswith(f.name) for t in tables()):
             continue
         seen[f.name] = upload_id

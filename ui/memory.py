@@ -52,28 +52,29 @@ def _holders(target: object, depth: int, seen: set[int], skip: set[int]) -> list
     return out[:12]
 
 
+def _session_manager() -> object | None:
+    """Streamlit's session manager (internal), None without a running server."""
+    from streamlit import runtime
+
+    return getattr(runtime.get_instance(), "_session_mgr", None) if runtime.exists() else None
+
+
 def _census() -> None:
     """Log the large DataFrames still alive and what holds them (PILOTE_MEMORY_CENSUS=1):
     the tool to find who keeps a closed session's data."""
     import pandas as pd
-    from streamlit import runtime
+    from streamlit.runtime.app_session import AppSession
 
-    sessions = "?"
-    if runtime.exists():
-        mgr = getattr(runtime.get_instance(), "_session_mgr", None)
-        active = getattr(mgr, "_active_session_info_by_id", {})
-        stored = getattr(
-            getattr(getattr(mgr, "_session_storage", None), "_cache", None), "_data", {}
-        )
-        sessions = f"{len(active)} active, {len(stored)} kept for reconnection"
+    mgr = _session_manager()
+    active = getattr(mgr, "_active_session_info_by_id", {})
+    stored = getattr(getattr(getattr(mgr, "_session_storage", None), "_cache", None), "_data", {})
+    sessions = f"{len(active)} active, {len(stored)} kept for reconnection"
     big = [o for o in gc.get_objects() if isinstance(o, pd.DataFrame) and len(o) >= 100_000]
     _LOG.warning("census: sessions %s; %d DataFrame(s) of 100k+ rows alive", sessions, len(big))
     for df in big:
         _LOG.warning("  %d rows × %d, held by:", len(df), df.shape[1])
         for chain in _holders(df, 6, set(), {id(big)}):
             _LOG.warning("    %s", chain)
-    from streamlit.runtime.app_session import AppSession
-
     for sess in [o for o in gc.get_objects() if isinstance(o, AppSession)]:
         _LOG.warning("  session %s alive, held by:", sess.id)
         for chain in _holders(sess, 5, set(), set()):
@@ -107,13 +108,12 @@ def reap_closed_sessions() -> bool:
     internals (a version change; tests/test_memory.py fails on the pinned one)."""
     from streamlit import runtime
 
-    if not runtime.exists():
+    mgr = _session_manager()
+    if mgr is None:
         return False
-    rt = runtime.get_instance()
     try:
-        mgr = rt._session_mgr
-        mgr._session_storage._cache.expire  # noqa: B018  (checked before scheduling)
-        loop = rt._get_async_objs().eventloop
+        mgr._session_storage._cache.expire  # type: ignore[attr-defined]  # noqa: B018
+        loop = runtime.get_instance()._get_async_objs().eventloop
     except (AttributeError, RuntimeError):
         return False
     try:

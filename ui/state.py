@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,6 +53,15 @@ def tables() -> dict[str, Table]:
 def _bump() -> None:
     # Anything built from the tables (the KPI engine, charts) is rebuilt when this changes.
     st.session_state["tables_version"] = int(st.session_state.get("tables_version", 0)) + 1
+
+
+def log_timing(what: str, started: float) -> None:
+    """With PILOTE_TIMINGS set, log when and how long ``what`` took since ``started``
+    (``time.perf_counter()``); bench/load_test.py reads these lines."""
+    if os.environ.get("PILOTE_TIMINGS"):
+        logging.getLogger("pilote.timings").warning(
+            "%.3f %s %.3f s", time.time(), what, time.perf_counter() - started
+        )
 
 
 _T = TypeVar("_T")

@@ -133,13 +133,15 @@ def shot(page, name: str) -> Path:  # noqa: ANN001
     return path
 
 
-def wait_idle(page, timeout: float = 30_000) -> None:  # noqa: ANN001
-    """Wait until Streamlit has finished the current run (no running indicator)."""
-    page.wait_for_timeout(300)
+def wait_idle(page, timeout: float = 30_000, before: int = 300, after: int = 200) -> None:  # noqa: ANN001
+    """Wait until Streamlit has finished the current run (no running indicator); ``before``
+    ms for a run to start, ``after`` ms for the page to draw."""
+    page.wait_for_timeout(before)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout
     )
-    page.wait_for_timeout(200)
+    if after:
+        page.wait_for_timeout(after)
 
 
 def nav(page, label: str) -> None:  # noqa: ANN001
