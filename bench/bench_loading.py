@@ -2,7 +2,7 @@
 
 Run by hand: ``.venv/bin/python bench/bench_loading.py [--rows N] [--xlsx]``. Each case runs in a
 fresh subprocess so its peak memory (max RSS) is its own; the time is the best of 3 runs of
-``kpi.loading.load_table`` on bytes already in memory (a warm server). Files are cached under
+``kpi.data.loading.load_table`` on bytes already in memory (a warm server). Files are cached under
 ``bench/out/`` (git-ignored).
 """
 
@@ -90,7 +90,7 @@ def measure(path: str) -> dict[str, float]:
     """Run in a child process: best-of-3 load time and peak RSS."""
     import resource
 
-    from kpi.loading import load_table
+    from kpi.data.loading import load_table
 
     data = Path(path).read_bytes()
     times = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi import charts, customers, trends
-from kpi.catalogue import get_kpi
+from kpi.explore import charts, customers, trends
+from kpi.metrics.catalogue import get_kpi
 from ui import explore as ex
 from ui.analysis import currency, loaded
 from ui.shell import require_shell

@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from kpi import i18n
-from kpi.dataset import KINDS, Table
+from kpi.data.dataset import KINDS, Table
+from kpi.data.loading import LoadReport
+from kpi.data.quality import check
+from kpi.data.roles import ROLES, ROLES_BY_ID, validate_mapping
 from kpi.errors import PiloteError
-from kpi.loading import LoadReport
-from kpi.quality import check
-from kpi.roles import ROLES, ROLES_BY_ID, validate_mapping
 from ui.ingest import load_into_session, load_samples, process_uploads
 from ui.shell import require_shell
 from ui.state import (

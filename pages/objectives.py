@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.catalogue import OBJECTIVE_IDS, get_objective, suggest
-from kpi.scorecard import default_choice
+from kpi.metrics.catalogue import OBJECTIVE_IDS, get_objective, suggest
+from kpi.metrics.scorecard import default_choice
 from ui.analysis import analysis, loaded
 from ui.shell import require_shell
 from ui.state import lang, tr

@@ -17,9 +17,9 @@ from babel.dates import format_datetime
 
 from kpi import i18n
 from kpi.errors import PiloteError
-from kpi.export import to_csv_bytes
-from kpi.report import ReportOptions, build_report, file_name, to_excel, to_html
-from kpi.workspace import (
+from kpi.share.export import to_csv_bytes
+from kpi.share.report import ReportOptions, build_report, file_name, to_excel, to_html
+from kpi.share.workspace import (
     LOCAL_OWNER,
     MAX_NAME_LENGTH,
     Workspace,

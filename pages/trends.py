@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi import charts, trends
-from kpi.catalogue import computable_kpis
-from kpi.periods import Period
+from kpi.explore import charts, trends
+from kpi.metrics.catalogue import computable_kpis
+from kpi.metrics.periods import Period
 from ui import explore as ex
 from ui.analysis import currency, loaded
 from ui.shell import require_shell

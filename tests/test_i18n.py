@@ -11,8 +11,8 @@ from kpi import i18n
 
 
 def _import_everything() -> None:
-    for mod in pkgutil.iter_modules(kpi.__path__):
-        importlib.import_module(f"kpi.{mod.name}")
+    for mod in pkgutil.walk_packages(kpi.__path__, "kpi."):
+        importlib.import_module(mod.name)
     importlib.import_module("ui.texts")
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from sample_data.make_samples import SPECS, generate, write_all
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 FILES = [f"{spec.stem}.{suffix}" for spec in SPECS for suffix in ("csv", "xlsx")]
 NOT_COUNTED = ("Annulée", "Remboursée")
 

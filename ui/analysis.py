@@ -15,10 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from kpi import i18n
-from kpi.compute import FILTER_ROLES, Engine, dataset_currency, filter_options
-from kpi.dataset import Table
-from kpi.periods import Period, parse_period, periods_between
-from kpi.roles import ROLES_BY_ID
+from kpi.data.dataset import Table
+from kpi.data.roles import ROLES_BY_ID
+from kpi.metrics.engine import FILTER_ROLES, Engine, dataset_currency, filter_options
+from kpi.metrics.periods import Period, parse_period, periods_between
 from ui.state import lang, tables, tr
 
 GRANULARITIES = ("month", "quarter", "year", "all")

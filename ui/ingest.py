@@ -8,11 +8,11 @@ from pathlib import Path
 import streamlit as st
 
 from kpi import i18n
-from kpi.dataset import Table
+from kpi.data.dataset import Table
+from kpi.data.loading import EXCEL_EXTENSIONS, load_table
+from kpi.data.samples import sample_files
 from kpi.errors import PiloteError
-from kpi.loading import EXCEL_EXTENSIONS, load_table
-from kpi.samples import sample_files
-from kpi.workspace import apply_saved_mapping
+from kpi.share.workspace import apply_saved_mapping
 from ui.state import lang, log_timing, owner, put_table, show_error, store, tables, tr
 
 

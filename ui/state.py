@@ -14,11 +14,12 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from kpi import dataset, i18n
-from kpi.compute import warm
-from kpi.dataset import Table
+from kpi import i18n
+from kpi.data import dataset
+from kpi.data.dataset import Table
 from kpi.errors import PiloteError
-from kpi.workspace import LOCAL_OWNER, WorkspaceStore, open_store
+from kpi.metrics.engine import warm
+from kpi.share.workspace import LOCAL_OWNER, WorkspaceStore, open_store
 from ui import texts  # noqa: F401  (registers the UI messages)
 
 log = logging.getLogger("pilote")

@@ -1,0 +1,1 @@
+"""File → table: loading, parsing, column roles, the loaded table, data quality."""

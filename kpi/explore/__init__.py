@@ -1,0 +1,1 @@
+"""Explore: trends, funnels, customers, the team, and their charts."""

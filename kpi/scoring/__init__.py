@@ -1,0 +1,1 @@
+"""Lead scoring: a model trained on the user's own history, or point rules."""

@@ -1,0 +1,1 @@
+"""Share: reports, table exports and saved workspaces."""

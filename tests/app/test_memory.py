@@ -1,0 +1,135 @@
+"""Memory given back as sessions go: the reaper of closed sessions (on the pinned Streamlit's
+own classes) and the shared preparation cache built once under concurrency."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pandas as pd
+from streamlit.runtime.memory_session_storage import MemorySessionStorage
+from streamlit.runtime.runtime import Runtime
+from streamlit.runtime.session_manager import SessionInfo
+from streamlit.runtime.state.session_state import SessionState
+from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
+
+from kpi.data.dataset import Table
+from kpi.metrics import engine as compute
+from ui import memory
+
+
+class _Session:
+    def __init__(self, sid: str) -> None:
+        self.id = sid
+        self.session_state = SessionState()
+        self.session_state["tables"] = {"big.csv": object()}
+        self.shut = False
+
+    def shutdown(self) -> None:
+        self.shut = True
+
+
+class _Manager:
+    """The two attributes of WebsocketSessionManager the reaper uses."""
+
+    def __init__(self, ttl: float) -> None:
+        self._session_storage = MemorySessionStorage(ttl_seconds=ttl)
+        self._storage_lock = threading.Lock()
+
+
+def test_expired_sessions_are_shut_down_and_emptied() -> None:
+    mgr = _Manager(ttl=0)  # every stored session has already expired
+    gone = _Session("a")
+    mgr._session_storage.save(SessionInfo(client=None, session=gone))  # type: ignore[arg-type]
+    assert memory._reap(mgr) == 1
+    assert gone.shut
+    assert "tables" not in gone.session_state
+    assert memory._reap(mgr) == 0
+
+
+def test_sessions_within_the_reconnection_delay_are_kept() -> None:
+    mgr = _Manager(ttl=3600)
+    kept = _Session("b")
+    mgr._session_storage.save(SessionInfo(client=None, session=kept))  # type: ignore[arg-type]
+    assert memory._reap(mgr) == 0
+    assert not kept.shut and "tables" in kept.session_state
+
+
+def test_the_pinned_streamlit_has_what_the_reaper_uses() -> None:
+    # If an upgrade renames these, this fails instead of the server silently keeping closed
+    # sessions' data (reap_closed_sessions would just return False).
+    assert "_session_storage" in WebsocketSessionManager.__init__.__code__.co_names
+    assert "_storage_lock" in WebsocketSessionManager.__init__.__code__.co_names
+    assert hasattr(MemorySessionStorage(), "_cache")
+    assert hasattr(MemorySessionStorage()._cache, "expire")
+    assert "_session_mgr" in Runtime.__init__.__code__.co_names
+    assert hasattr(Runtime, "_get_async_objs")
+
+
+def test_reaper_is_a_no_op_without_a_running_server() -> None:
+    assert memory.reap_closed_sessions() is False
+
+
+def _orders(n: int = 5000) -> Table:
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {
+            "Date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, n), "D"),
+            "Order": [f"O{i // 2}" for i in range(n)],
+            "Client": [f"C{i % 300}" for i in range(n)],
+            "Region": rng.choice(["Nord", "Sud"], n),
+            "Amount": rng.uniform(10, 100, n).round(2),
+        }
+    )
+    mapping = {
+        "date": "Date",
+        "order_id": "Order",
+        "customer_id": "Client",
+        "region": "Region",
+        "amount": "Amount",
+    }
+    return Table("orders.csv", df, "orders", mapping)
+
+
+def test_warm_prepares_once_and_the_engine_gives_the_same_figures(monkeypatch) -> None:  # noqa: ANN001
+    cold = _orders()
+    expected = [r.value for r in compute.Engine([cold]).results("2024-06")]
+    table = _orders()
+    built = []
+    real = compute._Prep.__init__
+
+    def counting(self, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        built.append(args[1] if len(args) > 1 else kwargs.get("sort_role"))
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(compute._Prep, "__init__", counting)
+    barrier = threading.Barrier(4)
+
+    def both() -> None:
+        barrier.wait()
+        compute.warm(table)
+
+    threads = [threading.Thread(target=both) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert built == ["date"]  # four threads at once, one preparation
+    got = [r.value for r in compute.Engine([table]).results("2024-06")]
+    assert got == expected
+    assert built == ["date"]  # the engine used the warmed preparation
+    # the warmed preparation numbers order ids in date order: each new id is the next number
+    codes = compute._prep(table, "date").codes("order_id")[0]
+    running = np.maximum.accumulate(codes)
+    assert codes[0] == 0 and np.all(np.diff(running) <= 1) and running[-1] == len(set(codes)) - 1
+    assert not np.array_equal(codes, compute._Prep(cold, "date").codes("order_id")[0])
+
+
+def test_filter_options_strict_gives_no_list_for_ids_or_too_many_values() -> None:
+    table = _orders()
+    assert compute.filter_options([table], "region", strict=True) == ["Nord", "Sud"]
+    assert compute.filter_options([table], "order_id", strict=True) == []
+    assert compute.filter_options([table], "customer_id", strict=True) == []
+    assert compute.filter_options([table], "region", limit=1, strict=True) == []
+    assert compute.filter_options([table], "region", limit=1) == ["Nord"]
+    assert len(compute.filter_options([table], "customer_id", limit=10)) == 10

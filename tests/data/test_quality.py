@@ -1,0 +1,57 @@
+"""Data-quality counts on a small frame computed by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpi.data.dataset import Table
+from kpi.data.quality import check, duplicate_rows
+
+
+def test_quality_counts() -> None:
+    amounts = [10.0] * 20 + [12.0] * 20 + [-5.0, 10_000.0]
+    df = pd.DataFrame(
+        {
+            "Date": pd.to_datetime(["2024-01-01"] * 41 + ["2024-03-31"]),
+            "Montant": amounts,
+            "Client": ["A"] * 40 + [None, "B"],
+        }
+    )
+    t = Table("x", df, "orders", {"date": "Date", "amount": "Montant", "customer_id": "Client"})
+    q = check(t)
+    assert q.rows == 42
+    # rows 0-19 are identical (same date, 10.0, A), and rows 20-39 too: 19 + 19 duplicates
+    assert q.duplicates == 38
+    assert q.negative_amounts == 1
+    # quartiles 10 and 12, IQR 2: fences 10 - 6 = 4 and 12 + 6 = 18 → -5 and 10,000 are out
+    assert q.outliers == 2
+    assert q.missing_by_role == {"date": 0, "amount": 0, "customer_id": 1}
+    assert q.date_range == (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-31"))
+
+
+def test_empty_table_has_no_crash() -> None:
+    df = pd.DataFrame({"Montant": pd.Series([], dtype="float64")})
+    q = check(Table("x", df, "orders", {"amount": "Montant"}))
+    assert q.rows == 0 and q.outliers == 0 and q.date_range is None
+
+
+def test_duplicate_rows_matches_pandas_on_mixed_frames() -> None:
+    rng = np.random.default_rng(3)
+    n = 3000
+    df = pd.DataFrame(
+        {
+            "name": rng.choice(["a", "b", "c"], n),
+            "amount": rng.choice([1.0, 2.5, np.nan], n),
+            "day": pd.to_datetime(rng.choice(["2024-01-01", "2024-01-02"], n)),
+            "ref": pd.array(rng.choice(["x", "y", None], n), dtype="string"),
+        }
+    )
+    assert duplicate_rows(df) == int(df.duplicated().sum()) > 0
+    unique = df.assign(k=np.arange(n))
+    assert duplicate_rows(unique) == 0
+    # alike on every number and date, different only in the text: no duplicate
+    text_only = pd.DataFrame({"v": [1.0] * 4, "t": ["a", "b", "c", "d"]})
+    assert duplicate_rows(text_only) == 0
+    assert duplicate_rows(pd.DataFrame({"v": [1.0, 1.0], "t": ["a", "a"]})) == 1
+    assert duplicate_rows(df.iloc[:0]) == 0 and duplicate_rows(df.iloc[:1]) == 0

@@ -1,0 +1,103 @@
+"""Every chart renders to a Vega-Lite dict under Altair's 5,000-row limit, in both languages,
+with formatted tooltips — on the sample data and on a large generated table."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi.data.dataset import Table
+from kpi.data.loading import load_table
+from kpi.data.samples import sample_files
+from kpi.explore import charts, customers, funnel, team, trends
+from kpi.metrics.engine import Engine
+from kpi.metrics.periods import parse_period
+
+
+@pytest.fixture(scope="module")
+def samples() -> list[Table]:
+    return [load_table(p.read_bytes(), p.name) for p in sample_files(".csv")]
+
+
+def _rows(spec: dict) -> int:
+    return max((len(v) for v in spec.get("datasets", {}).values()), default=0)
+
+
+def _all_charts(tables: list[Table], lang: str) -> dict[str, object]:
+    eng = Engine(tables)
+    o = trends.facts_for(tables, "orders")
+    s = trends.measure_trend(o, "revenue", "day", as_of=eng.as_of, lang=lang)
+    flagged, _ = trends.anomalies(s, "day")
+    fc = trends.forecast(s, "day", lang=lang)
+    p1, p0 = parse_period("2025-03"), parse_period("2024-03")
+    orders_t = next(t for t in tables if t.kind == "orders")
+    b = team.leaderboard(tables, parse_period("2025"))
+    out = {
+        "trend": charts.trend_chart(s, lang=lang, unit="money", currency="EUR", freq="day",
+                                    flagged=flagged, forecast=fc.frame),
+        "breakdown": charts.breakdown_chart(
+            trends.breakdown_trend(o, "revenue", "product", "week", top=10, lang=lang),
+            lang=lang, unit="money", currency="EUR", freq="week"),
+        "contrib": charts.contribution_chart(
+            trends.contributions(o, "revenue", "product", p0, p1, lang=lang), lang=lang,
+            currency="EUR"),
+        "pvm": charts.waterfall_chart(trends.price_volume_mix(o, p0, p1, lang=lang)[0],
+                                      lang=lang, currency="EUR"),
+        "funnel": charts.funnel_chart(funnel.funnel(tables, lang=lang), lang=lang),
+        "groups": charts.bar_chart(funnel.by_group(tables, "rep"), "segment", "win_rate",
+                                   lang=lang, unit="percent"),
+        "cohorts": charts.cohort_heatmap(
+            customers.cohort_matrix(o, customers.first_purchases(orders_t), "month", lang=lang),
+            lang=lang),
+        "attainment": charts.attainment_chart(b, lang=lang, currency="EUR"),
+        "monthly": charts.monthly_target_chart(
+            team.rep_detail(b, b["member"].iloc[0], tables, lang=lang).monthly, lang=lang,
+            currency="EUR"),
+        "empty": charts.trend_chart(s.iloc[:0], lang=lang),
+    }  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_chart_renders_small(samples: list[Table], lang: str) -> None:
+    for name, chart in _all_charts(samples, lang).items():
+        spec = chart.to_dict()  # raises MaxRowsError beyond 5,000 rows
+        assert _rows(spec) <= 5000, name
+        assert spec["config"]["locale"]["number"]["decimal"] == ("," if lang == "fr" else ".")
+        json.dumps(spec)  # serialisable as sent to the browser
+
+
+def test_french_labels_and_formatted_tooltips(samples: list[Table]) -> None:
+    c = _all_charts(samples, "fr")
+    text = json.dumps(c["trend"].to_dict(), ensure_ascii=False)
+    assert "Même période N-1" in text and "Moyenne mobile" in text and "Prévision" in text
+    assert "\u202f€" in text or "\u00a0€" in text  # values formatted as 1 234,56 €
+    assert "mars" in json.dumps(c["trend"].to_dict()["config"]["locale"], ensure_ascii=False)
+    en = json.dumps(_all_charts(samples, "en")["funnel"].to_dict())
+    assert "Reached the stage" in en
+    assert "Aucune donnée pour ce filtre" in json.dumps(c["empty"].to_dict(), ensure_ascii=False)
+
+
+def test_a_million_rows_still_make_small_charts() -> None:
+    rng = np.random.default_rng(0)
+    n = 1_000_000
+    df = pd.DataFrame(
+        {
+            "date": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 730, n), unit="D"),
+            "amount": rng.uniform(1, 100, n),
+            "product": rng.choice([f"P{i}" for i in range(300)], n),
+            "customer": rng.integers(0, 50_000, n).astype(str),
+        }
+    )
+    t = Table("big", df, "orders", {"date": "date", "amount": "amount", "product": "product",
+                                    "customer_id": "customer"})  # fmt: skip
+    f = trends.facts(t)
+    s = trends.measure_trend(f, "revenue", "day")
+    assert len(charts.trend_chart(s, freq="day").to_dict()["datasets"]) >= 1
+    b = trends.breakdown_trend(f, "revenue", "product", "day", top=5)
+    assert _rows(charts.breakdown_chart(b, freq="day").to_dict()) <= 5000
+    m = customers.cohort_matrix(f, customers.first_purchases(t), "month")
+    assert _rows(charts.cohort_heatmap(m).to_dict()) <= 5000

@@ -1,0 +1,234 @@
+"""Customers: cohorts, churn, RFM and CLV by hand; BG/NBD + Gamma-Gamma against lifetimes on
+CDNOW; cohorts and RFM on Online Retail."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpi.data.dataset import Table
+from kpi.data.loading import load_table
+from kpi.data.samples import sample_files
+from kpi.errors import PiloteError
+from kpi.explore import customers, trends
+from kpi.metrics.engine import Engine
+from kpi.metrics.periods import parse_period
+from tests.conftest import realdata
+
+
+def orders() -> Table:
+    rows = [
+        # order, date, customer, amount, region
+        ("A1", "2024-01-05", "C1", 100.0, "Nord"),
+        ("A2", "2024-01-20", "C2", 50.0, "Sud"),
+        ("A3", "2024-02-03", "C1", 80.0, "Nord"),
+        ("A4", "2024-02-10", "C3", 60.0, "Sud"),
+        ("A5", "2024-03-01", "C1", 40.0, "Nord"),
+        ("A6", "2024-03-15", "C2", 30.0, "Nord"),
+        ("A7", "2024-03-15", "C2", 20.0, "Nord"),  # same day as A6: one purchase day
+    ]
+    df = pd.DataFrame(rows, columns=["order", "date", "customer", "amount", "region"])
+    df["date"] = pd.to_datetime(df["date"])
+    mapping = {"order_id": "order", "date": "date", "customer_id": "customer",
+               "amount": "amount", "region": "region"}  # fmt: skip
+    return Table("ventes", df, "orders", mapping)
+
+
+@pytest.fixture(scope="module")
+def samples() -> list[Table]:
+    return [load_table(p.read_bytes(), p.name) for p in sample_files(".csv")]
+
+
+def test_cohort_matrix_by_hand() -> None:
+    t = orders()
+    f = trends.facts(t)
+    m = customers.cohort_matrix(f, customers.first_purchases(t), "month", lang="en")
+    # January cohort: C1, C2 (size 2). February: C1 active → 1/2. March: C1 and C2 → 2/2.
+    # February cohort: C3 (size 1), never seen again → only its own month.
+    jan = m[m["cohort"] == pd.Timestamp("2024-01-01")]
+    assert jan["offset"].tolist() == [0, 1, 2]
+    assert jan["customers"].tolist() == [2, 1, 2]
+    assert jan["retention"].tolist() == [1.0, 0.5, 1.0]
+    feb = m[m["cohort"] == pd.Timestamp("2024-02-01")]
+    assert feb[["offset", "customers", "size"]].values.tolist() == [[0, 1, 1]]
+    assert jan["cohort_label"].iloc[0] == "January 2024"
+
+
+def test_cohort_with_a_filter_keeps_first_purchase_over_all_data() -> None:
+    t = orders()
+    f = trends.facts(t, {"region": ["Nord"]})
+    m = customers.cohort_matrix(f, customers.first_purchases(t), "month")
+    # C2's first purchase (January) was in Sud: within Nord, C2 is not in any cohort (its
+    # first purchase month has no Nord row), as for the new_customers KPI.
+    jan = m[m["cohort"] == pd.Timestamp("2024-01-01")]
+    assert jan["size"].iloc[0] == 1 and jan["customers"].tolist() == [1, 1, 1]
+
+
+def test_cohort_sizes_are_new_customers(samples: list[Table]) -> None:
+    orders_t = next(t for t in samples if t.kind == "orders")
+    eng = Engine(samples)
+    m = customers.cohort_matrix(
+        trends.facts(orders_t), customers.first_purchases(orders_t), "quarter"
+    )
+    sizes = m[m["offset"] == 0].set_index("cohort")["size"]
+    new = eng.series("new_customers", "quarter").set_index("start")["value"]
+    # cohorts start with the data: every quarter after the first one equals new_customers
+    assert sizes.iloc[1:].tolist() == new.iloc[1:].astype(int).tolist()
+
+
+def test_churn_series_is_the_engine(samples: list[Table]) -> None:
+    eng = Engine(samples)
+    s = trends.kpi_trend(eng, "churn_rate", "month")
+    v = eng.value("churn_rate", parse_period("2025-03"))
+    assert s.loc[s["start"] == pd.Timestamp("2025-03-01"), "value"].item() == pytest.approx(v.value)
+    # hand frame: February keeps C1 of {C1, C2} → churn 1/2; March keeps C1 of {C1, C3}: 1/2
+    hand = Engine([orders()])
+    assert hand.value("churn_rate", parse_period("2024-02")).value == pytest.approx(0.5)
+
+
+def test_purchases_summary_by_hand() -> None:
+    s = customers.purchases_summary(trends.facts(orders()), as_of="2024-03-31")
+    c1, c2, c3 = s.loc["C1"], s.loc["C2"], s.loc["C3"]
+    # C1 bought on Jan 5, Feb 3 and Mar 1: frequency 2 (repeat days), recency 56 days
+    # (Jan 5 → Mar 1), T 86 days (Jan 5 → Mar 31), monetary = mean of repeats (80 + 40) / 2
+    assert (c1["frequency"], c1["recency"], c1["T"], c1["monetary"]) == (2, 56, 86, 60)
+    assert c1.orders == 3 and c1.revenue == 220 and c1.recency_days == 30
+    # C2: Jan 20 then two orders on Mar 15 (one purchase day worth 50)
+    assert (c2.frequency, c2.recency, c2.monetary, c2.orders) == (1, 55, 50, 3)
+    assert (c3["frequency"], c3["monetary"], c3["T"]) == (0, 0, 50)
+
+
+def test_rfm_by_hand() -> None:
+    rows = []
+    # five customers, recency (days before 2024-12-31) and orders chosen so that quintiles
+    # are one customer each: E most recent and most frequent, A the opposite
+    spec = {"A": (300, 1), "B": (200, 2), "C": (100, 3), "D": (30, 4), "E": (1, 5)}
+    n = 0
+    for cust, (days_ago, k) in spec.items():
+        last = pd.Timestamp("2024-12-31") - pd.Timedelta(days=days_ago)
+        for i in range(k):
+            n += 1
+            rows.append((f"O{n}", last - pd.Timedelta(days=400 * i // max(k, 1)), cust, 100.0))
+    df = pd.DataFrame(rows, columns=["order", "date", "customer", "amount"])
+    t = Table("o", df, "orders", {"order_id": "order", "date": "date", "customer_id": "customer",
+                                  "amount": "amount"})  # fmt: skip
+    scores, seg = customers.rfm(trends.facts(t), as_of="2024-12-31", lang="en")
+    # ranks 1..5 → percentile 0.2 … 1.0 → score = ceil(5 × pct): 1..5; recency reversed
+    assert scores.loc["E", ["r", "f"]].tolist() == [5, 5]
+    assert scores.loc["A", ["r", "f"]].tolist() == [1, 1]
+    assert scores.loc["C", ["r", "f"]].tolist() == [3, 3]
+    assert scores.loc["D", ["r", "f"]].tolist() == [4, 4]
+    assert scores.loc["B", ["r", "f"]].tolist() == [2, 2]
+    assert scores.loc["E", "segment"] == "champions"  # R 5, F 5
+    assert scores.loc["D", "segment"] == "loyal"  # R 4, F 4
+    assert scores.loc["C", "segment"] == "need_attention"  # R 3, F 3
+    assert (
+        scores.loc["A", "segment"] == "hibernating" and scores.loc["B", "segment"] == "hibernating"
+    )
+    s = seg.set_index("segment")
+    assert s.loc["hibernating", "customers"] == 2
+    assert s.loc["hibernating", "revenue"] == pytest.approx(300.0)  # A 100 + B 200
+    assert s["customers"].sum() == 5
+    assert s.loc["champions", "action"].startswith("Reward")
+    assert len(seg) == len(customers.RFM_SEGMENTS)  # empty segments listed with 0
+
+
+def test_every_rfm_cell_has_one_segment() -> None:
+    grid = customers._segment_grid()
+    assert all(grid[r, f] is not None for r in range(1, 6) for f in range(1, 6))
+
+
+def test_model_must_be_fitted_and_needs_repeat_customers() -> None:
+    model = customers.BetaGeoGammaGamma()
+    s = customers.purchases_summary(trends.facts(orders()))
+    with pytest.raises(RuntimeError, match="has not been fit"):
+        model.expected_purchases(s, 365)
+    with pytest.raises(PiloteError) as err:
+        customers.predict_clv(trends.facts(orders()))
+    assert err.value.key == "customers.clv_too_few"
+
+
+def test_empty_selection() -> None:
+    f = trends.facts(orders(), {"region": ["Est"]})
+    assert customers.cohort_matrix(f, customers.first_purchases(orders())).empty
+    scores, seg = customers.rfm(f)
+    assert scores.empty and seg.empty
+    with pytest.raises(PiloteError):
+        customers.predict_clv(f)
+
+
+def test_satisfaction_by_segment_of_the_customers(samples: list[Table]) -> None:
+    sat = customers.satisfaction_by(samples, "region", period=parse_period("2025-03"))
+    assert "Auvergne-Rhône-Alpes" in set(sat["segment"])
+    # the flood month: the region's NPS is the lowest of the month
+    ara = sat.set_index("segment").loc["Auvergne-Rhône-Alpes"]
+    assert ara["nps"] == sat["nps"].min()
+    eng = Engine([t for t in samples if t.kind == "survey"])
+    total = eng.value("nps", parse_period("2025-03")).detail["answers"]
+    assert sat["answers"].sum() <= total
+
+
+def test_predicted_clv_on_sample(samples: list[Table]) -> None:
+    f = trends.facts_for(samples, "orders")
+    pred = customers.predict_clv(f, margin_pct=0.3)
+    c = pred.customers
+    assert (c["p_alive"].between(0, 1)).all()
+    assert (c["clv"] >= 0).all() and pred.margin_pct == 0.3
+    assert pred.total == pytest.approx(c["clv"].sum())
+    d = pred.distribution("en")
+    assert d["customers"].sum() == len(c)
+
+
+@pytest.mark.realdata
+def test_bgnbd_gamma_gamma_match_lifetimes_on_cdnow() -> None:
+    path = realdata("cdnow/CDNOW_master.txt")
+    df = pd.read_csv(path, sep=r"\s+", names=["cid", "date", "n", "value"], skiprows=1,
+                     dtype={"cid": str, "date": str})  # fmt: skip
+    df["date"] = pd.to_datetime(df["date"], format="%Y%m%d")
+    t = Table("cdnow", df, "orders", {"customer_id": "cid", "date": "date", "amount": "value"})
+    f = trends.facts(t)
+    s = customers.purchases_summary(f)
+    assert len(s) == 23_502  # customers with a purchase worth more than 0
+    model = customers.BetaGeoGammaGamma(max_customers=50_000).fit(s)
+    # Reference: lifetimes 0.11.3, BetaGeoFitter / GammaGammaFitter (penalizer 0) on the same
+    # purchases (rows worth 0 removed), daily periods, observation end 1998-06-30.
+    expected = {"r": 0.268327, "alpha": 41.985072, "a": 0.483183, "b": 2.108602,
+                "p": 5.08951, "q": 3.997846, "v": 21.25891}  # fmt: skip
+    for k, v in expected.items():
+        assert model.params_[k] == pytest.approx(v, rel=2e-4), k
+    e = model.expected_purchases(s, 365)
+    # lifetimes: Σ expected purchases over 365 days 21,348.52; customer 00003: 2.667819
+    # purchases, P(alive) 0.903059, expected spend 28.083418
+    assert e.sum() == pytest.approx(21_348.52, rel=1e-4)
+    i = s.index.get_loc("00003")
+    assert e[i] == pytest.approx(2.667819, rel=1e-4)
+    assert model.probability_alive(s)[i] == pytest.approx(0.903059, rel=1e-4)
+    assert model.expected_spend(s)[i] == pytest.approx(28.083418, rel=1e-4)
+
+
+@pytest.mark.realdata
+def test_online_retail_cohorts_and_rfm() -> None:
+    path = realdata("online_retail/online_retail_uci_by-day_concatenated.csv")
+    t = load_table(path.read_bytes(), path.name)
+    f = trends.facts(t)
+    m = customers.cohort_matrix(f, customers.first_purchases(t), "month")
+    dec = m[m["cohort"] == pd.Timestamp("2010-12-01")].set_index("offset")
+    # Independently with pandas (every row counts, no status column): the December 2010
+    # cohort has 948 customers; 362 of them bought in January 2011, 474 in November 2011.
+    assert dec.loc[0, "size"] == 948
+    assert dec.loc[1, "customers"] == 362 and dec.loc[11, "customers"] == 474
+    assert m.groupby("cohort")["size"].first().sum() == 4372  # every customer, once
+    raw = pd.read_csv(path, dtype={"CustomerID": str, "InvoiceNo": str})
+    raw = raw.dropna(subset=["CustomerID"])
+    raw["amt"] = raw["Quantity"] * raw["UnitPrice"]
+    per_invoice = raw.groupby(["CustomerID", "InvoiceNo"])["amt"].sum()
+    buyers = per_invoice[per_invoice > 1e-6].index.get_level_values(0).unique()
+    scores, seg = customers.rfm(f)
+    assert len(scores) == len(buyers) == 4338  # customers with a positive invoice
+    assert seg["customers"].sum() == 4338
+    revenue = raw[raw["CustomerID"].isin(buyers)]["amt"].sum()
+    assert seg["revenue"].sum() == pytest.approx(revenue, abs=0.01)
+    orders_per = per_invoice[per_invoice > 1e-6].groupby(level=0).size()
+    assert scores["orders"].sort_index().tolist() == orders_per.sort_index().tolist()
+    assert np.isfinite(customers.predict_clv(f).total)

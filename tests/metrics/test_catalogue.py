@@ -1,0 +1,244 @@
+"""The catalogue checks itself: ids, both languages, roles, objectives, suggestions."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kpi import i18n
+from kpi.data.dataset import KINDS, Table
+from kpi.data.roles import ROLE_IDS
+from kpi.errors import PiloteError
+from kpi.metrics import engine as compute
+from kpi.metrics.catalogue import (
+    CATALOGUE,
+    FAMILIES,
+    KPI_IDS,
+    OBJECTIVE_IDS,
+    OBJECTIVES,
+    UNITS,
+    Text,
+    availability,
+    clause_label,
+    computable_kpis,
+    get_kpi,
+    get_objective,
+    kpis_for,
+    suggest,
+)
+
+SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "KPI_SPEC.md"
+
+# The ids of KPI_SPEC.md, in its order (checked against the file itself when it is present).
+SPEC_IDS = (
+    "revenue", "revenue_growth", "orders", "aov", "customers", "new_customers",
+    "revenue_per_customer", "repeat_rate", "retention_rate", "churn_rate", "gross_margin",
+    "gross_margin_pct", "units_sold", "clv", "revenue_share", "win_rate", "avg_deal_size",
+    "sales_cycle_days", "pipeline_value", "weighted_pipeline", "sales_velocity",
+    "stage_conversion", "deals_created", "leads", "lead_conversion_rate", "cost_per_lead", "cac",
+    "ltv_cac", "roi", "response_rate", "meeting_rate", "avg_call_minutes", "nps", "csat",
+    "complaint_rate", "attainment", "pacing",
+)  # fmt: skip
+OBJECTIVES_EXPECTED = (
+    "grow_revenue", "win_customers", "keep_customers", "profitability", "team_performance",
+    "leads_marketing", "satisfaction", "shorter_cycle",
+)  # fmt: skip
+
+
+def _texts(kpi: object) -> list[Text]:
+    fields = [getattr(kpi, name) for name in ("label", "description", "formula", "reading")]
+    fields += [s.why for s in kpi.serves]  # type: ignore[attr-defined]
+    if kpi.suffix is not None:  # type: ignore[attr-defined]
+        fields.append(kpi.suffix)  # type: ignore[attr-defined]
+    return fields
+
+
+def test_ids_unique_and_equal_to_spec() -> None:
+    assert len(KPI_IDS) == len(set(KPI_IDS))
+    assert set(KPI_IDS) == set(SPEC_IDS)
+
+
+@pytest.mark.skipif(not SPEC.is_file(), reason=f"{SPEC} is absent")
+def test_ids_match_the_spec_file() -> None:
+    ids = set()
+    text = SPEC.read_text(encoding="utf-8").split("## Reference values")[0]
+    for line in text.splitlines():
+        m = re.match(r"^\|\s*([a-z_]+)(?:\s*\(by dimension\))?\s*\|", line)
+        if m and m.group(1) not in ("id", "file"):
+            ids.add(m.group(1))
+    assert ids == set(KPI_IDS)
+
+
+def test_every_text_in_both_languages() -> None:
+    for kpi in CATALOGUE:
+        for text in _texts(kpi):
+            assert text.fr.strip() and text.en.strip(), kpi.id
+            assert text("fr") == text.fr and text("en") == text.en
+        assert kpi.formula.fr != kpi.formula.en or kpi.id in ("aov",), kpi.id
+    for obj in OBJECTIVES:
+        for text in (obj.label, obj.description):
+            assert text.fr.strip() and text.en.strip(), obj.id
+
+
+def test_every_formula_present() -> None:
+    for kpi in CATALOGUE:
+        assert len(kpi.formula.fr) > 5 and len(kpi.formula.en) > 5, kpi.id
+
+
+def test_fields_are_valid() -> None:
+    for kpi in CATALOGUE:
+        assert kpi.unit in UNITS, kpi.id
+        assert kpi.family in FAMILIES, kpi.id
+        assert kpi.higher_is_better in (True, False, None), kpi.id
+        assert kpi.needs, kpi.id
+        for need in kpi.needs:
+            assert need.kind in (*KINDS, "any"), kpi.id
+            for role in need.role_ids():
+                assert role in ROLE_IDS, (kpi.id, role)
+        objectives = [s.objective for s in kpi.serves]
+        assert len(objectives) == len(set(objectives)), kpi.id
+        for serve in kpi.serves:
+            assert serve.objective in OBJECTIVE_IDS, kpi.id
+            assert serve.weight in (1, 2, 3), kpi.id
+
+
+def test_objectives() -> None:
+    assert OBJECTIVE_IDS == OBJECTIVES_EXPECTED
+    for obj in OBJECTIVE_IDS:
+        kpis = kpis_for([obj])
+        assert kpis, obj
+        assert any(k.weight(obj) == 3 for k in kpis), obj  # each has a headline KPI
+    assert kpis_for(["profitability"])[0].id == "gross_margin"
+    assert len(kpis_for(None)) == len(CATALOGUE)
+
+
+def test_every_kpi_has_a_computation() -> None:
+    for kpi in CATALOGUE:
+        assert callable(getattr(compute.Engine, f"_k_{kpi.id}", None)), kpi.id
+
+
+def test_unknown_ids_list_the_valid_ones() -> None:
+    with pytest.raises(PiloteError) as err:
+        get_objective("growth")
+    assert "grow_revenue" in str(err.value) and "shorter_cycle" in str(err.value)
+    assert "Objectif « growth » inconnu" in err.value.message("fr")
+    with pytest.raises(PiloteError) as err:
+        get_kpi("ca")
+    assert "revenue" in str(err.value)
+
+
+def test_messages_registered_in_both_languages() -> None:
+    for key, texts in i18n.messages().items():
+        if key.split(".")[0] in ("catalogue", "compute", "periods"):
+            assert texts["fr"].strip() and texts["en"].strip(), key
+
+
+def _orders(mapping: dict[str, str]) -> Table:
+    df = pd.DataFrame(
+        {
+            "Date": pd.to_datetime(["2024-01-02"]),
+            "Montant": [10.0],
+            "Client": ["C1"],
+            "Coût": [4.0],
+        }
+    )
+    return Table("ventes.csv", df, "orders", mapping)
+
+
+def test_availability_and_unlock_texts() -> None:
+    orders = _orders({"date": "Date", "amount": "Montant", "customer_id": "Client"})
+    margin = availability("gross_margin", [orders])
+    assert not margin.computable
+    assert margin.unlock("en") == "Map a Cost (or Profit / margin) column to unlock “Gross margin”."
+    assert margin.unlock("fr") == (
+        "Associez une colonne Coût (ou Marge / profit) pour débloquer « Marge brute »."
+    )
+    cac = availability("cac", [orders])
+    assert cac.unlock("en") == "Load a marketing spend table to unlock “Customer acquisition cost”."
+    assert cac.unlock("fr") == (
+        "Chargez une table de dépenses marketing pour débloquer « Coût d'acquisition client "
+        "(CAC) »."
+    )
+    win = availability("win_rate", [])
+    assert "d'opportunités" in (win.unlock("fr") or "")
+    assert availability("nps", []).unlock("en") == (
+        "Load a satisfaction survey table to unlock “Net Promoter Score”."
+    )
+    full = _orders({"date": "Date", "amount": "Montant", "customer_id": "Client", "cost": "Coût"})
+    assert availability("gross_margin", [full]).computable
+    assert availability("gross_margin", [full]).tables == ("ventes.csv",)
+    assert clause_label("amount|quantity+unit_price", "en") == "Amount (or Quantity + Unit price)"
+
+
+def test_suggest_ranks_and_explains() -> None:
+    orders = _orders({"date": "Date", "amount": "Montant", "customer_id": "Client"})
+    out = suggest(["profitability", "win_customers"], [orders])
+    ids = [s.kpi.id for s in out]
+    assert len(ids) == len(set(ids))
+    computable = [s for s in out if s.computable]
+    assert computable and all(s.computable for s in out[: len(computable)])  # computable first
+    assert computable[0].kpi.id == "new_customers"  # weight 3 for win_customers
+    cac = next(s for s in out if s.kpi.id == "cac")
+    assert cac.score == 5 and cac.objectives == ("win_customers", "profitability")
+    assert cac.why("en").startswith("Win new customers: ")
+    assert "Améliorer la rentabilité : " in cac.why("fr")
+    assert cac.unlock("en") is not None and computable[0].unlock("en") is None
+    assert {s.kpi.id for s in suggest(None, [])} == set(KPI_IDS)
+    with pytest.raises(PiloteError):
+        suggest(["nope"], [])
+
+
+def test_kpi_format() -> None:
+    assert get_kpi("revenue").format(1234.5, "en", "EUR") == "€1,234.50"
+    assert get_kpi("win_rate").format(0.6315, "fr") == "63,2\u00a0%"
+    assert get_kpi("sales_velocity").format(10, "fr", "EUR").endswith("/ jour")
+    assert get_kpi("aov").format(None, "fr") == "–"
+
+
+# ---------------------------------------------------------------------------------------------
+# Every KPI computes on the demo data (sample_data/, read by the loader as a user would)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_tables() -> list[Table]:
+    from kpi.data.loading import load_path
+    from kpi.data.samples import sample_files
+
+    files = sample_files(".csv")
+    if not files:
+        pytest.skip("no demo data in sample_data/ (run `make samples`)")
+    return [load_path(path) for path in files]
+
+
+def test_every_kpi_computes_on_the_demo_data(demo_tables: list[Table]) -> None:
+    assert {k.id for k in computable_kpis(demo_tables)} == set(KPI_IDS)
+    engine = compute.Engine(demo_tables)
+    for kpi in CATALOGUE:
+        for period in ("2025", "2025-Q3"):
+            value = engine.value(kpi.id, period)
+            assert value.status == "ok", (kpi.id, period, value.reason_text("en"))
+            assert value.value is not None
+
+
+def test_demo_data_sanity(demo_tables: list[Table]) -> None:
+    engine = compute.Engine(demo_tables)
+    assert 0 < (engine.value("win_rate", "2025").value or 0) < 1
+    # The demo story hides a warehouse closure in March 2025 in one region: some region's
+    # orders must raise a drop and an anomaly alert that month.
+    found = set()
+    for region in compute.filter_options(demo_tables, "region"):
+        regional = compute.Engine(demo_tables, filters={"region": [region]})
+        series = regional.series("orders")
+        series = series[series["period"] <= "2025-03"]
+        out = compute.alerts([regional.result("orders", "2025-03")], {"orders": series})
+        found |= {(a.kind, a.direction) for a in out}
+    assert {("drop", "down"), ("anomaly", "down")} <= found
+    # A region filter cannot be applied to targets set per rep: no misleading attainment.
+    regional = compute.Engine(demo_tables, filters={"region": ["Île-de-France"]})
+    assert regional.value("attainment", "2025-03").reason == "compute.reason.targets_not_by"
+    assert regional.result("revenue", "2025-03").target is None
+    assert engine.result("revenue", "2025-03").target is not None
