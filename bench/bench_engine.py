@@ -40,11 +40,8 @@ def main() -> None:
     if not path.exists():
         sys.exit(f"{path} missing: run bench/bench_loading.py --rows {args.rows} first")
 
-    from kpi.data.loading import load_path
-    from kpi.metrics.catalogue import suggest
-    from kpi.metrics.engine import Engine, warm
-    from kpi.metrics.periods import Period
-    from kpi.metrics.scorecard import default_choice
+    from kpi.data import load_path
+    from kpi.metrics import Engine, Period, default_choice, suggest, warm
 
     table = load_path(path)
     warm(table)  # as the app does after every load
@@ -76,7 +73,7 @@ def main() -> None:
     print(f"dashboard rerun after a filter change: {best(filter_change) * 1000:.0f} ms (KPIs)")
     print(f"  with anomaly alerts and sparklines: {best(full_page) * 1000:.0f} ms")
 
-    from kpi.data.loading import load_table
+    from kpi.data import load_table
 
     for style in ("iso", "fr"):
         src = ROOT / "bench" / "out" / f"orders_{args.rows}_{style}.csv"

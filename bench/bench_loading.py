@@ -90,7 +90,7 @@ def measure(path: str) -> dict[str, float]:
     """Run in a child process: best-of-3 load time and peak RSS."""
     import resource
 
-    from kpi.data.loading import load_table
+    from kpi.data import load_table
 
     data = Path(path).read_bytes()
     times = []

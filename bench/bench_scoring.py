@@ -32,7 +32,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kpi.scoring.model import LeadScorer, summary_json  # noqa: E402
+from kpi.scoring import LeadScorer, summary_json  # noqa: E402
 
 REALDATA = ROOT.parent / "shared" / "realdata"
 LEADS = REALDATA / "leads_x_education" / "Leads.csv"
@@ -42,7 +42,7 @@ BANK = REALDATA / "bank_marketing" / "bank-full.csv"
 def _read(path: Path, **options: object) -> pd.DataFrame:
     """Read with Pilote's loader when it exists, else with pandas."""
     try:
-        from kpi.data.loading import load_path  # type: ignore[attr-defined]
+        from kpi.data import load_path  # type: ignore[attr-defined]
     except ImportError:
         return pd.read_csv(path, **options)
     return load_path(path).df

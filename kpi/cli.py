@@ -17,9 +17,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from kpi import i18n
-from kpi.data.dataset import Table
-from kpi.data.loading import load_path
-from kpi.data.roles import ROLE_IDS, ROLES_BY_ID, detect_kind, validate_mapping
+from kpi.data import (
+    ROLE_IDS,
+    ROLES_BY_ID,
+    Table,
+    detect_kind,
+    load_path,
+    role_label,
+    validate_mapping,
+)
 from kpi.errors import PiloteError
 
 
@@ -163,7 +169,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     )
     print("  roles:")
     for role, col in doc["mapping"].items():
-        label = ROLES_BY_ID[role].label_fr if lang == "fr" else ROLES_BY_ID[role].label_en
+        label = role_label(role, lang)
         print(f"    {role:<15} ← {col}  ({label}, {doc['confidence'].get(role, 1.0):.0%})")
     for d in doc["dropped"]:
         print(f"  dropped: {d['reason']}")
@@ -189,7 +195,7 @@ def load_many(files: Sequence[str], overrides: dict[str, str]) -> list[Table]:
 
 
 def parse_targets(items: Sequence[str]) -> dict[str, float]:
-    from kpi.metrics.catalogue import KPI_IDS
+    from kpi.metrics import KPI_IDS
 
     out: dict[str, float] = {}
     for item in items:
@@ -204,9 +210,8 @@ def parse_targets(items: Sequence[str]) -> dict[str, float]:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
-    from kpi.metrics.catalogue import check_objectives
-    from kpi.metrics.engine import kpis_json
-    from kpi.metrics.periods import parse_period
+    from kpi.metrics import check_objectives, parse_period
+    from kpi.share import kpis_json
 
     # Check the cheap arguments before reading any file.
     objectives = list(args.objective) or None
@@ -241,8 +246,8 @@ def _workspace_tables(
 ) -> list[Table]:
     """New exports with the mapping saved for the same columns (in the workspace, else in the
     store's mapping memory), then the ``--map`` overrides on top."""
-    from kpi.data.roles import columns_signature
-    from kpi.share.workspace import apply_saved_mapping
+    from kpi.data import columns_signature
+    from kpi.share import apply_saved_mapping
 
     by_signature = {columns_signature([str(c) for c in t.df.columns]): t for t in saved}
     out = []
@@ -266,9 +271,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     import time
     from pathlib import Path
 
-    from kpi.metrics.catalogue import check_objectives
-    from kpi.metrics.periods import parse_period
-    from kpi.share.report import ReportOptions, build_report, check_output_path, write_report
+    from kpi.metrics import check_objectives, parse_period
+    from kpi.share import ReportOptions, build_report, check_output_path, write_report
 
     started = time.perf_counter()
     # Check the cheap arguments before reading any file.
@@ -283,7 +287,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     parse_targets([f"{k}=0" for k in args.kpi])  # unknown KPI ids: the same clear message
     settings: dict[str, Any] = {}
     if args.workspace:
-        from kpi.share.workspace import LOCAL_OWNER, open_store
+        from kpi.share import LOCAL_OWNER, open_store
 
         # The app's default data folder, wherever the command runs from (cron).
         root = Path(__file__).resolve().parent.parent
@@ -332,7 +336,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from kpi.scoring.model import LeadScorer, detect_target, summary_json
+    from kpi.scoring import LeadScorer, detect_target, summary_json
 
     out = args.out
     if out and not out.lower().endswith((".csv", ".xlsx")):
@@ -359,7 +363,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         scored = scorer.score(table.df, lang=args.lang, open_only=scorer.n_open_ > 0)
     if out:
-        from kpi.share.export import to_csv_bytes, to_excel_bytes
+        from kpi.share import to_csv_bytes, to_excel_bytes
 
         data = (
             to_excel_bytes(scored, "scores")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.explore import charts, customers, trends
-from kpi.metrics.catalogue import get_kpi
+from kpi.explore.clv import predict_clv
+from kpi.metrics import get_kpi
 from ui import explore as ex
 from ui.analysis import currency, loaded
 from ui.shell import require_shell
@@ -199,7 +200,7 @@ else:
         pred = ex.cached(
             "predict_clv",
             (str(as_of), margin.value),
-            lambda: customers.predict_clv(f, as_of, 365, margin.value),
+            lambda: predict_clv(f, as_of, 365, margin.value),
         )
         note = tr("explore.customers.margin_note") if margin.value is not None else ""
         st.caption(tr("explore.customers.predicted_help", margin=note))

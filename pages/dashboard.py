@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.metrics.catalogue import KPI_IDS, get_kpi, suggest
-from kpi.metrics.engine import status_summary
-from kpi.metrics.scorecard import card, default_choice, target_unit_hint
+from kpi.metrics import (
+    KPI_IDS,
+    card,
+    default_choice,
+    get_kpi,
+    status_summary,
+    suggest,
+    target_unit_hint,
+)
 from ui.analysis import analysis, currency, engine, filter_controls, loaded, period_controls
 from ui.shell import require_shell
 from ui.state import lang, per_table, show_error, tr

@@ -6,10 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import i18n
-from kpi.data.dataset import KINDS, Table
-from kpi.data.loading import LoadReport
-from kpi.data.quality import check
-from kpi.data.roles import ROLES, ROLES_BY_ID, validate_mapping
+from kpi.data import KINDS, ROLES, LoadReport, Table, check, role_label, validate_mapping
 from kpi.errors import PiloteError
 from ui.ingest import load_into_session, load_samples, process_uploads
 from ui.shell import require_shell
@@ -62,9 +59,8 @@ for key, params in st.session_state.pop("notices", []):
     st.success(tr(key, **params))
 
 
-def role_label(role_id: str) -> str:
-    role = ROLES_BY_ID[role_id]
-    return role.label_fr if L == "fr" else role.label_en
+def role_name(role_id: str) -> str:
+    return role_label(role_id, L)
 
 
 def show_report(report: LoadReport) -> None:
@@ -119,7 +115,7 @@ def show_report(report: LoadReport) -> None:
 
 
 def mapping_editor(table: Table) -> None:
-    found = " · ".join(f"{role_label(r)} ← **{md_escape(c)}**" for r, c in table.mapping.items())
+    found = " · ".join(f"{role_name(r)} ← **{md_escape(c)}**" for r, c in table.mapping.items())
     st.markdown(
         f"{tr('data.roles_found')} : {found}" if L == "fr" else f"{tr('data.roles_found')}: {found}"
     )
@@ -129,7 +125,7 @@ def mapping_editor(table: Table) -> None:
     frame = pd.DataFrame(
         {
             "role_id": [r.id for r in ordered],
-            tr("data.role"): [role_label(r.id) for r in ordered],
+            tr("data.role"): [role_name(r.id) for r in ordered],
             tr("data.col_name"): [table.mapping.get(r.id) for r in ordered],
             tr("data.confidence"): [
                 table.confidence.get(r.id) if r.id in table.mapping else None for r in ordered
@@ -225,7 +221,7 @@ if loaded:
                 tr("data.kind"): kind_label(t.kind),
                 tr("data.rows"): len(t.df),
                 tr("data.columns"): t.df.shape[1],
-                tr("data.mapping"): ", ".join(role_label(r) for r in t.mapping),
+                tr("data.mapping"): ", ".join(role_name(r) for r in t.mapping),
             }
             for name, t in loaded.items()
         ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.metrics.catalogue import OBJECTIVE_IDS, get_objective, suggest
-from kpi.metrics.scorecard import default_choice
+from kpi.metrics import OBJECTIVE_IDS, default_choice, get_objective, suggest
 from ui.analysis import analysis, loaded
 from ui.shell import require_shell
 from ui.state import lang, tr

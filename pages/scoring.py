@@ -6,10 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from kpi import i18n
-from kpi.data.loading import load_table
+from kpi.data import load_table
 from kpi.errors import PiloteError
-from kpi.scoring.charts import calibration_chart, gain_chart
-from kpi.scoring.model import (
+from kpi.scoring import (
     LeadScorer,
     RuleScorer,
     default_rules,
@@ -17,7 +16,8 @@ from kpi.scoring.model import (
     rules_frame,
     rules_from_frame,
 )
-from kpi.share.export import to_csv_bytes, to_excel_bytes
+from kpi.scoring.charts import calibration_chart, gain_chart
+from kpi.share import to_csv_bytes, to_excel_bytes
 from ui.analysis import loaded, tables_version
 from ui.shell import require_shell
 from ui.state import lang, md_escape, show_error, tr

@@ -17,12 +17,16 @@ from babel.dates import format_datetime
 
 from kpi import i18n
 from kpi.errors import PiloteError
-from kpi.share.export import to_csv_bytes
-from kpi.share.report import ReportOptions, build_report, file_name, to_excel, to_html
-from kpi.share.workspace import (
+from kpi.share import (
     LOCAL_OWNER,
     MAX_NAME_LENGTH,
+    ReportOptions,
     Workspace,
+    build_report,
+    file_name,
+    to_csv_bytes,
+    to_excel,
+    to_html,
     validate_name,
 )
 from ui.analysis import Analysis, analysis, currency, current_period, engine, loaded, tables_version

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.explore import charts, team
-from kpi.metrics.catalogue import get_kpi
+from kpi.metrics import get_kpi
 from ui import explore as ex
 from ui.analysis import currency, loaded
 from ui.shell import require_shell

@@ -6,8 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.explore import charts, trends
-from kpi.metrics.catalogue import computable_kpis
-from kpi.metrics.periods import Period
+from kpi.explore.anomalies import anomalies, explain_anomalies
+from kpi.explore.buckets import FREQS
+from kpi.explore.drivers import contributions, price_volume_mix
+from kpi.explore.forecast import forecast
+from kpi.metrics import Period, computable_kpis
 from ui import explore as ex
 from ui.analysis import currency, loaded
 from ui.shell import require_shell
@@ -43,7 +46,7 @@ if f"tr_freq_{L}" not in st.session_state:
 freq = (
     c2.segmented_control(
         tr("explore.trends.freq"),
-        trends.FREQS,
+        FREQS,
         format_func=lambda f: ex.t(L, f"explore.freq.{f}"),
         key=f"tr_freq_{L}",
     )
@@ -72,13 +75,13 @@ if series.empty or series["value"].notna().sum() == 0:
     ex.no_data()
     st.stop()
 
-flagged, method = ex.cached("anomalies", (choice, freq), lambda: trends.anomalies(series, freq))
+flagged, method = ex.cached("anomalies", (choice, freq), lambda: anomalies(series, freq))
 found = ex.cached(
     "explained",
     (choice, freq),
-    lambda: trends.explain_anomalies(flagged, method, freq, f, ident if measure else None),
+    lambda: explain_anomalies(flagged, method, freq, f, ident if measure else None),
 )
-fc = ex.cached("forecast", (choice, freq), lambda: trends.forecast(series, freq, lang=L))
+fc = ex.cached("forecast", (choice, freq), lambda: forecast(series, freq, lang=L))
 
 title = tr(
     "explore.trends.series_title", label=labels[choice], freq=tr(f"explore.freq.{freq}").lower()
@@ -205,7 +208,7 @@ def _drivers() -> None:
     contrib = ex.cached(
         "contributions",
         (ident, by, period.key, base.key),
-        lambda: trends.contributions(f, ident, by, base, period, top=10, lang=L),
+        lambda: contributions(f, ident, by, base, period, top=10, lang=L),
     )
     if contrib.empty:
         ex.no_data()
@@ -254,7 +257,7 @@ if ident == "revenue" and "quantity" in f.frame.columns:
         steps, items = ex.cached(
             "pvm",
             (item, period.key, base.key),
-            lambda: trends.price_volume_mix(f, base, period, item, lang=L),
+            lambda: price_volume_mix(f, base, period, item, lang=L),
         )
         pheaders = {
             "item": ex.role_name(item),

@@ -15,10 +15,16 @@ import pandas as pd
 import streamlit as st
 
 from kpi import i18n
-from kpi.data.dataset import Table
-from kpi.data.roles import ROLES_BY_ID
-from kpi.metrics.engine import FILTER_ROLES, Engine, dataset_currency, filter_options
-from kpi.metrics.periods import Period, parse_period, periods_between
+from kpi.data import Table, role_label
+from kpi.metrics import (
+    FILTER_ROLES,
+    Engine,
+    Period,
+    dataset_currency,
+    filter_options,
+    parse_period,
+    periods_between,
+)
 from ui.state import lang, tables, tr
 
 GRANULARITIES = ("month", "quarter", "year", "all")
@@ -180,7 +186,7 @@ def filter_controls(where: Any = None) -> dict[str, list[str]]:
                 continue
             key = f"w_filter_{role}"
             _bind(key, [v for v in a.filters.get(role, []) if v in options])
-            label = ROLES_BY_ID[role].label_fr if L == "fr" else ROLES_BY_ID[role].label_en
+            label = role_label(role, L)
             picked = st.multiselect(label, options, key=key, placeholder=tr("ctl.all_values"))
             if picked:
                 a.filters[role] = list(picked)

@@ -17,12 +17,11 @@ import pandas as pd
 import streamlit as st
 
 from kpi import i18n
+from kpi.data import role_label
 from kpi.errors import PiloteError
-from kpi.explore.trends import Facts, facts_for
-from kpi.metrics.catalogue import role_label
-from kpi.metrics.engine import Engine
-from kpi.metrics.periods import Period
-from kpi.share.export import to_csv_bytes, to_excel_bytes
+from kpi.explore import Facts, facts_for
+from kpi.metrics import Engine, Period
+from kpi.share import to_csv_bytes, to_excel_bytes
 from ui.analysis import analysis, currency, engine, filter_controls, loaded, period_controls
 from ui.analysis import tables_version as _tables_version
 from ui.state import lang, md_escape, show_error, tr

@@ -8,11 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 from kpi import i18n
-from kpi.data.dataset import Table
-from kpi.data.loading import EXCEL_EXTENSIONS, load_table
-from kpi.data.samples import sample_files
+from kpi.data import EXCEL_EXTENSIONS, Table, load_table, sample_files
 from kpi.errors import PiloteError
-from kpi.share.workspace import apply_saved_mapping
+from kpi.share import apply_saved_mapping
 from ui.state import lang, log_timing, owner, put_table, show_error, store, tables, tr
 
 

@@ -15,11 +15,10 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from kpi import i18n
-from kpi.data import dataset
-from kpi.data.dataset import Table
+from kpi.data import Table, dataset
 from kpi.errors import PiloteError
-from kpi.metrics.engine import warm
-from kpi.share.workspace import LOCAL_OWNER, WorkspaceStore, open_store
+from kpi.metrics import warm
+from kpi.share import LOCAL_OWNER, WorkspaceStore, open_store
 from ui import texts  # noqa: F401  (registers the UI messages)
 
 log = logging.getLogger("pilote")

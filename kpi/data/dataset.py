@@ -1,4 +1,5 @@
-"""A loaded table: its typed data, how it was read, what kind of table it is and its roles.
+"""A loaded table: its typed data, how it was read (:class:`LoadReport`), what kind of table it
+is and its roles.
 
 Every engine function takes a :class:`Table` (or a DataFrame plus a ``mapping`` of role → column)
 and never a literal header name.
@@ -6,15 +7,12 @@ and never a literal header name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import pandas as pd
 
 from kpi import i18n
-
-if TYPE_CHECKING:
-    from kpi.data.loading import LoadReport
 
 # Kinds of table Pilote recognises.
 KINDS: tuple[str, ...] = (
@@ -45,6 +43,88 @@ i18n.add_messages({f"kind.{kind}": {"fr": fr, "en": en} for kind, fr, en in _KIN
 def kind_label(kind: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """The name of a kind of table, for titles and lists (``Commandes / ventes``)."""
     return i18n.t(f"kind.{kind}", lang)
+
+
+@dataclass
+class Dropped:
+    """Rows the loader did not keep, and why (a message key)."""
+
+    rows: int
+    reason: str
+    lines: list[int] = field(default_factory=list)
+
+    def text(self, lang: str) -> str:
+        return i18n.t(f"load.dropped.{self.reason}", lang, rows=self.rows)
+
+
+@dataclass
+class ColumnInfo:
+    """How one column was read."""
+
+    type: str  # "date", "number", "text"
+    format: str = ""
+    unparseable: int = 0
+    examples: list[str] = field(default_factory=list)
+    percent: bool = False
+
+
+@dataclass
+class LoadReport:
+    """Every decision the loader took, for the user to check."""
+
+    file_name: str
+    file_type: str
+    size_bytes: int
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    thousands: str | None = None
+    header_row: int = 1
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    rows: int = 0
+    columns: list[str] = field(default_factory=list)
+    column_info: dict[str, ColumnInfo] = field(default_factory=dict)
+    dropped: list[Dropped] = field(default_factory=list)
+    dropped_columns: list[str] = field(default_factory=list)
+    warnings: list[i18n.Message] = field(default_factory=list)
+    currency: str | None = None
+    date_order: str | None = None
+    seconds: float = 0.0
+
+    def warn(self, key: str, **params: Any) -> None:
+        self.warnings.append(i18n.Message(key, params))
+
+    def drop(self, rows: int, reason: str, lines: list[int] | None = None) -> None:
+        if rows:
+            self.dropped.append(Dropped(rows, reason, (lines or [])[:20]))
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """JSON-safe summary (the CLI's ``inspect --json``)."""
+        return {
+            "file": self.file_name,
+            "rows": self.rows,
+            "columns": list(self.columns),
+            "format": {
+                "type": self.file_type,
+                "encoding": self.encoding,
+                "delimiter": self.delimiter,
+                "decimal": self.decimal,
+                "thousands": self.thousands,
+                "header_row": self.header_row,
+                "sheet": self.sheet,
+                "sheets": list(self.sheets),
+                "date_order": self.date_order,
+                "currency": self.currency,
+            },
+            "column_types": {k: asdict(v) for k, v in self.column_info.items()},
+            "dropped": [
+                {"rows": d.rows, "reason": d.text(lang), "code": d.reason, "lines": d.lines}
+                for d in self.dropped
+            ],
+            "dropped_columns": list(self.dropped_columns),
+            "warnings": [w.text(lang) for w in self.warnings],
+        }
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,8 @@ import csv
 import io
 import re
 import time
-import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +27,17 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kpi import i18n
-from kpi.data import parsing
-from kpi.data.dataset import Table
+from kpi.data.columns import (
+    TEXT_DTYPE,
+    currency_from_headers,
+    find_header,
+    looks_like_value,
+    make_names,
+    non_empty,
+    type_columns,
+)
+from kpi.data.dataset import LoadReport, Table
+from kpi.data.workbook import frame_from_batch, open_workbook, read_workbook, sniff_container
 from kpi.errors import PiloteError
 from kpi.settings import DEFAULT_LIMITS, Limits
 
@@ -41,95 +47,9 @@ TEXT_EXTENSIONS = (".csv", ".tsv", ".txt", ".tab", ".dat")
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS + EXCEL_EXTENSIONS
 DELIMITERS = (";", ",", "\t", "|")
-_TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 _TOTAL_RE = re.compile(
     r"^\s*(grand[\s-]*|sous[\s-]*|sub[\s-]*)?(total|totaux|totals|somme|sum)\b", re.IGNORECASE
 )
-_DATE_HEADER_RE = re.compile(
-    r"\b(date|jour|day|mois|month|created|closed|cree|cloture|echeance|periode|period)\b"
-)
-
-
-@dataclass
-class Dropped:
-    """Rows the loader did not keep, and why (a message key)."""
-
-    rows: int
-    reason: str
-    lines: list[int] = field(default_factory=list)
-
-    def text(self, lang: str) -> str:
-        return i18n.t(f"load.dropped.{self.reason}", lang, rows=self.rows)
-
-
-@dataclass
-class ColumnInfo:
-    """How one column was read."""
-
-    type: str  # "date", "number", "text"
-    format: str = ""
-    unparseable: int = 0
-    examples: list[str] = field(default_factory=list)
-    percent: bool = False
-
-
-@dataclass
-class LoadReport:
-    """Every decision the loader took, for the user to check."""
-
-    file_name: str
-    file_type: str
-    size_bytes: int
-    encoding: str | None = None
-    delimiter: str | None = None
-    decimal: str | None = None
-    thousands: str | None = None
-    header_row: int = 1
-    sheet: str | None = None
-    sheets: list[str] = field(default_factory=list)
-    rows: int = 0
-    columns: list[str] = field(default_factory=list)
-    column_info: dict[str, ColumnInfo] = field(default_factory=dict)
-    dropped: list[Dropped] = field(default_factory=list)
-    dropped_columns: list[str] = field(default_factory=list)
-    warnings: list[i18n.Message] = field(default_factory=list)
-    currency: str | None = None
-    date_order: str | None = None
-    seconds: float = 0.0
-
-    def warn(self, key: str, **params: Any) -> None:
-        self.warnings.append(i18n.Message(key, params))
-
-    def drop(self, rows: int, reason: str, lines: list[int] | None = None) -> None:
-        if rows:
-            self.dropped.append(Dropped(rows, reason, (lines or [])[:20]))
-
-    def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        """JSON-safe summary (the CLI's ``inspect --json``)."""
-        return {
-            "file": self.file_name,
-            "rows": self.rows,
-            "columns": list(self.columns),
-            "format": {
-                "type": self.file_type,
-                "encoding": self.encoding,
-                "delimiter": self.delimiter,
-                "decimal": self.decimal,
-                "thousands": self.thousands,
-                "header_row": self.header_row,
-                "sheet": self.sheet,
-                "sheets": list(self.sheets),
-                "date_order": self.date_order,
-                "currency": self.currency,
-            },
-            "column_types": {k: asdict(v) for k, v in self.column_info.items()},
-            "dropped": [
-                {"rows": d.rows, "reason": d.text(lang), "code": d.reason, "lines": d.lines}
-                for d in self.dropped
-            ],
-            "dropped_columns": list(self.dropped_columns),
-            "warnings": [w.text(lang) for w in self.warnings],
-        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,13 +135,13 @@ def load_bytes(
         )
     if not data.strip():
         raise PiloteError("load.empty", name=name)
-    kind = _sniff_container(data)
+    kind = sniff_container(data)
     if kind in ("zip", "ole"):
         report = LoadReport(name, ext.lstrip(".") or kind, len(data))
         notify(0.05, "load.progress.reading")
-        batch, header_applied = _read_workbook(data, name, kind, sheet, limits, report)
+        batch, header_applied = read_workbook(data, name, kind, sheet, limits, report)
         notify(0.6, "load.progress.typing")
-        df = _frame_from_batch(batch, report, limits, header_applied)
+        df = frame_from_batch(batch, report, limits, header_applied)
         del batch
     else:
         if ext in EXCEL_EXTENSIONS:
@@ -242,7 +162,7 @@ def load_bytes(
     notify(0.9, "load.progress.cleaning")
     df = _drop_total_rows(df, report)
     if report.currency is None:
-        report.currency = _currency_from_headers(df)
+        report.currency = currency_from_headers(df)
     report.rows = len(df)
     report.columns = [str(c) for c in df.columns]
     report.seconds = round(time.perf_counter() - started, 3)
@@ -254,151 +174,10 @@ def load_bytes(
 
 def list_sheets(data: bytes) -> list[str]:
     """Sheet names of a workbook (empty for a text file)."""
-    kind = _sniff_container(data)
+    kind = sniff_container(data)
     if kind not in ("zip", "ole"):
         return []
-    return list(_open_workbook(data, kind, DEFAULT_LIMITS).sheet_names)
-
-
-# ---------------------------------------------------------------------------------------------
-# Container sniffing and workbook safety
-
-
-def _sniff_container(data: bytes) -> str:
-    if data[:4] == b"PK\x03\x04":
-        return "zip"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "ole"
-    return "text"
-
-
-def _check_zip(data: bytes, limits: Limits) -> None:
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise PiloteError("load.corrupt_workbook") from exc
-    total = 0
-    for info in infos:
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 1_000_000 and ratio > limits.max_zip_ratio:
-            raise PiloteError("load.zip_bomb", ratio=int(ratio), limit=limits.max_zip_ratio)
-    if total > limits.max_unzipped_bytes:
-        raise PiloteError(
-            "load.zip_too_big", size_mb=total // 2**20, limit_mb=limits.max_unzipped_bytes // 2**20
-        )
-    names = {i.filename for i in infos}
-    if not ("[Content_Types].xml" in names or "mimetype" in names):
-        raise PiloteError("load.corrupt_workbook")
-    for info in infos:
-        if info.filename.endswith((".xml", ".rels")) and info.file_size:
-            try:
-                with zf.open(info) as fh:
-                    head = fh.read(4096)
-            except (zipfile.BadZipFile, OSError, EOFError, zlib_error()) as exc:
-                raise PiloteError("load.corrupt_workbook") from exc
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise PiloteError("load.xml_entities")
-
-
-def zlib_error() -> type[Exception]:
-    import zlib
-
-    return zlib.error
-
-
-def _open_workbook(data: bytes, kind: str, limits: Limits) -> Any:
-    from python_calamine import CalamineWorkbook
-
-    if kind == "ole" and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k" in data:
-        raise PiloteError("load.encrypted")
-    if kind == "zip":
-        _check_zip(data, limits)
-    try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for every broken file
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise PiloteError("load.encrypted") from exc
-        raise PiloteError("load.corrupt_workbook") from exc
-
-
-def _xlsx_sheet_sizes(data: bytes) -> dict[str, int] | None:
-    """Uncompressed size of each worksheet of an .xlsx, by sheet name, read from the zip's
-    directory (no sheet is parsed); None when the layout is not the usual one."""
-    import xml.etree.ElementTree as ET  # the parts were checked for entities beforehand
-
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        ns = {
-            "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-            "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-            "p": "http://schemas.openxmlformats.org/package/2006/relationships",
-        }
-        wb = ET.fromstring(zf.read("xl/workbook.xml"))
-        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
-        sizes: dict[str, int] = {}
-        for sh in wb.findall("m:sheets/m:sheet", ns):
-            target = targets.get(sh.get(f"{{{ns['r']}}}id") or "", "").lstrip("/")
-            path = target if target.startswith("xl/") else f"xl/{target}"
-            sizes[sh.get("name") or ""] = zf.getinfo(path).file_size
-        return sizes
-    except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError, ValueError):
-        return None
-
-
-def _read_workbook(
-    data: bytes, name: str, kind: str, sheet: str | None, limits: Limits, report: LoadReport
-) -> tuple[pa.RecordBatch, bool]:
-    """One sheet as Arrow columns, and whether its first row was taken as the header (else
-    every row is kept as text and the header is found afterwards).
-
-    python-calamine checks and lists the workbook; fastexcel (calamine in Rust, straight to
-    Arrow) reads the sheet: a million rows in seconds, where building Python objects cell by
-    cell takes minutes.
-    """
-    import fastexcel
-
-    wb = _open_workbook(data, kind, limits)
-    names = list(wb.sheet_names)
-    report.sheets = names
-    if not names:
-        raise PiloteError("load.no_sheets", name=name)
-    if sheet is not None and sheet not in names:
-        raise PiloteError("load.unknown_sheet", sheet=sheet, sheets=", ".join(names))
-    try:
-        if sheet is None:
-            sizes = _xlsx_sheet_sizes(data) if kind == "zip" else None
-            if not sizes or set(sizes) != set(names):
-                sizes = {}
-                for n in names:
-                    sh = wb.get_sheet_by_name(n)
-                    sizes[n] = sh.height * sh.width
-            sheet = max(names, key=lambda n: sizes.get(n, 0))
-            if len(names) > 1:
-                report.warn("load.warn.sheet_chosen", sheet=sheet, sheets=", ".join(names))
-        reader = fastexcel.read_excel(data)
-        # Most sheets have their header on the first row: read them so, with numbers and dates
-        # as typed cells (as text they would have to be parsed again, ~4 s per million rows).
-        # A title block, a blank or duplicate header cell: read every row as text and find the
-        # header below (calamine parses the sheet again, which only such files pay for).
-        batch = reader.load_sheet(sheet, header_row=0, dtype_coercion="coerce").to_arrow()
-        header_applied = _header_on_first_row(batch)
-        if not header_applied:
-            del batch
-            batch = reader.load_sheet(sheet, header_row=None, dtype_coercion="coerce").to_arrow()
-    except PiloteError:
-        raise
-    except Exception as exc:
-        raise PiloteError("load.corrupt_workbook") from exc
-    if batch.num_columns > limits.max_columns:
-        raise PiloteError("load.too_many_columns", n=batch.num_columns, limit=limits.max_columns)
-    if batch.num_rows > limits.max_rows + 100:
-        raise PiloteError("load.too_many_rows", n=batch.num_rows, limit=limits.max_rows)
-    report.sheet = sheet
-    report.file_type = {"ole": "xls"}.get(kind, report.file_type)
-    return batch, header_applied
+    return list(open_workbook(data, kind, DEFAULT_LIMITS).sheet_names)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -526,55 +305,6 @@ def _sniff_delimiter(lines: list[str]) -> tuple[str | None, int]:
     return best[2], best[1]
 
 
-def _non_empty(cells: list[str]) -> list[str]:
-    return [c for c in cells if str(c).strip() != ""]
-
-
-def _looks_like_value(cell: Any) -> bool:
-    """A cell that is data rather than a column name: a number or a date."""
-    if isinstance(cell, (int, float, pd.Timestamp)) and not isinstance(cell, bool):
-        return True
-    if hasattr(cell, "year") and hasattr(cell, "month"):
-        return True
-    s = str(cell).strip()
-    if not s:
-        return False
-    if re.fullmatch(r"[+-]?[\d\s\u00a0\u202f.,'’%€$£()-]+", s) and re.search(r"\d", s):
-        return True
-    return parsing.guess_date_family([s]) is not None
-
-
-def _find_header(rows: list[list[Any]], width: int) -> int:
-    """Index of the header row: the first row that fills most columns with names, not values."""
-    limit = min(len(rows), 50)
-    for i in range(limit):
-        cells = _non_empty([str(c) if c is not None else "" for c in rows[i]])
-        if len(cells) < max(2, int(np.ceil(0.5 * width))) and width > 1:
-            continue
-        if width == 1 and not cells:
-            continue
-        values = sum(1 for c in rows[i] if c not in (None, "") and _looks_like_value(c))
-        # The first well-filled row is the header if it holds names, not values.
-        return i if values <= 0.2 * len(cells) else -1
-    return -1
-
-
-def _make_names(raw: list[Any], width: int, report: LoadReport) -> list[str]:
-    names: list[str] = []
-    seen: Counter[str] = Counter()
-    for i in range(width):
-        v = raw[i] if i < len(raw) else None
-        n = "" if v is None else str(v).strip().replace("\ufeff", "")
-        n = re.sub(r"\s+", " ", n)
-        if not n:
-            n = f"Column {i + 1}"
-        seen[n] += 1
-        if seen[n] > 1:
-            n = f"{n} ({seen[n]})"
-        names.append(n)
-    return names
-
-
 def _read_text(
     data: bytes,
     name: str,
@@ -593,17 +323,17 @@ def _read_text(
         return _read_whitespace_or_single(utf8, name, report, limits, lines)
     report.delimiter = delim
     parsed = list(csv.reader([ln for ln in lines[:60]], delimiter=delim))
-    header_idx = _find_header(parsed, width)
+    header_idx = find_header(parsed, width)
     if header_idx < 0:
         report.warn("load.warn.no_header")
-        names = _make_names([], width, report)
+        names = make_names([], width, report)
         skip = 0
         report.header_row = 0
     else:
-        names = _make_names(parsed[header_idx], len(parsed[header_idx]), report)
+        names = make_names(parsed[header_idx], len(parsed[header_idx]), report)
         skip = header_idx + 1
         report.header_row = header_idx + 1
-        title = [i + 1 for i, r in enumerate(parsed[:header_idx]) if _non_empty(r)]
+        title = [i + 1 for i, r in enumerate(parsed[:header_idx]) if non_empty(r)]
         report.drop(len(title), "title", title)
     if len(names) > limits.max_columns:
         raise PiloteError("load.too_many_columns", n=len(names), limit=limits.max_columns)
@@ -656,7 +386,7 @@ def _read_text(
     for n in list(table.column_names):
         arrays[n] = table.column(n).combine_chunks()
         table = table.drop_columns([n])  # release each chunked column once combined
-    return _type_columns(arrays, report)
+    return type_columns(arrays, report)
 
 
 def _recover_ragged(
@@ -732,346 +462,18 @@ def _read_whitespace_or_single(
             io.BytesIO(utf8), sep=r"\s+", dtype=str, header=None, keep_default_na=False
         )
         first = [str(v) for v in raw.iloc[0].tolist()]
-        has_header = sum(1 for v in first if _looks_like_value(v)) <= 0.2 * len(first)
-        names = _make_names(first if has_header else [], raw.shape[1], report)
+        has_header = sum(1 for v in first if looks_like_value(v)) <= 0.2 * len(first)
+        names = make_names(first if has_header else [], raw.shape[1], report)
         body = raw.iloc[1:] if has_header else raw
         report.header_row = 1 if has_header else 0
         table = pa.table(
             {n: pa.array(body.iloc[:, i].tolist(), pa.string()) for i, n in enumerate(names)}
         )
-        return _type_columns({n: table.column(n).combine_chunks() for n in names}, report)
+        return type_columns({n: table.column(n).combine_chunks() for n in names}, report)
     if mode == 1:
         report.delimiter = None
         raise PiloteError("load.one_column", name=name)
     raise PiloteError("load.not_a_table", name=name)
-
-
-# ---------------------------------------------------------------------------------------------
-# Typing columns
-
-
-def _type_columns(
-    arrays: dict[str, pa.Array], report: LoadReport, per_column_decimal: bool = False
-) -> pd.DataFrame:
-    """Decide each column's type and parse it, then drop empty rows and columns.
-
-    Text columns (everything from a CSV, text cells from a workbook) are typed from a sample
-    and parsed in one vectorised pass; workbook columns that are already numbers or dates are
-    kept as they are.
-    """
-    texts = {n: a for n, a in arrays.items() if _is_text(a)}
-    decimal = _decide_decimal(texts, report) if texts else "."
-    if not texts:
-        report.decimal = report.decimal or decimal
-    out: dict[str, Any] = {}
-    texts.clear()  # keep one reference to each raw column, released as it is typed
-    names = list(arrays)
-    for n in names:
-        a = arrays.pop(n)
-        if _is_text(a):
-            col_decimal = decimal
-            if per_column_decimal:
-                c, d = parsing.decimal_votes(a.slice(0, 2000))
-                col_decimal = "," if c > d else "." if d > c else decimal
-            out[n] = _type_one(n, a, col_decimal, report)
-        elif pa.types.is_timestamp(a.type):
-            out[n] = pd.Series(a.to_pandas(), name=n).astype("datetime64[us]")
-            report.column_info[n] = ColumnInfo("date", "Excel date")
-        else:
-            series = pd.Series(pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False), name=n)
-            out[n] = _maybe_numeric_dates(n, series, report, "Excel number")
-    _decide_date_order(out, report)
-    final = {n: (v.resolve(report) if isinstance(v, _PendingDate) else v) for n, v in out.items()}
-    return _drop_empty(pd.DataFrame(final), report)
-
-
-def _is_text(a: pa.Array) -> bool:
-    return pa.types.is_string(a.type) or pa.types.is_large_string(a.type)
-
-
-def _drop_empty(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
-    empty_cols = [c for c in df.columns if df[c].isna().all()]
-    if empty_cols:
-        report.dropped_columns.extend(str(c) for c in empty_cols)
-        report.warn("load.warn.empty_columns", n=len(empty_cols))
-        for c in empty_cols:
-            report.column_info.pop(str(c), None)
-        df = df.drop(columns=empty_cols)
-    if df.shape[1]:
-        empty_rows = df.isna().all(axis=1).to_numpy()
-        n_empty = int(empty_rows.sum())
-        if n_empty:
-            report.drop(n_empty, "empty")
-            df = df.loc[~empty_rows].reset_index(drop=True)
-    return df
-
-
-def _decide_decimal(cols: dict[str, pa.Array], report: LoadReport) -> str:
-    comma = dot = 0
-    for a in cols.values():
-        c, d = parsing.decimal_votes(a.slice(0, 2000))
-        comma += c
-        dot += d
-    if comma > dot:
-        decimal = ","
-    elif dot > comma:
-        decimal = "."
-    else:
-        decimal = "," if report.delimiter == ";" else "."
-    report.decimal = decimal
-    return decimal
-
-
-@dataclass
-class _PendingDate:
-    """A text column that looks like dates whose day/month order is decided file-wide."""
-
-    name: str
-    arr: pa.Array
-    guess: parsing.DateGuess
-
-    def resolve(self, report: LoadReport) -> pd.Series:
-        order = report.date_order or "dmy"
-        formats = parsing.date_formats(self.guess, order)
-        values, n_bad, examples = parsing.parse_dates(self.arr, formats)
-        shown = formats[0] if self.guess.family != "iso" else "ISO 8601"
-        report.column_info[self.name] = ColumnInfo("date", shown, n_bad, examples)
-        if n_bad:
-            report.warn("load.warn.unparseable", column=self.name, n=n_bad, kind="date")
-        return pd.Series(values.to_pandas(), name=self.name).astype("datetime64[us]")
-
-
-def _type_one(name: str, arr: pa.Array, decimal: str, report: LoadReport) -> Any:
-    head = pc.drop_null(parsing.normalise_text(arr.slice(0, 5000)))
-    guess = parsing.guess_date_family(head.slice(0, 1000).to_pylist())
-    if guess is not None:
-        return _PendingDate(name, arr, guess)
-    share, n, identifier = parsing.numeric_share(head.slice(0, 2000), decimal)
-    if n and share >= 0.98 and not identifier:
-        values, fmt, share, n, identifier = parsing.classify_numbers(arr, decimal)
-        if share >= 0.98 and not identifier:
-            series = pd.Series(values.to_numpy(zero_copy_only=False), name=name, dtype="float64")
-            if fmt.currency and not report.currency:
-                report.currency = fmt.currency
-            label = f"decimal '{decimal}'" + (" %" if fmt.percent else "")
-            info = ColumnInfo("number", label, fmt.unparseable, fmt.examples, fmt.percent)
-            if report.thousands is None:
-                report.thousands = _thousands_seen(head, decimal)
-            return _maybe_numeric_dates(name, series, report, info)
-    report.column_info[name] = ColumnInfo("text")
-    return pd.Series(parsing.normalise_text(arr).to_pandas(), name=name).astype(_TEXT_DTYPE)
-
-
-def _maybe_numeric_dates(
-    name: str, series: pd.Series, report: LoadReport, info: ColumnInfo | str
-) -> pd.Series:
-    """A numeric column under a date-like header may hold Excel serials or YYYYMMDD."""
-    if _DATE_HEADER_RE.search(_plain(name)):
-        converted = _numeric_dates(series)
-        if converted is not None:
-            report.column_info[name] = ColumnInfo("date", converted[1])
-            return converted[0]
-    if isinstance(info, str):
-        info = ColumnInfo("number", info)
-    report.column_info[name] = info
-    if info.unparseable:
-        report.warn("load.warn.unparseable", column=name, n=info.unparseable, kind="number")
-    return series
-
-
-def _thousands_seen(present: pa.Array, decimal: str) -> str | None:
-    sample = present.slice(0, 5000)
-    for sep, label in (("\u202f", "narrow no-break space"), ("\u00a0", "no-break space")):
-        if pc.any(pc.match_substring(sample, sep)).as_py():
-            return label
-    if pc.any(pc.match_substring_regex(sample, r"\d \d{3}")).as_py():
-        return "space"
-    if pc.any(pc.match_substring_regex(sample, r"\d['’]\d{3}")).as_py():
-        return "apostrophe"
-    other = "." if decimal == "," else ","
-    if pc.any(pc.match_substring_regex(sample, r"^\d{1,3}(\\" + other + r"\d{3})+")).as_py():
-        return other
-    return None
-
-
-def _decide_date_order(out: dict[str, Any], report: LoadReport) -> None:
-    pending = [v for v in out.values() if isinstance(v, _PendingDate)]
-    dmy = [p for p in pending if p.guess.family == "dmy_like"]
-    if not dmy:
-        return
-    first = sum(p.guess.first_gt_12 for p in dmy)
-    second = sum(p.guess.second_gt_12 for p in dmy)
-    if first == 0 and second == 0:
-        # Look beyond the sample: the whole columns.
-        for p in dmy:
-            f, s = _count_gt12(p.arr)
-            first += f
-            second += s
-    if first == 0 and second == 0:
-        # Monthly tables write the first of each month (01/03/2025): the field that is
-        # always 1 while the other varies is the day.
-        for p in dmy:
-            day_first = _constant_one_field(p.arr)
-            if day_first is not None:
-                report.date_order = "dmy" if day_first else "mdy"
-                return
-    if first > 0 and second == 0:
-        report.date_order = "dmy"
-    elif second > 0 and first == 0:
-        report.date_order = "mdy"
-    elif first or second:
-        report.date_order = "dmy" if first >= second else "mdy"
-        report.warn("load.warn.mixed_date_order", order=report.date_order)
-    else:
-        french = report.decimal == "," or report.delimiter == ";"
-        report.date_order = "dmy" if french else "mdy"
-        report.warn("load.warn.ambiguous_dates_fr" if french else "load.warn.ambiguous_dates_en")
-
-
-def _count_gt12(arr: pa.Array) -> tuple[int, int]:
-    parts = pc.extract_regex(pc.drop_null(arr), r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-]")
-    if len(parts) == 0:
-        return 0, 0
-    a = pc.cast(pc.struct_field(parts, [0]), pa.int32())
-    b = pc.cast(pc.struct_field(parts, [1]), pa.int32())
-    return int(pc.sum(pc.greater(a, 12)).as_py() or 0), int(pc.sum(pc.greater(b, 12)).as_py() or 0)
-
-
-def _currency_from_headers(df: pd.DataFrame) -> str | None:
-    """A currency named in a numeric column's header: ``Dépenses (€)``, ``Amount (USD)``."""
-    for c in df.columns:
-        if not pd.api.types.is_float_dtype(df[c]):
-            continue
-        found = re.search(r"(€|\$|£|¥|\bEUR\b|\bUSD\b|\bGBP\b|\bCHF\b)", str(c))
-        if found:
-            return parsing.CURRENCY_SYMBOLS.get(found.group(1))
-    return None
-
-
-def _constant_one_field(arr: pa.Array) -> bool | None:
-    """True when the first field of d/m-like dates is always 1 and the second varies;
-    False for the reverse; None otherwise."""
-    parts = pc.extract_regex(pc.drop_null(arr), r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-]")
-    if len(parts) == 0:
-        return None
-    a = pc.unique(pc.cast(pc.struct_field(parts, [0]), pa.int32())).to_pylist()
-    b = pc.unique(pc.cast(pc.struct_field(parts, [1]), pa.int32())).to_pylist()
-    if a == [1] and len(b) > 1:
-        return True
-    if b == [1] and len(a) > 1:
-        return False
-    return None
-
-
-def _numeric_dates(series: pd.Series) -> tuple[pd.Series, str] | None:
-    """A numeric column under a date-like header: Excel serials or YYYYMMDD numbers."""
-    v = series.dropna()
-    if v.empty or not np.all(np.floor(v) == v) and not v.between(20000, 80000).all():
-        return None
-    if v.between(19000101, 21001231).all() and np.all(np.floor(v) == v):
-        text = pa.array(
-            series.map(lambda x: None if pd.isna(x) else f"{int(x)}").tolist(), pa.string()
-        )
-        parsed = pc.strptime(text, format="%Y%m%d", unit="us", error_is_null=True)
-        if parsed.null_count == series.isna().sum():
-            return pd.Series(parsed.to_pandas(), name=series.name).astype(
-                "datetime64[us]"
-            ), "%Y%m%d"
-        return None
-    if v.between(20000, 80000).all():
-        return (
-            pd.Series(parsing.excel_serial_to_datetime(series.to_numpy()), name=series.name),
-            "Excel serial",
-        )
-    return None
-
-
-def _plain(text: str) -> str:
-    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", t).strip()
-
-
-# ---------------------------------------------------------------------------------------------
-# Workbooks: rows of Python values → typed frame
-
-
-_UNNAMED = "__UNNAMED__"  # fastexcel's name for a blank header cell
-
-
-def _header_on_first_row(batch: pa.RecordBatch) -> bool:
-    """Whether a sheet read with its first row as header really has it there: every header
-    cell filled, no duplicate renamed by fastexcel (``X``, ``X_1``), and the same decision as
-    :func:`_find_header` on the rows as text."""
-    names = batch.schema.names
-    if not names or any(n.startswith(_UNNAMED) for n in names):
-        return False
-    if any(
-        "_" in n and n.rsplit("_", 1)[1].isdigit() and n.rsplit("_", 1)[0] in names for n in names
-    ):
-        return False
-    head = batch.slice(0, 59).to_pylist()
-    rows = [list(names)] + [[r[k] for k in names] for r in head]
-    width = max(sum(1 for c in r if c not in (None, "")) for r in rows)
-    return _find_header(rows, width) == 0
-
-
-def _frame_from_batch(
-    batch: pa.RecordBatch, report: LoadReport, limits: Limits, header_applied: bool = False
-) -> pd.DataFrame:
-    """Find the header under any title block, then type the columns below it.
-
-    ``header_applied``: the sheet was read with its first row as the header (column names).
-    """
-    if batch.num_columns == 0 or (batch.num_rows == 0 and not header_applied):
-        raise PiloteError("load.no_rows", name=report.file_name)
-    keys = batch.schema.names
-    if header_applied:
-        report.header_row = 1
-        names = _make_names(keys, len(keys), report)
-        return _typed_workbook_columns(names, batch, report, limits)
-    head = batch.slice(0, 60).to_pylist()
-    rows = [[r[k] for k in keys] for r in head]
-    width = max((sum(1 for c in r if c not in (None, "")) for r in rows[:200]), default=0)
-    header_idx = _find_header(rows, width)
-    if header_idx < 0:
-        report.warn("load.warn.no_header")
-        names = _make_names([], len(keys), report)
-        body = batch
-        report.header_row = 0
-    else:
-        names = _make_names(rows[header_idx], len(keys), report)
-        body = batch.slice(header_idx + 1)
-        report.header_row = header_idx + 1
-        title = [
-            i + 1 for i, r in enumerate(rows[:header_idx]) if any(c not in (None, "") for c in r)
-        ]
-        report.drop(len(title), "title", title)
-    return _typed_workbook_columns(names, body, report, limits)
-
-
-def _typed_workbook_columns(
-    names: list[str], body: pa.RecordBatch, report: LoadReport, limits: Limits
-) -> pd.DataFrame:
-    if body.num_rows > limits.max_rows:
-        raise PiloteError("load.too_many_rows", n=body.num_rows, limit=limits.max_rows)
-    arrays: dict[str, pa.Array] = {}
-    for i, n in enumerate(names):
-        a = body.column(i)
-        if pa.types.is_date(a.type):
-            a = pc.cast(a, pa.timestamp("us"))
-        elif pa.types.is_timestamp(a.type):
-            a = pc.cast(a, pa.timestamp("us"))
-        elif (
-            pa.types.is_boolean(a.type) or pa.types.is_null(a.type) or pa.types.is_duration(a.type)
-        ):
-            a = pc.cast(a, pa.string())
-        elif pa.types.is_integer(a.type):
-            a = pc.cast(a, pa.float64())
-        arrays[n] = a
-    del body
-    # In a workbook, real number cells arrive as text ("232.77") next to typed-in text numbers
-    # ("1 234,50 €"): each column decides its own decimal separator.
-    return _type_columns(arrays, report, per_column_decimal=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1091,7 +493,7 @@ def _drop_total_rows(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     n = len(df)
     if n == 0:
         return df
-    text_cols = [c for c in df.columns if df[c].dtype == _TEXT_DTYPE][:6]
+    text_cols = [c for c in df.columns if df[c].dtype == TEXT_DTYPE][:6]
     num_cols = [c for c in df.columns if pd.api.types.is_float_dtype(df[c])]
     filled = df.notna().sum(axis=1).to_numpy()
     sparse = filled <= 0.6 * df.shape[1]

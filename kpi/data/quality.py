@@ -9,7 +9,7 @@ import pandas as pd
 
 from kpi import i18n
 from kpi.data.dataset import Table
-from kpi.data.roles import ROLES_BY_ID
+from kpi.data.roles import role_label
 
 
 @dataclass
@@ -31,7 +31,7 @@ class QualityReport:
         """One line per role: its column, missing count and share."""
         out = []
         for role, n in self.missing_by_role.items():
-            label = ROLES_BY_ID[role].label_fr if lang == "fr" else ROLES_BY_ID[role].label_en
+            label = role_label(role, lang)
             out.append(
                 {
                     "role": label,

@@ -559,6 +559,14 @@ class Detection:
     kind_confidence: float
 
 
+def role_label(role: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """The user-facing name of a role (``Coût`` / ``Cost``); an unknown id as it is."""
+    r = ROLES_BY_ID.get(role)
+    if r is None:
+        return role
+    return r.label_en if lang == "en" else r.label_fr
+
+
 def normalise_header(name: str) -> str:
     """Lower case, no accents, camelCase split, words separated by single spaces."""
     s = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name))

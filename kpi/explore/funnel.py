@@ -1,13 +1,13 @@
 """Funnel: where deals stall and which sources bring business.
 
-Everything here is computed by the engine (:class:`kpi.metrics.engine.Engine`) on the deals, leads and
+Everything here is computed by the engine (:class:`kpi.metrics.Engine`) on the deals, leads and
 spend tables, so that the figures match the dashboard: stage reach and conversion
 (``stage_conversion``), win rate, deal size and cycle per source, rep or segment, open and
 weighted pipeline, sales velocity, and the lead funnel with a comparison of lead sources.
 
 Decisions where the issue is silent:
 
-- The stage order is :func:`kpi.metrics.engine.stage_order` (leading numbers, else known FR/EN CRM
+- The stage order is :func:`kpi.metrics.stage_order` (leading numbers, else known FR/EN CRM
   vocabularies, else order of appearance), editable by the user; with a probability column
   and stages the vocabulary does not know, the stages are ordered by their median probability.
 - Reach follows ``KPI_SPEC.md``: a deal reached every stage up to its current one, won deals
@@ -33,11 +33,9 @@ import numpy as np
 import pandas as pd
 
 from kpi import i18n
-from kpi.data.dataset import Table
+from kpi.data import Table, role_label
 from kpi.explore.trends import facts, measure_totals, normalise_key
-from kpi.metrics.catalogue import role_label
-from kpi.metrics.engine import Engine, Value, stage_order
-from kpi.metrics.periods import ALL, Period
+from kpi.metrics import ALL, Engine, Period, Value, stage_order
 
 __all__ = [
     "GROUP_ROLES",
@@ -70,7 +68,7 @@ def leads_table(tables: Sequence[Table]) -> Table | None:
 def infer_stage_order(table: Table) -> list[str]:
     """The open stages of ``table`` in pipeline order.
 
-    :func:`kpi.metrics.engine.stage_order` (leading numbers, else known FR/EN vocabularies, else order
+    :func:`kpi.metrics.stage_order` (leading numbers, else known FR/EN vocabularies, else order
     of appearance); then, unless the stages are numbered, by median probability when a
     probability column gives one for every stage (stable, so ties keep the first order).
     """

@@ -25,10 +25,8 @@ import numpy as np
 import pandas as pd
 
 from kpi import i18n
-from kpi.data.dataset import Table
-from kpi.metrics.catalogue import availability, get_kpi
-from kpi.metrics.engine import Engine, filter_options
-from kpi.metrics.periods import ALL, Period
+from kpi.data import Table
+from kpi.metrics import ALL, Engine, Period, availability, filter_options, get_kpi
 
 __all__ = [
     "LEADERBOARD_KPIS",

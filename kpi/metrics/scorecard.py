@@ -14,7 +14,7 @@ import pandas as pd
 
 from kpi import i18n
 from kpi.metrics.catalogue import get_kpi
-from kpi.metrics.engine import KPIResult
+from kpi.metrics.results import KPIResult
 
 
 @dataclass(frozen=True)

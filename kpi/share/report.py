@@ -1,8 +1,9 @@
 """Reports to hand over: an Excel workbook and a self-contained HTML page, in French or English.
 
 :func:`build_report` computes everything once from the loaded tables and the analysis settings
-(the same dict the app saves in a workspace, see :class:`ReportOptions`); :func:`to_excel` and
-:func:`to_html` only lay it out, and :func:`write_report` picks one from the file extension.
+(the same dict the app saves in a workspace, see :class:`ReportOptions`);
+:func:`kpi.share.excel.to_excel` and :func:`kpi.share.html.to_html` only lay it out, and
+:func:`kpi.share.files.write_report` picks one from the file extension.
 
 What a report holds: a title, the period, the data sources (file names, rows), the scorecard
 (for each KPI: value, previous period, change, same period last year, target, attainment,
@@ -25,37 +26,40 @@ product (or region, channel…) for the period.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import html
-import io
 import logging
 import math
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 from babel.dates import format_datetime
-from babel.numbers import get_currency_symbol
 
 from kpi import i18n
-from kpi.data.dataset import Table, kind_label
-from kpi.data.roles import ROLES_BY_ID
+from kpi.data import Table, kind_label, role_label
 from kpi.errors import PiloteError
-from kpi.metrics.catalogue import KPI, KPI_IDS, availability, check_objectives, get_kpi, suggest
-from kpi.metrics.engine import Alert, Engine, KPIResult, dataset_currency
-from kpi.metrics.periods import Period, parse_period
-from kpi.metrics.scorecard import Card, card, default_choice
+from kpi.metrics import (
+    KPI,
+    KPI_IDS,
+    Alert,
+    Card,
+    Engine,
+    KPIResult,
+    Period,
+    availability,
+    card,
+    check_objectives,
+    dataset_currency,
+    default_choice,
+    get_kpi,
+    parse_period,
+    suggest,
+)
 from kpi.share.export import safe_sheet_name, safe_text
 
 __all__ = [
-    "FORMATS",
     "GRANULARITIES",
     "Report",
     "ReportOptions",
@@ -63,21 +67,12 @@ __all__ = [
     "Source",
     "Trend",
     "build_report",
-    "check_output_path",
-    "excel_number_format",
-    "file_name",
-    "render",
     "report_period",
-    "to_excel",
-    "to_html",
-    "write_report",
 ]
 
 log = logging.getLogger("pilote")
 
 GRANULARITIES: tuple[str, ...] = ("month", "quarter", "year", "all")
-# File extension → report format.
-FORMATS: dict[str, str] = {".xlsx": "xlsx", ".html": "html", ".htm": "html"}
 # Roles to break revenue down by, first mapped wins (as for the revenue share KPI).
 BREAKDOWN_ROLES: tuple[str, ...] = ("product", "category", "region", "channel", "segment", "rep")
 TREND_MONTHS = 36
@@ -289,7 +284,7 @@ class Report:
     def filter_text(self) -> str:
         """``Région : Nord, Sud · Canal : Web`` or ``none``."""
         parts = [
-            f"{_role_label(role, self.lang)}{_colon(self.lang)}{', '.join(values)}"
+            f"{role_label(role, self.lang)}{_colon(self.lang)}{', '.join(values)}"
             for role, values in self.filters.items()
             if values
         ]
@@ -343,7 +338,7 @@ class Report:
         assert trend.role is not None
         return pd.DataFrame(
             {
-                _role_label(trend.role, self.lang): f["label"].astype(str),
+                role_label(trend.role, self.lang): f["label"].astype(str),
                 trend.kpi.label(self.lang): f["value"].astype(float),
                 self.t("report.col.share"): f["share"].astype(float),
             }
@@ -541,8 +536,8 @@ def _breakdown(
     total = engine.result("revenue", period).value
     share = frame["value"] / total if total else np.nan
     kpi = get_kpi("revenue")
-    role_label = _role_label(role, lang).lower() if lang == "fr" else _role_label(role, lang)
-    name = i18n.t("report.breakdown_sheet", lang, kpi=kpi.label(lang), role=role_label)
+    role_name = role_label(role, lang).lower() if lang == "fr" else role_label(role, lang)
+    name = i18n.t("report.breakdown_sheet", lang, kpi=kpi.label(lang), role=role_name)
     return Trend(
         id=f"breakdown_{role}",
         kind="bar",
@@ -551,7 +546,7 @@ def _breakdown(
             "report.breakdown_title",
             lang,
             kpi=kpi.label(lang),
-            role=role_label,
+            role=role_name,
             period=period.label(lang),
         ),
         sheet=_sheet_name(name, used),
@@ -586,15 +581,8 @@ def _colon(lang: str) -> str:
     return "\u00a0: " if lang == "fr" else ": "
 
 
-def _role_label(role: str, lang: str) -> str:
-    r = ROLES_BY_ID.get(role)
-    if r is None:
-        return role
-    return r.label_en if lang == "en" else r.label_fr
-
-
 def _mapping_text(mapping: Mapping[str, str], lang: str) -> str:
-    return "; ".join(f"{_role_label(r, lang)} ← {c}" for r, c in mapping.items())
+    return "; ".join(f"{role_label(r, lang)} ← {c}" for r, c in mapping.items())
 
 
 def _change_number(change: float | None, points: bool) -> float | None:
@@ -629,778 +617,6 @@ def _change_tone(row: ScoreRow, change: float | None) -> str:
 def _safe_text(value: object) -> str:
     """Cell text as a string, neutralised like every export (:func:`kpi.share.export.safe_text`)."""
     return safe_text("" if value is None else str(value))
-
-
-# ---------------------------------------------------------------------------------------------
-# Excel
-
-
-_COLOURS = {
-    _GOOD: ("#E6F4EA", "#0D652D"),
-    _BAD: ("#FCE8E6", "#A50E0E"),
-    _NEUTRAL: ("#F1F3F4", "#3C4043"),
-}
-_HEADER_BG = "#1F4E79"
-_LOCALE_TAG = {"fr": "[$-40C]", "en": "[$-809]"}  # French (France), English (UK) month names
-
-
-def excel_number_format(
-    unit: str,
-    lang: str,
-    currency: str | None = None,
-    suffix: str | None = None,
-    axis: bool = False,
-) -> str:
-    """The Excel number format for a KPI unit in the user's language.
-
-    Excel shows the thousands and decimal separators of the reader's system; the format sets
-    the decimals, where the currency symbol goes and the unit words. ``axis``: fewer decimals,
-    for chart axes.
-    """
-    fr = lang == "fr"
-    decimals = {"money": 2, "percent": 1, "count": 0, "ratio": 2, "score": 1}.get(unit, 1)
-    if unit == "number":
-        decimals = 2
-    if axis:
-        decimals = 2 if unit == "ratio" else 0
-    number = "#,##0" + ("." + "0" * decimals if decimals else "")
-    if unit == "money" and currency:
-        symbol = get_currency_symbol(currency, locale=i18n.locale(lang)).replace('"', "")
-        base = f'{number} "{symbol}"' if fr else f'"{symbol}"{number}'
-    elif unit == "percent":
-        base = number.replace("#,##", "") + (" %" if fr else "%")
-    elif unit == "days":
-        base = f'{number} "{"j" if fr else "d"}"'
-    elif unit == "minutes":
-        base = f'{number} "min"'
-    else:
-        base = number
-    if suffix:
-        base += ' "' + suffix.replace('"', "") + '"'
-    return base
-
-
-_CHANGE_FORMATS = {
-    # relative change, points
-    ("fr", False): "+0.0 %;-0.0 %;0.0 %",
-    ("en", False): "+0.0%;-0.0%;0.0%",
-    ("fr", True): '+0.0 "pts";-0.0 "pts";0.0 "pts"',
-    ("en", True): '+0.0 "pts";-0.0 "pts";0.0 "pts"',
-}
-
-
-class _Formats:
-    """xlsxwriter formats made once per combination of properties."""
-
-    def __init__(self, workbook: Any) -> None:
-        self._wb = workbook
-        self._cache: dict[tuple[tuple[str, Any], ...], Any] = {}
-
-    def __call__(self, **props: Any) -> Any:
-        key = tuple(sorted(props.items()))
-        if key not in self._cache:
-            base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
-            self._cache[key] = self._wb.add_format({**base, **props})
-        return self._cache[key]
-
-
-class _Sheet:
-    """A worksheet where text goes through :func:`_safe_text` and ``write_string`` and
-    numbers through ``write_number`` (blank when missing)."""
-
-    def __init__(self, ws: Any, formats: _Formats) -> None:
-        self.ws = ws
-        self.f = formats
-
-    def text(self, row: int, col: int, value: object, **fmt: Any) -> None:
-        text = _safe_text(value)
-        if text:
-            self.ws.write_string(row, col, text, self.f(**fmt))
-        else:
-            self.ws.write_blank(row, col, None, self.f(**fmt))
-
-    def number(self, row: int, col: int, value: float | None, **fmt: Any) -> None:
-        if value is None or not math.isfinite(float(value)):
-            self.ws.write_blank(row, col, None, self.f(**fmt))
-        else:
-            self.ws.write_number(row, col, float(value), self.f(**fmt))
-
-    def print_setup(self, header_row: int | None = None) -> None:
-        """Landscape A4, one page wide, the header row repeated on each printed page."""
-        self.ws.set_landscape()
-        self.ws.set_paper(9)
-        self.ws.fit_to_pages(1, 0)
-        self.ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-        if header_row is not None:
-            self.ws.repeat_rows(header_row)
-
-    def fit_row(self, row: int, texts: Sequence[tuple[str, float]]) -> None:
-        """Give a row the height its wrapped texts need (spreadsheets do not compute it for a
-        file they did not write themselves). ``texts``: (text, column width) pairs."""
-        lines = 1
-        for text, width in texts:
-            per_line = max(1, int(width * 1.1))
-            lines = max(
-                lines, sum(math.ceil(max(1, len(part)) / per_line) for part in text.split("\n"))
-            )
-        self.ws.set_row(row, 13.5 * lines)
-
-    def header(self, row: int, labels: Sequence[str]) -> None:
-        for col, label in enumerate(labels):
-            self.text(
-                row,
-                col,
-                label,
-                bold=True,
-                font_color="#FFFFFF",
-                bg_color=_HEADER_BG,
-                text_wrap=True,
-                border=1,
-                border_color="#BFBFBF",
-            )
-
-
-def to_excel(report: Report) -> bytes:
-    """The report as an .xlsx workbook (see the module doc for what it holds)."""
-    import xlsxwriter
-
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buf,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "default_date_format": "yyyy-mm-dd",
-        },
-    )
-    wb.set_properties(
-        {
-            "title": _safe_text(report.title),
-            "subject": report.period.label(report.lang),
-            "author": "Pilote",
-            "created": report.generated.replace(tzinfo=None),
-        }
-    )
-    formats = _Formats(wb)
-    _excel_scorecard(wb, formats, report)
-    _excel_definitions(wb, formats, report)
-    for trend in report.trends:
-        _excel_trend(wb, formats, report, trend)
-    _excel_sources(wb, formats, report)
-    wb.close()
-    return buf.getvalue()
-
-
-def _excel_scorecard(wb: Any, formats: _Formats, report: Report) -> None:
-    lang = report.lang
-    s = _Sheet(wb.add_worksheet(report.t("report.sheet.scorecard")), formats)
-    ws = s.ws
-    s.text(0, 0, report.title, bold=True, font_size=16, valign="vcenter")
-    ws.set_row(0, 26)
-    meta = [
-        (report.t("report.period"), report.period.label(lang)),
-        (report.t("report.generated"), report.generated_text()),
-        (report.t("report.currency"), report.currency or report.t("report.none")),
-        (report.t("report.filters"), report.filter_text()),
-    ]
-    if report.statuses is not None:
-        meta.append((report.t("report.statuses"), ", ".join(report.statuses)))
-    row = 1
-    for label, value in meta:
-        s.text(row, 0, label, bold=True, font_color="#595959")
-        s.text(row, 1, value)
-        row += 1
-    row += 1
-    labels = [
-        report.t("report.col.kpi"),
-        report.t("report.col.value"),
-        report.t("report.col.previous"),
-        report.t("report.col.change"),
-        report.t("report.col.last_year"),
-        report.t("report.col.change_last_year"),
-        report.t("report.col.target"),
-        report.t("report.col.attainment"),
-        report.t("report.col.status"),
-        report.t("report.col.code"),
-    ]
-    header_row = row
-    s.header(header_row, labels)
-    ws.set_row(header_row, 30)
-    border = {"border": 1, "border_color": "#D9D9D9"}
-    pct = excel_number_format("percent", lang)
-    for r in report.rows:
-        row += 1
-        kpi = r.kpi
-        suffix = kpi.suffix(lang) if kpi.suffix is not None else None
-        num = excel_number_format(kpi.unit, lang, report.currency, suffix)
-        bg, fg = _COLOURS[r.tone]
-        s.text(row, 0, kpi.label(lang), bold=True, **border)
-        s.number(row, 1, r.value, num_format=num, bold=True, **border)
-        s.number(row, 2, r.previous, num_format=num, **border)
-        for col, change in ((3, r.change), (5, r.change_last_year)):
-            tone = _change_tone(r, change)
-            colour = {} if tone == _NEUTRAL else {"font_color": _COLOURS[tone][1]}
-            s.number(
-                row,
-                col,
-                _change_number(change, r.points),
-                num_format=_CHANGE_FORMATS[(lang, r.points)],
-                **colour,
-                **border,
-            )
-        s.number(row, 4, r.last_year, num_format=num, **border)
-        s.number(row, 6, r.target, num_format=num, **border)
-        fill = {} if r.tone == _NEUTRAL else {"bg_color": bg, "font_color": fg}
-        s.number(row, 7, r.attainment, num_format=pct, **fill, **border)
-        s.text(row, 8, r.status_text, bg_color=bg, font_color=fg, text_wrap=True, **border)
-        s.text(row, 9, kpi.id, font_color="#7F7F7F", **border)
-        s.fit_row(row, [(kpi.label(lang), 34), (r.status_text, 36)])
-    ws.freeze_panes(header_row + 1, 1)
-    s.print_setup(header_row)
-    ws.set_column(0, 0, 34, formats(text_wrap=True))
-    ws.set_column(1, 7, 16)
-    ws.set_column(8, 8, 36)
-    ws.set_column(9, 9, 20)
-    ws.autofilter(header_row, 0, row, len(labels) - 1)
-    row += 2
-    s.text(row, 0, report.t("report.alerts"), bold=True, font_size=12)
-    texts = report.alert_texts() or [report.t("report.no_alert")]
-    kinds = [a.kind for a in report.alerts] or [""]
-    for text, kind in zip(texts, kinds, strict=True):
-        row += 1
-        colour = _COLOURS[_BAD][1] if kind == "below_target" else "#7F4F00" if kind else "#3C4043"
-        s.text(row, 0, text, font_color=colour)
-    ws.activate()
-
-
-def _excel_definitions(wb: Any, formats: _Formats, report: Report) -> None:
-    lang = report.lang
-    s = _Sheet(wb.add_worksheet(report.t("report.sheet.definitions")), formats)
-    labels = [
-        report.t("report.col.kpi"),
-        report.t("report.col.description"),
-        report.t("report.col.formula"),
-        report.t("report.col.reading"),
-        report.t("report.col.unit"),
-        report.t("report.col.direction"),
-        report.t("report.col.code"),
-    ]
-    s.header(0, labels)
-    widths = (30, 45, 50, 60, 14, 18, 20)
-    wrap = {"text_wrap": True, "border": 1, "border_color": "#D9D9D9"}
-    for i, r in enumerate(report.rows, start=1):
-        kpi = r.kpi
-        direction = {True: "up", False: "down", None: "none"}[kpi.higher_is_better]
-        s.text(i, 0, kpi.label(lang), bold=True, **wrap)
-        s.text(i, 1, kpi.description(lang), **wrap)
-        s.text(i, 2, kpi.formula(lang), **wrap)
-        s.text(i, 3, kpi.reading(lang), **wrap)
-        s.text(i, 4, report.t(f"report.unit.{kpi.unit}"), **wrap)
-        s.text(i, 5, report.t(f"report.direction.{direction}"), **wrap)
-        s.text(i, 6, kpi.id, font_color="#7F7F7F", **wrap)
-        s.fit_row(
-            i,
-            [
-                (kpi.label(lang), widths[0]),
-                (kpi.description(lang), widths[1]),
-                (kpi.formula(lang), widths[2]),
-                (kpi.reading(lang), widths[3]),
-            ],
-        )
-    s.ws.freeze_panes(1, 1)
-    s.print_setup(0)
-    for col, width in enumerate(widths):
-        s.ws.set_column(col, col, width)
-
-
-def _excel_trend(wb: Any, formats: _Formats, report: Report, trend: Trend) -> None:
-    lang = report.lang
-    kpi = trend.kpi
-    s = _Sheet(wb.add_worksheet(trend.sheet), formats)
-    frame = report.trend_frame(trend)
-    s.header(0, [str(c) for c in frame.columns])
-    suffix = kpi.suffix(lang) if kpi.suffix is not None else None
-    num = excel_number_format(kpi.unit, lang, report.currency, suffix)
-    month_fmt = _LOCALE_TAG.get(lang, "") + "mmmm yyyy"
-    n = len(frame)
-    for i in range(n):
-        first, value, third = frame.iloc[i, 0], frame.iloc[i, 1], frame.iloc[i, 2]
-        if trend.kind == "line":
-            s.ws.write_datetime(
-                i + 1, 0, pd.Timestamp(first).to_pydatetime(), s.f(num_format=month_fmt)
-            )
-            s.number(i + 1, 1, value, num_format=num)
-            s.text(i + 1, 2, third, font_color="#7F7F7F", italic=True)
-        else:
-            s.text(i + 1, 0, first)
-            s.number(i + 1, 1, value, num_format=num)
-            s.number(i + 1, 2, third, num_format=excel_number_format("percent", lang))
-    s.ws.freeze_panes(1, 0)
-    s.ws.set_column(0, 0, 34 if trend.kind == "bar" else 16)
-    s.ws.set_column(1, 1, 20)
-    s.ws.set_column(2, 2, 22)
-    sheet = trend.sheet
-    if trend.kind == "line":
-        chart = wb.add_chart({"type": "line"})
-        chart.add_series(
-            {
-                "name": _safe_text(kpi.label(lang)),
-                "categories": [sheet, 1, 0, n, 0],
-                "values": [sheet, 1, 1, n, 1],
-                "line": {"color": "#1F77B4", "width": 2.25},
-                "marker": {
-                    "type": "circle",
-                    "size": 5,
-                    "fill": {"color": "#1F77B4"},
-                    "border": {"color": "#1F77B4"},
-                },
-            }
-        )
-        chart.set_x_axis(
-            {
-                "date_axis": True,
-                "num_format": _LOCALE_TAG.get(lang, "") + "mmm yy",
-                "major_unit": 3 if n > 12 else 1,
-                "major_unit_type": "months",
-                "num_font": {"rotation": -45},
-            }
-        )
-        chart.show_blanks_as("gap")
-    else:
-        chart = wb.add_chart({"type": "bar"})
-        chart.add_series(
-            {
-                "name": _safe_text(kpi.label(lang)),
-                "categories": [sheet, 1, 0, n, 0],
-                "values": [sheet, 1, 1, n, 1],
-                "fill": {"color": "#4C78A8"},
-                "gap": 60,
-            }
-        )
-        # Largest bar on top, values along the bottom.
-        chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9}})
-    value_axis = {
-        "num_format": excel_number_format(kpi.unit, lang, report.currency, suffix, axis=True),
-        "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
-    }
-    if trend.kind == "line":
-        chart.set_y_axis(value_axis)
-    else:
-        chart.set_x_axis(value_axis)
-    chart.set_title({"name": _safe_text(trend.title), "name_font": {"size": 12, "bold": True}})
-    chart.set_legend({"none": True})
-    chart.set_size({"width": 760, "height": 380 if trend.kind == "line" else 90 + 30 * n})
-    s.ws.insert_chart(1, 4, chart)
-    s.print_setup(0)
-
-
-def _excel_sources(wb: Any, formats: _Formats, report: Report) -> None:
-    s = _Sheet(wb.add_worksheet(report.t("report.sheet.sources")), formats)
-    frame = report.sources_frame()
-    s.header(0, [str(c) for c in frame.columns])
-    for i, src in enumerate(report.sources, start=1):
-        s.text(i, 0, src.name)
-        s.text(i, 1, kind_label(src.kind, report.lang))
-        s.number(i, 2, src.rows, num_format="#,##0")
-        s.number(i, 3, src.columns, num_format="#,##0")
-        s.text(i, 4, _mapping_text(src.mapping, report.lang), text_wrap=True)
-    for col, width in enumerate((34, 24, 10, 10, 90)):
-        s.ws.set_column(col, col, width)
-    s.ws.freeze_panes(1, 0)
-    s.print_setup(0)
-
-
-# ---------------------------------------------------------------------------------------------
-# HTML
-
-
-_CSS = """
-:root { --ink: #1f2328; --muted: #5f6368; --line: #d0d7de; --head: #1f4e79;
-  --good-bg: #e6f4ea; --good: #0d652d; --bad-bg: #fce8e6; --bad: #a50e0e;
-  --neutral-bg: #f1f3f4; --neutral: #3c4043; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0 auto; max-width: 1100px; padding: 28px 32px; color: var(--ink);
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  sans-serif; background: #fff; }
-h1 { font-size: 26px; margin: 0 0 6px; color: var(--head); }
-h2 { font-size: 18px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 2px solid
-  var(--head); color: var(--head); }
-.meta { color: var(--muted); margin: 0; }
-.meta b { color: var(--ink); font-weight: 600; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: left;
-  vertical-align: top; }
-th { background: var(--head); color: #fff; font-weight: 600; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-td.kpi { font-weight: 600; }
-.good { color: var(--good); } .bad { color: var(--bad); }
-.badge { display: inline-block; padding: 2px 8px; border-radius: 10px; font-size: 12px; }
-.badge.good { background: var(--good-bg); } .badge.bad { background: var(--bad-bg); }
-.badge.neutral { background: var(--neutral-bg); color: var(--neutral); }
-ul.alerts { padding-left: 0; list-style: none; margin: 0; }
-ul.alerts li { padding: 6px 10px; margin: 4px 0; border-left: 4px solid #e8a100;
-  background: #fff8e1; }
-ul.alerts li.below_target { border-color: var(--bad); background: var(--bad-bg); }
-.charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 18px; }
-figure { margin: 0; padding: 10px; border: 1px solid var(--line); border-radius: 6px;
-  break-inside: avoid; page-break-inside: avoid; }
-figure.wide { grid-column: 1 / -1; }
-figure img { width: 100%; height: auto; display: block; }
-figcaption { font-weight: 600; margin-bottom: 6px; }
-figure p { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
-dl { margin: 0; } dt { font-weight: 600; margin-top: 10px; }
-dd { margin: 2px 0 0 0; color: var(--ink); }
-dd span { color: var(--muted); }
-footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
-@page { size: A4; margin: 14mm 12mm; }
-@media print {
-  body { padding: 0; max-width: none; font-size: 11px; }
-  h1 { font-size: 20px; } h2 { font-size: 15px; break-after: avoid; page-break-after: avoid; }
-  table { font-size: 10.5px; }
-  thead { display: table-header-group; }
-  tr, li, dt, dd { break-inside: avoid; page-break-inside: avoid; }
-  .charts { gap: 10px; }
-  section.definitions { break-before: page; page-break-before: always; }
-}
-"""
-
-# No script, no remote anything: the browser is told so too.
-_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-
-
-def to_html(report: Report) -> str:
-    """The report as one self-contained HTML page (see the module doc)."""
-    e = html.escape
-    lang = report.lang
-    t = report.t
-    colon = _colon(lang)
-    meta = [
-        (t("report.period"), report.period.label(lang)),
-        (t("report.generated"), report.generated_text()),
-        (t("report.currency"), report.currency or t("report.none")),
-        (t("report.filters"), report.filter_text()),
-    ]
-    if report.statuses is not None:
-        meta.append((t("report.statuses"), ", ".join(report.statuses)))
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{e(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="generator" content="Pilote">',
-        f"<title>{e(report.title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<header>",
-        f"<h1>{e(report.title)}</h1>",
-        "".join(f'<p class="meta"><b>{e(k)}</b>{e(colon)}{e(v)}</p>' for k, v in meta),
-        "</header>",
-    ]
-    # Scorecard
-    parts += [
-        '<section class="scorecard">',
-        f"<h2>{e(t('report.scorecard'))}</h2>",
-        "<table><thead><tr>",
-        "".join(
-            f"<th>{e(t(k))}</th>"
-            for k in (
-                "report.col.kpi",
-                "report.col.value",
-                "report.col.previous",
-                "report.col.change",
-                "report.col.last_year",
-                "report.col.target",
-                "report.col.attainment",
-                "report.col.status",
-            )
-        ),
-        "</tr></thead><tbody>",
-    ]
-    for r in report.rows:
-        kpi = r.kpi
-        change_tone = _change_tone(r, r.change)
-        ly = report.fmt(kpi, r.last_year)
-        if r.last_year is not None:
-            ly += f" ({report.change_text(r, r.change_last_year)})"
-        attainment = (
-            i18n.format_percent_value(r.attainment, lang) if r.attainment is not None else "–"
-        )
-        parts.append(
-            "<tr>"
-            f'<td class="kpi" title="{e(kpi.description(lang))}">{e(kpi.label(lang))}</td>'
-            f'<td class="num"><b>{e(report.fmt(kpi, r.value))}</b></td>'
-            f'<td class="num">{e(report.fmt(kpi, r.previous))}</td>'
-            f'<td class="num {change_tone}">{e(report.change_text(r, r.change))}</td>'
-            f'<td class="num">{e(ly)}</td>'
-            f'<td class="num">{e(report.fmt(kpi, r.target))}</td>'
-            f'<td class="num">{e(attainment)}</td>'
-            f'<td><span class="badge {r.tone}">{e(r.status_text)}</span></td>'
-            "</tr>"
-        )
-    parts.append("</tbody></table></section>")
-    # Alerts
-    parts += ['<section class="alerts">', f"<h2>{e(t('report.alerts'))}</h2>"]
-    if report.alerts:
-        parts.append('<ul class="alerts">')
-        for alert, text in zip(report.alerts, report.alert_texts(), strict=True):
-            parts.append(f'<li class="{e(alert.kind)}">{e(text)}</li>')
-        parts.append("</ul>")
-    else:
-        parts.append(f"<p>{e(t('report.no_alert'))}</p>")
-    parts.append("</section>")
-    # Charts
-    if report.trends:
-        renderer = _SvgRenderer(lang, report.currency)
-        parts += ['<section class="trends">', f"<h2>{e(t('report.trends'))}</h2>"]
-        parts.append('<div class="charts">')
-        for trend in report.trends:
-            parts.append(_html_figure(report, trend, renderer))
-        parts.append("</div></section>")
-    # Sources
-    parts += [
-        '<section class="sources">',
-        f"<h2>{e(t('report.sources'))}</h2>",
-        "<table><thead><tr>",
-        "".join(
-            f"<th>{e(t(k))}</th>"
-            for k in ("report.col.table", "report.col.kind", "report.col.rows")
-        ),
-        "</tr></thead><tbody>",
-    ]
-    for src in report.sources:
-        parts.append(
-            f"<tr><td>{e(src.name)}</td><td>{e(kind_label(src.kind, report.lang))}</td>"
-            f'<td class="num">{e(i18n.format_number(src.rows, lang))}</td></tr>'
-        )
-    parts.append("</tbody></table></section>")
-    # Definitions
-    parts += [
-        '<section class="definitions">',
-        f"<h2>{e(t('report.definitions'))}</h2>",
-        "<dl>",
-    ]
-    for r in report.rows:
-        kpi = r.kpi
-        parts.append(
-            f"<dt>{e(kpi.label(lang))}</dt>"
-            f"<dd>{e(kpi.description(lang))}</dd>"
-            f"<dd><span>{e(t('report.col.formula'))}{e(colon)}</span>{e(kpi.formula(lang))}</dd>"
-            f"<dd><span>{e(t('report.col.reading'))}{e(colon)}</span>{e(kpi.reading(lang))}</dd>"
-        )
-    parts += [
-        "</dl></section>",
-        f"<footer>{e(t('report.made_with', when=report.generated_text()))}</footer>",
-        "</body></html>",
-    ]
-    return "\n".join(parts)
-
-
-def _html_figure(report: Report, trend: Trend, renderer: _SvgRenderer) -> str:
-    e = html.escape
-    lang = report.lang
-    wide = " wide" if trend.kind == "bar" else ""
-    svg = renderer.svg(trend)
-    note = ""
-    if trend.kind == "line":
-        last = float(trend.frame["elapsed"].iloc[-1]) if len(trend.frame) else 1.0
-        if 0 < last < 1:
-            note = report.t("report.partial_last", elapsed=i18n.format_percent_value(last, lang, 0))
-    if svg is not None:
-        data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        body = f'<img src="data:image/svg+xml;base64,{data}" alt="{e(trend.title)}">'
-    else:
-        body = _html_table(report.trend_frame(trend), trend, report)
-    caption = f"<figcaption>{e(trend.title)}</figcaption>"
-    extra = f"<p>{e(note)}</p>" if note else ""
-    return f'<figure class="{trend.kind}{wide}">{caption}{body}{extra}</figure>'
-
-
-def _html_table(frame: pd.DataFrame, trend: Trend, report: Report) -> str:
-    """A chart's data as a small table (when charts cannot be drawn)."""
-    e = html.escape
-    lang = report.lang
-    head = "".join(f"<th>{e(str(c))}</th>" for c in frame.columns[:2])
-    rows = []
-    for first, value in zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True):
-        if trend.kind == "line":
-            first = Period.containing(first, "month").label(lang)
-        shown = report.fmt(trend.kpi, None if pd.isna(value) else float(value))
-        rows.append(f'<tr><td>{e(str(first))}</td><td class="num">{e(shown)}</td></tr>')
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-class _SvgRenderer:
-    """Charts as SVG through Altair and vl-convert (no browser, no network).
-
-    ``svg`` returns ``None`` when vl-convert is not installed or fails; the report then shows
-    the chart's data as a table.
-    """
-
-    _D3_LOCALE = {"fr": "fr-FR", "en": "en-GB"}
-
-    def __init__(self, lang: str, currency: str | None) -> None:
-        self.lang = lang
-        self.currency = currency
-        try:
-            import vl_convert
-        except ImportError:  # optional: the report still has every figure
-            log.info("vl-convert-python is not installed: HTML reports show tables, not charts")
-            self._vlc = None
-            return
-        self._vlc = vl_convert
-        tag = self._D3_LOCALE.get(lang, "en-GB")
-        number = dict(vl_convert.get_format_locale(tag))
-        if currency:
-            symbol = get_currency_symbol(currency, locale=i18n.locale(lang))
-            number["currency"] = ["", "\u00a0" + symbol] if lang == "fr" else [symbol, ""]
-        self._number = number
-        self._time = vl_convert.get_time_format_locale(tag)
-        wanted = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-        self._version = wanted if wanted in vl_convert.get_vegalite_versions() else None
-
-    def _axis_format(self, kpi: KPI) -> str:
-        return {
-            "money": "$,.0f" if self.currency else ",.0f",
-            "percent": ".0%",
-            "count": ",.0f",
-            "days": ",.0f",
-            "minutes": ",.1f",
-            "ratio": ",.2f",
-            "score": ",.0f",
-        }.get(kpi.unit, ",.2f")
-
-    def chart(self, trend: Trend) -> alt.Chart:
-        """The Altair chart of a trend (aggregated data only: at most a few dozen rows)."""
-        kpi = trend.kpi
-        fmt = self._axis_format(kpi)
-        if trend.kind == "line":
-            # Local midnight: a date alone would be read as UTC and could shift a month.
-            months = pd.to_datetime(trend.frame["start"]).dt.strftime("%Y-%m-%dT00:00:00")
-            data = pd.DataFrame({"month": months, "value": trend.frame["value"].astype(float)})
-            base = alt.Chart(data).encode(
-                x=alt.X(
-                    "month:T",
-                    timeUnit="yearmonth",
-                    title=None,
-                    axis=alt.Axis(
-                        format="%b %y",
-                        labelAngle=0,
-                        labelOverlap=True,
-                        labelFlush=False,
-                        grid=False,
-                    ),
-                ),
-                y=alt.Y("value:Q", title=None, axis=alt.Axis(format=fmt, tickCount=5)),
-            )
-            chart = base.mark_line(color="#1f77b4", strokeWidth=2) + base.mark_point(
-                color="#1f77b4", filled=True, size=28
-            )
-            return chart.properties(width=420, height=200)
-        data = pd.DataFrame(
-            {"label": trend.frame["label"].astype(str), "value": trend.frame["value"]}
-        )
-        return (
-            alt.Chart(data)
-            .mark_bar(color="#4c78a8")
-            .encode(
-                y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-                x=alt.X("value:Q", title=None, axis=alt.Axis(format=fmt, tickCount=5)),
-            )
-            .properties(width=760, height=max(60, 22 * len(data)))
-        )
-
-    def svg(self, trend: Trend) -> str | None:
-        if self._vlc is None:
-            return None
-        spec = self.chart(trend).configure_view(stroke=None).to_dict()
-        try:
-            return self._vlc.vegalite_to_svg(
-                spec,
-                vl_version=self._version,
-                allowed_base_urls=[],
-                format_locale=self._number,
-                time_format_locale=self._time,
-            )
-        except Exception:  # a chart that cannot be drawn must not cost the whole report
-            log.exception("chart %s could not be rendered", trend.id)
-            return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Files
-
-
-def check_output_path(path: str | os.PathLike[str]) -> str:
-    """The report format for ``path`` (``xlsx`` or ``html``), checked before any work.
-
-    Raises
-    ------
-    PiloteError
-        ``report.bad_extension`` for another extension, ``report.cannot_write`` when the
-        folder does not exist or cannot be written.
-    """
-    p = Path(path)
-    fmt = FORMATS.get(p.suffix.lower())
-    if fmt is None:
-        raise PiloteError("report.bad_extension", path=str(p))
-    folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise PiloteError("report.cannot_write", path=str(p), reason="no such folder")
-    if not os.access(folder, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
-        raise PiloteError("report.cannot_write", path=str(p), reason="permission denied")
-    if p.is_dir():
-        raise PiloteError("report.cannot_write", path=str(p), reason="it is a folder")
-    return fmt
-
-
-def render(report: Report, fmt: str) -> bytes:
-    """The report's bytes in ``fmt`` (``xlsx`` or ``html``)."""
-    if fmt == "xlsx":
-        return to_excel(report)
-    if fmt == "html":
-        return to_html(report).encode("utf-8")
-    raise ValueError(f"unknown report format {fmt!r}")
-
-
-def write_report(report: Report, path: str | os.PathLike[str]) -> Path:
-    """Write the report to ``path``; the extension (.xlsx, .html) picks the format.
-
-    The file is written next to its destination and then renamed, so that a scheduled run
-    never leaves half a report behind.
-
-    Raises
-    ------
-    PiloteError
-        ``report.bad_extension``, ``report.cannot_write``.
-    """
-    fmt = check_output_path(path)
-    data = render(report, fmt)
-    p = Path(path)
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".pilote-", suffix=p.suffix, dir=p.parent or ".")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, p)
-        tmp = None
-    except OSError as exc:
-        raise PiloteError("report.cannot_write", path=str(p), reason=exc.strerror or exc) from exc
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-    return p
-
-
-def file_name(report: Report, fmt: str) -> str:
-    """A download name such as ``pilote-2024-06.xlsx``."""
-    key = report.period.key.replace("..", "_")
-    return f"pilote-{key}.{fmt}"
 
 
 i18n.add_messages(

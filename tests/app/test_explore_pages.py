@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.data.loading import load_table
-from kpi.data.samples import sample_files
+from kpi.data import load_table, sample_files
 from tests.conftest import ROOT, realdata
 
 APP = str(ROOT / "app.py")

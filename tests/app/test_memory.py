@@ -13,8 +13,9 @@ from streamlit.runtime.session_manager import SessionInfo
 from streamlit.runtime.state.session_state import SessionState
 from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 
-from kpi.data.dataset import Table
-from kpi.metrics import engine as compute
+from kpi import metrics
+from kpi.data import Table
+from kpi.metrics.prepared import PreparedTable, prepared
 from ui import memory
 
 
@@ -93,21 +94,21 @@ def _orders(n: int = 5000) -> Table:
 
 def test_warm_prepares_once_and_the_engine_gives_the_same_figures(monkeypatch) -> None:  # noqa: ANN001
     cold = _orders()
-    expected = [r.value for r in compute.Engine([cold]).results("2024-06")]
+    expected = [r.value for r in metrics.Engine([cold]).results("2024-06")]
     table = _orders()
     built = []
-    real = compute._Prep.__init__
+    real = PreparedTable.__init__
 
     def counting(self, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         built.append(args[1] if len(args) > 1 else kwargs.get("sort_role"))
         real(self, *args, **kwargs)
 
-    monkeypatch.setattr(compute._Prep, "__init__", counting)
+    monkeypatch.setattr(PreparedTable, "__init__", counting)
     barrier = threading.Barrier(4)
 
     def both() -> None:
         barrier.wait()
-        compute.warm(table)
+        metrics.warm(table)
 
     threads = [threading.Thread(target=both) for _ in range(4)]
     for t in threads:
@@ -115,21 +116,21 @@ def test_warm_prepares_once_and_the_engine_gives_the_same_figures(monkeypatch) -
     for t in threads:
         t.join()
     assert built == ["date"]  # four threads at once, one preparation
-    got = [r.value for r in compute.Engine([table]).results("2024-06")]
+    got = [r.value for r in metrics.Engine([table]).results("2024-06")]
     assert got == expected
     assert built == ["date"]  # the engine used the warmed preparation
     # the warmed preparation numbers order ids in date order: each new id is the next number
-    codes = compute._prep(table, "date").codes("order_id")[0]
+    codes = prepared(table).codes("order_id")[0]
     running = np.maximum.accumulate(codes)
     assert codes[0] == 0 and np.all(np.diff(running) <= 1) and running[-1] == len(set(codes)) - 1
-    assert not np.array_equal(codes, compute._Prep(cold, "date").codes("order_id")[0])
+    assert not np.array_equal(codes, PreparedTable(cold, "date").codes("order_id")[0])
 
 
 def test_filter_options_strict_gives_no_list_for_ids_or_too_many_values() -> None:
     table = _orders()
-    assert compute.filter_options([table], "region", strict=True) == ["Nord", "Sud"]
-    assert compute.filter_options([table], "order_id", strict=True) == []
-    assert compute.filter_options([table], "customer_id", strict=True) == []
-    assert compute.filter_options([table], "region", limit=1, strict=True) == []
-    assert compute.filter_options([table], "region", limit=1) == ["Nord"]
-    assert len(compute.filter_options([table], "customer_id", limit=10)) == 10
+    assert metrics.filter_options([table], "region", strict=True) == ["Nord", "Sud"]
+    assert metrics.filter_options([table], "order_id", strict=True) == []
+    assert metrics.filter_options([table], "customer_id", strict=True) == []
+    assert metrics.filter_options([table], "region", limit=1, strict=True) == []
+    assert metrics.filter_options([table], "region", limit=1) == ["Nord"]
+    assert len(metrics.filter_options([table], "customer_id", limit=10)) == 10

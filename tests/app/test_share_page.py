@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kpi.share.workspace import LOCAL_OWNER, open_store
+from kpi.share import LOCAL_OWNER, open_store
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")

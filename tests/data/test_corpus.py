@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.data.loading import load_table
+from kpi.data import load_table
 from kpi.errors import PiloteError
 from tests.corpus import cases
 

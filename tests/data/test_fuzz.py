@@ -9,8 +9,7 @@ import pyarrow as pa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kpi.data import parsing
-from kpi.data.loading import load_bytes
+from kpi.data import load_bytes, parsing
 from kpi.errors import PiloteError
 
 # In CI the examples are derandomised (the same every run, so a landing never depends on luck);

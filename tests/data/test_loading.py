@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kpi.data.loading import list_sheets, load_bytes, load_table
+from kpi.data import list_sheets, load_bytes, load_table
 from kpi.errors import PiloteError
 from kpi.settings import Limits
 from tests import workbooks
@@ -156,13 +156,13 @@ def test_xlsx_header_on_first_row_is_read_typed_and_the_others_as_text(monkeypat
     from kpi.data import loading
 
     seen: list[bool] = []
-    real = loading._frame_from_batch
+    real = loading.frame_from_batch
 
     def spy(batch, report, limits, header_applied=False):  # noqa: ANN001, ANN202
         seen.append(header_applied)
         return real(batch, report, limits, header_applied)
 
-    monkeypatch.setattr(loading, "_frame_from_batch", spy)
+    monkeypatch.setattr(loading, "frame_from_batch", spy)
     typed = [["Date", "Client", "Montant", "Remise"]]
     typed += [[dt.date(2024, 1, 1 + i), "A", 10.5 + i, "5 %"] for i in range(30)]
     typed += [["Total", None, sum(10.5 + i for i in range(30)), None]]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpi.data.dataset import Table
-from kpi.data.quality import check, duplicate_rows
+from kpi.data import Table, check
+from kpi.data.quality import duplicate_rows
 
 
 def test_quality_counts() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.data.loading import load_path
+from kpi.data import load_path
 from tests.conftest import realdata
 
 pytestmark = pytest.mark.realdata

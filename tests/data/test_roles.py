@@ -5,15 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kpi.data.roles import (
-    ROLE_IDS,
-    SYNONYMS,
-    columns_signature,
-    detect,
-    header_score,
-    normalise_header,
-    validate_mapping,
-)
+from kpi.data import ROLE_IDS, columns_signature, detect, validate_mapping
+from kpi.data.roles import SYNONYMS, header_score, normalise_header
 from kpi.errors import PiloteError
 
 

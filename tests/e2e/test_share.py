@@ -11,9 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kpi.data.loading import load_path
-from kpi.data.samples import sample_files
-from kpi.share.report import ReportOptions, build_report, write_report
+from kpi.data import load_path, sample_files
+from kpi.share import ReportOptions, build_report, write_report
 from tests.e2e.conftest import shot, wait_idle
 
 pytestmark = pytest.mark.e2e

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.data.dataset import Table
-from kpi.data.loading import load_table
-from kpi.data.samples import sample_files
+from kpi.data import Table, load_table, sample_files
 from kpi.explore import charts, customers, funnel, team, trends
-from kpi.metrics.engine import Engine
-from kpi.metrics.periods import parse_period
+from kpi.explore.anomalies import anomalies
+from kpi.explore.drivers import contributions, price_volume_mix
+from kpi.explore.forecast import forecast
+from kpi.metrics import Engine, parse_period
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +30,8 @@ def _all_charts(tables: list[Table], lang: str) -> dict[str, object]:
     eng = Engine(tables)
     o = trends.facts_for(tables, "orders")
     s = trends.measure_trend(o, "revenue", "day", as_of=eng.as_of, lang=lang)
-    flagged, _ = trends.anomalies(s, "day")
-    fc = trends.forecast(s, "day", lang=lang)
+    flagged, _ = anomalies(s, "day")
+    fc = forecast(s, "day", lang=lang)
     p1, p0 = parse_period("2025-03"), parse_period("2024-03")
     orders_t = next(t for t in tables if t.kind == "orders")
     b = team.leaderboard(tables, parse_period("2025"))
@@ -42,9 +42,9 @@ def _all_charts(tables: list[Table], lang: str) -> dict[str, object]:
             trends.breakdown_trend(o, "revenue", "product", "week", top=10, lang=lang),
             lang=lang, unit="money", currency="EUR", freq="week"),
         "contrib": charts.contribution_chart(
-            trends.contributions(o, "revenue", "product", p0, p1, lang=lang), lang=lang,
+            contributions(o, "revenue", "product", p0, p1, lang=lang), lang=lang,
             currency="EUR"),
-        "pvm": charts.waterfall_chart(trends.price_volume_mix(o, p0, p1, lang=lang)[0],
+        "pvm": charts.waterfall_chart(price_volume_mix(o, p0, p1, lang=lang)[0],
                                       lang=lang, currency="EUR"),
         "funnel": charts.funnel_chart(funnel.funnel(tables, lang=lang), lang=lang),
         "groups": charts.bar_chart(funnel.by_group(tables, "rep"), "segment", "win_rate",

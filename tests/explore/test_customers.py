@@ -7,13 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.data.dataset import Table
-from kpi.data.loading import load_table
-from kpi.data.samples import sample_files
+from kpi.data import Table, load_table, sample_files
 from kpi.errors import PiloteError
-from kpi.explore import customers, trends
-from kpi.metrics.engine import Engine
-from kpi.metrics.periods import parse_period
+from kpi.explore import clv, customers, trends
+from kpi.metrics import Engine, parse_period
 from tests.conftest import realdata
 
 
@@ -140,12 +137,12 @@ def test_every_rfm_cell_has_one_segment() -> None:
 
 
 def test_model_must_be_fitted_and_needs_repeat_customers() -> None:
-    model = customers.BetaGeoGammaGamma()
+    model = clv.BetaGeoGammaGamma()
     s = customers.purchases_summary(trends.facts(orders()))
     with pytest.raises(RuntimeError, match="has not been fit"):
         model.expected_purchases(s, 365)
     with pytest.raises(PiloteError) as err:
-        customers.predict_clv(trends.facts(orders()))
+        clv.predict_clv(trends.facts(orders()))
     assert err.value.key == "customers.clv_too_few"
 
 
@@ -155,7 +152,7 @@ def test_empty_selection() -> None:
     scores, seg = customers.rfm(f)
     assert scores.empty and seg.empty
     with pytest.raises(PiloteError):
-        customers.predict_clv(f)
+        clv.predict_clv(f)
 
 
 def test_satisfaction_by_segment_of_the_customers(samples: list[Table]) -> None:
@@ -171,7 +168,7 @@ def test_satisfaction_by_segment_of_the_customers(samples: list[Table]) -> None:
 
 def test_predicted_clv_on_sample(samples: list[Table]) -> None:
     f = trends.facts_for(samples, "orders")
-    pred = customers.predict_clv(f, margin_pct=0.3)
+    pred = clv.predict_clv(f, margin_pct=0.3)
     c = pred.customers
     assert (c["p_alive"].between(0, 1)).all()
     assert (c["clv"] >= 0).all() and pred.margin_pct == 0.3
@@ -190,7 +187,7 @@ def test_bgnbd_gamma_gamma_match_lifetimes_on_cdnow() -> None:
     f = trends.facts(t)
     s = customers.purchases_summary(f)
     assert len(s) == 23_502  # customers with a purchase worth more than 0
-    model = customers.BetaGeoGammaGamma(max_customers=50_000).fit(s)
+    model = clv.BetaGeoGammaGamma(max_customers=50_000).fit(s)
     # Reference: lifetimes 0.11.3, BetaGeoFitter / GammaGammaFitter (penalizer 0) on the same
     # purchases (rows worth 0 removed), daily periods, observation end 1998-06-30.
     expected = {"r": 0.268327, "alpha": 41.985072, "a": 0.483183, "b": 2.108602,
@@ -231,4 +228,4 @@ def test_online_retail_cohorts_and_rfm() -> None:
     assert seg["revenue"].sum() == pytest.approx(revenue, abs=0.01)
     orders_per = per_invoice[per_invoice > 1e-6].groupby(level=0).size()
     assert scores["orders"].sort_index().tolist() == orders_per.sort_index().tolist()
-    assert np.isfinite(customers.predict_clv(f).total)
+    assert np.isfinite(clv.predict_clv(f).total)

@@ -7,11 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.data.dataset import Table
-from kpi.data.loading import load_table
-from kpi.data.samples import sample_files
+from kpi.data import Table, load_table, sample_files
 from kpi.explore import funnel
-from kpi.metrics.periods import ALL, parse_period
+from kpi.metrics import ALL, parse_period
 from tests.conftest import realdata
 
 

@@ -6,12 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.data.dataset import Table
-from kpi.data.loading import load_table
-from kpi.data.samples import sample_files
+from kpi.data import Table, load_table, sample_files
 from kpi.explore import team
-from kpi.metrics.engine import Engine
-from kpi.metrics.periods import parse_period
+from kpi.metrics import Engine, parse_period
 
 
 @pytest.fixture(scope="module")

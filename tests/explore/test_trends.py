@@ -7,13 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.data.dataset import Table
-from kpi.data.loading import load_table
-from kpi.data.samples import sample_files
+from kpi.data import Table, load_table, sample_files
 from kpi.errors import PiloteError
 from kpi.explore import trends
-from kpi.metrics.engine import Engine
-from kpi.metrics.periods import Period, parse_period
+from kpi.explore.anomalies import anomalies, explain_anomalies
+from kpi.explore.buckets import series_frame
+from kpi.explore.drivers import contributions, price_volume_mix
+from kpi.explore.forecast import forecast
+from kpi.metrics import Engine, Period, parse_period
 from tests.conftest import realdata
 
 
@@ -118,7 +119,7 @@ def test_kpi_trend_weeks_are_engine_values(samples: list[Table]) -> None:
 
 def test_last_year_and_moving_average() -> None:
     s = pd.Series(np.arange(1.0, 25.0))
-    f = trends._series_frame(np.arange(600, 624), s.to_numpy(), "month", None, "en", None, 3, 1000)
+    f = series_frame(np.arange(600, 624), s.to_numpy(), "month", None, "en", None, 3, 1000)
     # the same month a year before is 12 values back; moving average of 3 trailing values
     assert f["last_year"].iloc[12] == 1.0 and np.isnan(f["last_year"].iloc[11])
     assert f["moving_avg"].iloc[2] == pytest.approx((1 + 2 + 3) / 3)
@@ -143,7 +144,7 @@ def test_anomaly_on_a_short_series_by_hand() -> None:
             "partial": False,
         }
     )
-    flagged, method = trends.anomalies(s, "month")
+    flagged, method = anomalies(s, "month")
     # fewer than 24 months: no seasonal adjustment, expected = centred rolling median of 5.
     # At index 5 the window is [12, 10, 40, 11, 10] → median 11, residual 40 − 11 = 29.
     # Other residuals are 0, ±1 or ±2 (e.g. index 3: [10, 10, 12, 10, 40] → 10, residual 2),
@@ -169,20 +170,20 @@ def test_seasonal_anomaly_is_not_the_season() -> None:
             "partial": [False] * 24 + [True],
         }
     )
-    flagged, method = trends.anomalies(s, "month")
+    flagged, method = anomalies(s, "month")
     assert method == "seasonal"
     assert list(np.flatnonzero(flagged["anomaly"].to_numpy())) == [14]
     assert flagged.loc[14, "anomaly"] == -1
     assert flagged.loc[24, "anomaly"] == 0  # the partial month is not judged
-    assert trends.anomalies(s.iloc[:5], "month")[1] is None
+    assert anomalies(s.iloc[:5], "month")[1] is None
 
 
 def test_anomaly_on_the_sample_flood_is_explained(samples: list[Table]) -> None:
     eng = Engine(samples)
     f = trends.facts_for(samples, "orders")
     s = trends.measure_trend(f, "orders", "month", as_of=eng.as_of)
-    flagged, method = trends.anomalies(s, "month")
-    found = trends.explain_anomalies(flagged, method, "month", f, "orders")
+    flagged, method = anomalies(s, "month")
+    found = explain_anomalies(flagged, method, "month", f, "orders")
     march = [a for a in found if a.start == pd.Timestamp("2025-03-01")]
     assert march and march[0].direction == "down"
     # the warehouse flood: Auvergne-Rhône-Alpes lost most of its March 2025 orders
@@ -203,7 +204,7 @@ def test_forecast_with_a_model_and_the_plain_fallback() -> None:
             "partial": False,
         }
     )
-    fc = trends.forecast(s, "month", 6, lang="en")
+    fc = forecast(s, "month", 6, lang="en")
     assert fc.method in ("ets", "ets_seasonal")
     assert len(fc.frame) == 6 and fc.frame["start"].iloc[0] == pd.Timestamp("2025-07-01")
     assert (fc.frame["lower"] <= fc.frame["forecast"]).all()
@@ -211,16 +212,16 @@ def test_forecast_with_a_model_and_the_plain_fallback() -> None:
     assert fc.frame["forecast"].iloc[0] > y[-1] - 5  # it follows the trend
     assert fc.backtest_wape is not None and fc.backtest_wape < 0.05
     assert "Back-tested error" in fc.text("en")
-    short = trends.forecast(s.iloc[:5], "month", 3)
+    short = forecast(s.iloc[:5], "month", 3)
     # five periods: the mean of the last three, (100+3·2+sin 2 + … ) computed directly
     assert short.method == "mean"
     assert short.frame["forecast"].iloc[0] == pytest.approx(float(np.mean(y[2:5])))
-    assert trends.forecast(s.iloc[:2], "month") is None
+    assert forecast(s.iloc[:2], "month") is None
 
 
 def test_contributions_by_hand() -> None:
     f = trends.facts(orders())
-    c = trends.contributions(
+    c = contributions(
         f, "revenue", "region", parse_period("2024-01"), parse_period("2024-02"), lang="en"
     )
     # January: Nord 150, Sud 50 (200 total); February: Nord 130 − 30 = 100, Sud 40.
@@ -230,7 +231,7 @@ def test_contributions_by_hand() -> None:
     assert c["share"].tolist() == pytest.approx([50 / 60, 10 / 60])
     assert c["growth_points"].tolist() == pytest.approx([-0.25, -0.05])
     with pytest.raises(PiloteError):
-        trends.contributions(f, "aov", "region", parse_period("2024-01"), parse_period("2024-02"))
+        contributions(f, "aov", "region", parse_period("2024-01"), parse_period("2024-02"))
 
 
 def test_price_volume_mix_by_hand() -> None:
@@ -246,7 +247,7 @@ def test_price_volume_mix_by_hand() -> None:
     df["qty"] = df["qty"].astype(float)
     t = Table("o", df, "orders", {"date": "date", "product": "product", "quantity": "qty",
                                   "amount": "amount"})  # fmt: skip
-    steps, items = trends.price_volume_mix(
+    steps, items = price_volume_mix(
         trends.facts(t), parse_period("2024-01"), parse_period("2024-02"), lang="en"
     )
     v = dict(zip(steps["step"], steps["value"], strict=True))
@@ -263,7 +264,7 @@ def test_price_volume_mix_by_hand() -> None:
     no_qty = Table("o", df.drop(columns="qty"), "orders", {"date": "date", "amount": "amount",
                                                            "product": "product"})  # fmt: skip
     with pytest.raises(PiloteError):
-        trends.price_volume_mix(trends.facts(no_qty), Period.all(), Period.all())
+        price_volume_mix(trends.facts(no_qty), Period.all(), Period.all())
 
 
 def test_an_empty_filter_gives_empty_results(samples: list[Table]) -> None:
@@ -271,12 +272,12 @@ def test_an_empty_filter_gives_empty_results(samples: list[Table]) -> None:
     assert f.empty
     assert trends.measure_trend(f, "revenue", "month").empty
     assert trends.breakdown_trend(f, "revenue", "region", "month").empty
-    c = trends.contributions(f, "revenue", "region", parse_period("2025-02"),
+    c = contributions(f, "revenue", "region", parse_period("2025-02"),
                              parse_period("2025-03"))  # fmt: skip
     assert c.empty
-    flagged, method = trends.anomalies(trends.measure_trend(f, "revenue", "month"), "month")
+    flagged, method = anomalies(trends.measure_trend(f, "revenue", "month"), "month")
     assert method is None and flagged.empty
-    assert trends.forecast(trends.measure_trend(f, "revenue", "month"), "month") is None
+    assert forecast(trends.measure_trend(f, "revenue", "month"), "month") is None
 
 
 @pytest.mark.realdata

@@ -8,12 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi import i18n
-from kpi.data.dataset import KINDS, Table
-from kpi.data.roles import ROLE_IDS
+from kpi import i18n, metrics
+from kpi.data import KINDS, ROLE_IDS, Table
 from kpi.errors import PiloteError
-from kpi.metrics import engine as compute
-from kpi.metrics.catalogue import (
+from kpi.metrics import (
     CATALOGUE,
     FAMILIES,
     KPI_IDS,
@@ -117,7 +115,7 @@ def test_objectives() -> None:
 
 def test_every_kpi_has_a_computation() -> None:
     for kpi in CATALOGUE:
-        assert callable(getattr(compute.Engine, f"_k_{kpi.id}", None)), kpi.id
+        assert callable(getattr(metrics.Engine, f"_k_{kpi.id}", None)), kpi.id
 
 
 def test_unknown_ids_list_the_valid_ones() -> None:
@@ -205,8 +203,7 @@ def test_kpi_format() -> None:
 
 @pytest.fixture(scope="module")
 def demo_tables() -> list[Table]:
-    from kpi.data.loading import load_path
-    from kpi.data.samples import sample_files
+    from kpi.data import load_path, sample_files
 
     files = sample_files(".csv")
     if not files:
@@ -216,7 +213,7 @@ def demo_tables() -> list[Table]:
 
 def test_every_kpi_computes_on_the_demo_data(demo_tables: list[Table]) -> None:
     assert {k.id for k in computable_kpis(demo_tables)} == set(KPI_IDS)
-    engine = compute.Engine(demo_tables)
+    engine = metrics.Engine(demo_tables)
     for kpi in CATALOGUE:
         for period in ("2025", "2025-Q3"):
             value = engine.value(kpi.id, period)
@@ -225,20 +222,20 @@ def test_every_kpi_computes_on_the_demo_data(demo_tables: list[Table]) -> None:
 
 
 def test_demo_data_sanity(demo_tables: list[Table]) -> None:
-    engine = compute.Engine(demo_tables)
+    engine = metrics.Engine(demo_tables)
     assert 0 < (engine.value("win_rate", "2025").value or 0) < 1
     # The demo story hides a warehouse closure in March 2025 in one region: some region's
     # orders must raise a drop and an anomaly alert that month.
     found = set()
-    for region in compute.filter_options(demo_tables, "region"):
-        regional = compute.Engine(demo_tables, filters={"region": [region]})
+    for region in metrics.filter_options(demo_tables, "region"):
+        regional = metrics.Engine(demo_tables, filters={"region": [region]})
         series = regional.series("orders")
         series = series[series["period"] <= "2025-03"]
-        out = compute.alerts([regional.result("orders", "2025-03")], {"orders": series})
+        out = metrics.alerts([regional.result("orders", "2025-03")], {"orders": series})
         found |= {(a.kind, a.direction) for a in out}
     assert {("drop", "down"), ("anomaly", "down")} <= found
     # A region filter cannot be applied to targets set per rep: no misleading attainment.
-    regional = compute.Engine(demo_tables, filters={"region": ["Île-de-France"]})
+    regional = metrics.Engine(demo_tables, filters={"region": ["Île-de-France"]})
     assert regional.value("attainment", "2025-03").reason == "compute.reason.targets_not_by"
     assert regional.result("revenue", "2025-03").target is None
     assert engine.result("revenue", "2025-03").target is not None

@@ -9,10 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.data.dataset import Table
+from kpi.data import Table
 from kpi.errors import PiloteError
-from kpi.metrics.catalogue import get_kpi
-from kpi.metrics.engine import (
+from kpi.metrics import (
     Engine,
     KPIResult,
     Value,
@@ -23,15 +22,16 @@ from kpi.metrics.engine import (
     counted_rows,
     deal_outcomes,
     filter_mask,
+    get_kpi,
     kpi_series,
-    kpis_json,
     line_amount,
     parse_flag,
+    parse_period,
     stage_order,
     status_class,
     status_summary,
 )
-from kpi.metrics.periods import parse_period
+from kpi.share import kpis_json
 from tests.conftest import realdata
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from kpi.errors import PiloteError
-from kpi.metrics.periods import (
+from kpi.metrics import (
     ALL,
     Period,
     filter_period,

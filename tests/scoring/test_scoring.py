@@ -12,7 +12,7 @@ from sklearn.metrics import roc_auc_score
 
 from kpi import i18n
 from kpi.errors import PiloteError
-from kpi.scoring.model import (
+from kpi.scoring import (
     EXCLUSION_REASONS,
     Exclusion,
     LeadScorer,
@@ -457,7 +457,7 @@ def test_bad_rules_raise() -> None:
 
 
 def _load(relative: str) -> pd.DataFrame:
-    from kpi.data.loading import load_path
+    from kpi.data import load_path
 
     return load_path(realdata(relative)).df
 

@@ -9,13 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kpi.share.export import (
-    FORMULA_PREFIXES,
-    neutralise,
-    safe_sheet_name,
-    to_csv_bytes,
-    to_excel_bytes,
-)
+from kpi.share import FORMULA_PREFIXES, neutralise, safe_sheet_name, to_csv_bytes, to_excel_bytes
 
 EVIL = ['=HYPERLINK("http://x")', "+33 1 23", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "Nord"]
 

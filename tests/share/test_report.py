@@ -21,24 +21,24 @@ import pandas as pd
 import pytest
 
 from kpi import cli, i18n
-from kpi.data.dataset import Table
-from kpi.data.loading import load_path
-from kpi.data.samples import sample_files
+from kpi.data import Table, load_path, sample_files
 from kpi.errors import PiloteError
-from kpi.metrics.engine import Engine
-from kpi.metrics.periods import Period
-from kpi.share.export import FORMULA_PREFIXES, to_csv_bytes
-from kpi.share.report import (
+from kpi.metrics import Engine, Period
+from kpi.share import (
+    FORMULA_PREFIXES,
+    LOCAL_OWNER,
     ReportOptions,
+    Workspace,
     build_report,
     check_output_path,
     excel_number_format,
+    open_store,
     report_period,
+    to_csv_bytes,
     to_excel,
     to_html,
     write_report,
 )
-from kpi.share.workspace import LOCAL_OWNER, Workspace, open_store
 from tests.conftest import ROOT
 
 GENERATED = dt.datetime(2026, 1, 5, 9, 30)

@@ -20,24 +20,20 @@ import pandas as pd
 import pytest
 
 from kpi import i18n
-from kpi.data.dataset import Table
-from kpi.data.loading import ColumnInfo, Dropped, LoadReport, load_table
-from kpi.data.roles import columns_signature
+from kpi.data import ColumnInfo, Dropped, LoadReport, Table, columns_signature, load_table
 from kpi.errors import PiloteError
-from kpi.share.workspace import (
+from kpi.share import (
     LOCAL_OWNER,
     MAX_NAME_LENGTH,
-    SCHEMA_VERSION,
     PostgresStore,
     SQLiteStore,
     Workspace,
     WorkspaceStore,
     apply_saved_mapping,
     open_store,
-    report_from_json,
-    report_to_json,
     validate_name,
 )
+from kpi.share.workspace import SCHEMA_VERSION, report_from_json, report_to_json
 from tests.conftest import french_export
 
 PG_ENV = "PILOTE_TEST_DATABASE_URL"

@@ -1,0 +1,329 @@
+"""Steps shared by the text and the workbook readers: find the header row under a title block,
+name the columns, and type each column (numbers, dates, text), writing every decision down in
+the :class:`~kpi.data.dataset.LoadReport`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kpi.data import parsing
+from kpi.data.dataset import ColumnInfo, LoadReport
+
+__all__ = [
+    "TEXT_DTYPE",
+    "currency_from_headers",
+    "drop_empty",
+    "find_header",
+    "looks_like_value",
+    "make_names",
+    "non_empty",
+    "type_columns",
+]
+
+TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+_DATE_HEADER_RE = re.compile(
+    r"\b(date|jour|day|mois|month|created|closed|cree|cloture|echeance|periode|period)\b"
+)
+
+
+def non_empty(cells: list[str]) -> list[str]:
+    return [c for c in cells if str(c).strip() != ""]
+
+
+def looks_like_value(cell: Any) -> bool:
+    """A cell that is data rather than a column name: a number or a date."""
+    if isinstance(cell, (int, float, pd.Timestamp)) and not isinstance(cell, bool):
+        return True
+    if hasattr(cell, "year") and hasattr(cell, "month"):
+        return True
+    s = str(cell).strip()
+    if not s:
+        return False
+    if re.fullmatch(r"[+-]?[\d\s\u00a0\u202f.,'’%€$£()-]+", s) and re.search(r"\d", s):
+        return True
+    return parsing.guess_date_family([s]) is not None
+
+
+def find_header(rows: list[list[Any]], width: int) -> int:
+    """Index of the header row: the first row that fills most columns with names, not values."""
+    limit = min(len(rows), 50)
+    for i in range(limit):
+        cells = non_empty([str(c) if c is not None else "" for c in rows[i]])
+        if len(cells) < max(2, int(np.ceil(0.5 * width))) and width > 1:
+            continue
+        if width == 1 and not cells:
+            continue
+        values = sum(1 for c in rows[i] if c not in (None, "") and looks_like_value(c))
+        # The first well-filled row is the header if it holds names, not values.
+        return i if values <= 0.2 * len(cells) else -1
+    return -1
+
+
+def make_names(raw: list[Any], width: int, report: LoadReport) -> list[str]:
+    names: list[str] = []
+    seen: Counter[str] = Counter()
+    for i in range(width):
+        v = raw[i] if i < len(raw) else None
+        n = "" if v is None else str(v).strip().replace("\ufeff", "")
+        n = re.sub(r"\s+", " ", n)
+        if not n:
+            n = f"Column {i + 1}"
+        seen[n] += 1
+        if seen[n] > 1:
+            n = f"{n} ({seen[n]})"
+        names.append(n)
+    return names
+
+
+# ---------------------------------------------------------------------------------------------
+# Typing columns
+
+
+def type_columns(
+    arrays: dict[str, pa.Array], report: LoadReport, per_column_decimal: bool = False
+) -> pd.DataFrame:
+    """Decide each column's type and parse it, then drop empty rows and columns.
+
+    Text columns (everything from a CSV, text cells from a workbook) are typed from a sample
+    and parsed in one vectorised pass; workbook columns that are already numbers or dates are
+    kept as they are.
+    """
+    texts = {n: a for n, a in arrays.items() if _is_text(a)}
+    decimal = _decide_decimal(texts, report) if texts else "."
+    if not texts:
+        report.decimal = report.decimal or decimal
+    out: dict[str, Any] = {}
+    texts.clear()  # keep one reference to each raw column, released as it is typed
+    names = list(arrays)
+    for n in names:
+        a = arrays.pop(n)
+        if _is_text(a):
+            col_decimal = decimal
+            if per_column_decimal:
+                c, d = parsing.decimal_votes(a.slice(0, 2000))
+                col_decimal = "," if c > d else "." if d > c else decimal
+            out[n] = _type_one(n, a, col_decimal, report)
+        elif pa.types.is_timestamp(a.type):
+            out[n] = pd.Series(a.to_pandas(), name=n).astype("datetime64[us]")
+            report.column_info[n] = ColumnInfo("date", "Excel date")
+        else:
+            series = pd.Series(pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False), name=n)
+            out[n] = _maybe_numeric_dates(n, series, report, "Excel number")
+    _decide_date_order(out, report)
+    final = {n: (v.resolve(report) if isinstance(v, _PendingDate) else v) for n, v in out.items()}
+    return drop_empty(pd.DataFrame(final), report)
+
+
+def _is_text(a: pa.Array) -> bool:
+    return pa.types.is_string(a.type) or pa.types.is_large_string(a.type)
+
+
+def drop_empty(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    empty_cols = [c for c in df.columns if df[c].isna().all()]
+    if empty_cols:
+        report.dropped_columns.extend(str(c) for c in empty_cols)
+        report.warn("load.warn.empty_columns", n=len(empty_cols))
+        for c in empty_cols:
+            report.column_info.pop(str(c), None)
+        df = df.drop(columns=empty_cols)
+    if df.shape[1]:
+        empty_rows = df.isna().all(axis=1).to_numpy()
+        n_empty = int(empty_rows.sum())
+        if n_empty:
+            report.drop(n_empty, "empty")
+            df = df.loc[~empty_rows].reset_index(drop=True)
+    return df
+
+
+def _decide_decimal(cols: dict[str, pa.Array], report: LoadReport) -> str:
+    comma = dot = 0
+    for a in cols.values():
+        c, d = parsing.decimal_votes(a.slice(0, 2000))
+        comma += c
+        dot += d
+    if comma > dot:
+        decimal = ","
+    elif dot > comma:
+        decimal = "."
+    else:
+        decimal = "," if report.delimiter == ";" else "."
+    report.decimal = decimal
+    return decimal
+
+
+@dataclass
+class _PendingDate:
+    """A text column that looks like dates whose day/month order is decided file-wide."""
+
+    name: str
+    arr: pa.Array
+    guess: parsing.DateGuess
+
+    def resolve(self, report: LoadReport) -> pd.Series:
+        order = report.date_order or "dmy"
+        formats = parsing.date_formats(self.guess, order)
+        values, n_bad, examples = parsing.parse_dates(self.arr, formats)
+        shown = formats[0] if self.guess.family != "iso" else "ISO 8601"
+        report.column_info[self.name] = ColumnInfo("date", shown, n_bad, examples)
+        if n_bad:
+            report.warn("load.warn.unparseable", column=self.name, n=n_bad, kind="date")
+        return pd.Series(values.to_pandas(), name=self.name).astype("datetime64[us]")
+
+
+def _type_one(name: str, arr: pa.Array, decimal: str, report: LoadReport) -> Any:
+    head = pc.drop_null(parsing.normalise_text(arr.slice(0, 5000)))
+    guess = parsing.guess_date_family(head.slice(0, 1000).to_pylist())
+    if guess is not None:
+        return _PendingDate(name, arr, guess)
+    share, n, identifier = parsing.numeric_share(head.slice(0, 2000), decimal)
+    if n and share >= 0.98 and not identifier:
+        values, fmt, share, n, identifier = parsing.classify_numbers(arr, decimal)
+        if share >= 0.98 and not identifier:
+            series = pd.Series(values.to_numpy(zero_copy_only=False), name=name, dtype="float64")
+            if fmt.currency and not report.currency:
+                report.currency = fmt.currency
+            label = f"decimal '{decimal}'" + (" %" if fmt.percent else "")
+            info = ColumnInfo("number", label, fmt.unparseable, fmt.examples, fmt.percent)
+            if report.thousands is None:
+                report.thousands = _thousands_seen(head, decimal)
+            return _maybe_numeric_dates(name, series, report, info)
+    report.column_info[name] = ColumnInfo("text")
+    return pd.Series(parsing.normalise_text(arr).to_pandas(), name=name).astype(TEXT_DTYPE)
+
+
+def _maybe_numeric_dates(
+    name: str, series: pd.Series, report: LoadReport, info: ColumnInfo | str
+) -> pd.Series:
+    """A numeric column under a date-like header may hold Excel serials or YYYYMMDD."""
+    if _DATE_HEADER_RE.search(_plain(name)):
+        converted = _numeric_dates(series)
+        if converted is not None:
+            report.column_info[name] = ColumnInfo("date", converted[1])
+            return converted[0]
+    if isinstance(info, str):
+        info = ColumnInfo("number", info)
+    report.column_info[name] = info
+    if info.unparseable:
+        report.warn("load.warn.unparseable", column=name, n=info.unparseable, kind="number")
+    return series
+
+
+def _thousands_seen(present: pa.Array, decimal: str) -> str | None:
+    sample = present.slice(0, 5000)
+    for sep, label in (("\u202f", "narrow no-break space"), ("\u00a0", "no-break space")):
+        if pc.any(pc.match_substring(sample, sep)).as_py():
+            return label
+    if pc.any(pc.match_substring_regex(sample, r"\d \d{3}")).as_py():
+        return "space"
+    if pc.any(pc.match_substring_regex(sample, r"\d['’]\d{3}")).as_py():
+        return "apostrophe"
+    other = "." if decimal == "," else ","
+    if pc.any(pc.match_substring_regex(sample, r"^\d{1,3}(\\" + other + r"\d{3})+")).as_py():
+        return other
+    return None
+
+
+def _decide_date_order(out: dict[str, Any], report: LoadReport) -> None:
+    pending = [v for v in out.values() if isinstance(v, _PendingDate)]
+    dmy = [p for p in pending if p.guess.family == "dmy_like"]
+    if not dmy:
+        return
+    first = sum(p.guess.first_gt_12 for p in dmy)
+    second = sum(p.guess.second_gt_12 for p in dmy)
+    if first == 0 and second == 0:
+        # Look beyond the sample: the whole columns.
+        for p in dmy:
+            f, s = _count_gt12(p.arr)
+            first += f
+            second += s
+    if first == 0 and second == 0:
+        # Monthly tables write the first of each month (01/03/2025): the field that is
+        # always 1 while the other varies is the day.
+        for p in dmy:
+            day_first = _constant_one_field(p.arr)
+            if day_first is not None:
+                report.date_order = "dmy" if day_first else "mdy"
+                return
+    if first > 0 and second == 0:
+        report.date_order = "dmy"
+    elif second > 0 and first == 0:
+        report.date_order = "mdy"
+    elif first or second:
+        report.date_order = "dmy" if first >= second else "mdy"
+        report.warn("load.warn.mixed_date_order", order=report.date_order)
+    else:
+        french = report.decimal == "," or report.delimiter == ";"
+        report.date_order = "dmy" if french else "mdy"
+        report.warn("load.warn.ambiguous_dates_fr" if french else "load.warn.ambiguous_dates_en")
+
+
+def _count_gt12(arr: pa.Array) -> tuple[int, int]:
+    parts = pc.extract_regex(pc.drop_null(arr), r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-]")
+    if len(parts) == 0:
+        return 0, 0
+    a = pc.cast(pc.struct_field(parts, [0]), pa.int32())
+    b = pc.cast(pc.struct_field(parts, [1]), pa.int32())
+    return int(pc.sum(pc.greater(a, 12)).as_py() or 0), int(pc.sum(pc.greater(b, 12)).as_py() or 0)
+
+
+def currency_from_headers(df: pd.DataFrame) -> str | None:
+    """A currency named in a numeric column's header: ``Dépenses (€)``, ``Amount (USD)``."""
+    for c in df.columns:
+        if not pd.api.types.is_float_dtype(df[c]):
+            continue
+        found = re.search(r"(€|\$|£|¥|\bEUR\b|\bUSD\b|\bGBP\b|\bCHF\b)", str(c))
+        if found:
+            return parsing.CURRENCY_SYMBOLS.get(found.group(1))
+    return None
+
+
+def _constant_one_field(arr: pa.Array) -> bool | None:
+    """True when the first field of d/m-like dates is always 1 and the second varies;
+    False for the reverse; None otherwise."""
+    parts = pc.extract_regex(pc.drop_null(arr), r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-]")
+    if len(parts) == 0:
+        return None
+    a = pc.unique(pc.cast(pc.struct_field(parts, [0]), pa.int32())).to_pylist()
+    b = pc.unique(pc.cast(pc.struct_field(parts, [1]), pa.int32())).to_pylist()
+    if a == [1] and len(b) > 1:
+        return True
+    if b == [1] and len(a) > 1:
+        return False
+    return None
+
+
+def _numeric_dates(series: pd.Series) -> tuple[pd.Series, str] | None:
+    """A numeric column under a date-like header: Excel serials or YYYYMMDD numbers."""
+    v = series.dropna()
+    if v.empty or not np.all(np.floor(v) == v) and not v.between(20000, 80000).all():
+        return None
+    if v.between(19000101, 21001231).all() and np.all(np.floor(v) == v):
+        text = pa.array(
+            series.map(lambda x: None if pd.isna(x) else f"{int(x)}").tolist(), pa.string()
+        )
+        parsed = pc.strptime(text, format="%Y%m%d", unit="us", error_is_null=True)
+        if parsed.null_count == series.isna().sum():
+            return pd.Series(parsed.to_pandas(), name=series.name).astype(
+                "datetime64[us]"
+            ), "%Y%m%d"
+        return None
+    if v.between(20000, 80000).all():
+        return (
+            pd.Series(parsing.excel_serial_to_datetime(series.to_numpy()), name=series.name),
+            "Excel serial",
+        )
+    return None
+
+
+def _plain(text: str) -> str:
+    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", " ", t).strip()

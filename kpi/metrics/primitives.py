@@ -1,0 +1,216 @@
+"""Public primitives on one table, for pages and explore functions that need rows rather than a
+KPI: each row's amount, whether it counts, a deal's outcome, the pipeline's stage order, the
+rows a filter keeps, a filter widget's values.
+
+They read the same prepared arrays as the engine (:mod:`kpi.metrics.prepared`), so that a row
+counted here is counted there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kpi.data.dataset import Table
+from kpi.metrics.prepared import (
+    PreparedTable,
+    check_filters,
+    counted,
+    filter_keep,
+    mapped_column,
+    outcomes,
+    prepared,
+    status_key,
+    to_float,
+)
+from kpi.metrics.vocabularies import (
+    NOT_COUNTED,
+    STAGE_RANKS,
+    _norm,
+    outcome_of_stage,
+    status_class,
+)
+
+__all__ = [
+    "ID_ROLES",
+    "apply_filters",
+    "counted_rows",
+    "dataset_currency",
+    "deal_outcomes",
+    "filter_mask",
+    "filter_options",
+    "line_amount",
+    "stage_order",
+    "status_summary",
+]
+
+#: Identifier roles: never offered as a filter (a million order ids make no filter).
+ID_ROLES: frozenset[str] = frozenset({"order_id", "customer_id", "lead_id", "opportunity_id"})
+
+
+def line_amount(table: Table) -> pd.Series:
+    """Each row's amount: the ``amount`` column; without it, ``quantity × unit_price``.
+
+    When both exist the amount wins; a row whose amount is empty falls back to its
+    quantity × unit price. Negative amounts (credit notes, returns) are kept. Returns a float
+    Series aligned with ``table.df`` (NaN where nothing is known); the table is not modified.
+    """
+    df = table.df
+    amount_col, qty_col, price_col = (
+        mapped_column(table, r) for r in ("amount", "quantity", "unit_price")
+    )
+    product = None
+    if qty_col and price_col:
+        product = pd.Series(to_float(df[qty_col]) * to_float(df[price_col]), index=df.index)
+    if amount_col:
+        amount = pd.Series(to_float(df[amount_col]), index=df.index)
+        return amount if product is None else amount.fillna(product)
+    if product is not None:
+        return product
+    return pd.Series(np.nan, index=df.index)
+
+
+def counted_rows(table: Table, statuses: Collection[str] | None = None) -> pd.Series:
+    """Whether each row counts (boolean Series aligned with ``table.df``).
+
+    Parameters
+    ----------
+    table : Table
+    statuses : collection of str or None
+        The status values that count, as edited by the user; ``None`` for the default: every
+        status except those meaning cancelled, refunded, returned or lost (see
+        :func:`status_class`). Rows with an empty status, or with no status column, always
+        count.
+    """
+    prep = PreparedTable(table)  # original row order
+    return pd.Series(counted(prep, status_key(statuses)), index=table.df.index)
+
+
+def status_summary(table: Table, statuses: Collection[str] | None = None) -> pd.DataFrame:
+    """The status values of ``table`` for the "statuses that count" editor.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``status``, ``rows``, ``meaning`` (:func:`status_class` or None), ``counted``
+        (by default, or per ``statuses`` when given), most frequent first. Empty when the
+        table has no status column.
+    """
+    cols = ["status", "rows", "meaning", "counted"]
+    col = mapped_column(table, "status")
+    if col is None:
+        return pd.DataFrame(columns=cols)
+    counts = table.df[col].value_counts(dropna=True)
+    key = status_key(statuses)
+    rows = []
+    for value, n in counts.items():
+        meaning = status_class(value)
+        counted = meaning not in NOT_COUNTED if key is None else str(value).strip() in key
+        rows.append((str(value), int(n), meaning, counted))
+    out = pd.DataFrame(rows, columns=cols)
+    out["meaning"] = pd.Series([r[2] for r in rows], dtype=object)
+    return out
+
+
+def deal_outcomes(table: Table) -> pd.Series:
+    """``won``, ``lost`` or ``open`` for each deal (Series aligned with ``table.df``).
+
+    The stage decides when it means won (``Closed Won``, ``Gagné``, ``Won``, ``Signé``…) or
+    lost (``Closed Lost``, ``Perdu``, ``Lost``…). Otherwise a ``won`` flag set to yes means won,
+    and set to no means lost when the deal has a close date (or when the table has neither a
+    stage nor a close-date column). Everything else is open.
+    """
+    arr = outcomes(PreparedTable(table))
+    labels = np.array(["open", "won", "lost"], dtype=object)
+    return pd.Series(labels[arr], index=table.df.index, dtype="str")
+
+
+def stage_order(table: Table, order: Sequence[str] | None = None) -> list[str]:
+    """The open (not won/lost) stages of a deals table, in pipeline order.
+
+    ``order`` (given by the user) wins. Otherwise: by a leading number when every stage has one
+    (``1 - Prospect``, ``02. Qualif``); else by a known FR/EN vocabulary when every stage is
+    known (Prospecting < Qualification < Proposal < Negotiation…); else in order of first
+    appearance in the data.
+    """
+    col = mapped_column(table, "stage")
+    if col is None:
+        return []
+    seen = pd.unique(table.df[col].dropna())
+    stages = [s for s in seen if str(s).strip() and outcome_of_stage(s) == 0]
+    if order:
+        given = [s for s in order if s in stages]
+        return given + [s for s in stages if s not in given]
+    numbers = [re.match(r"^\s*(\d+)", str(s)) for s in stages]
+    if stages and all(numbers):
+        return [
+            s
+            for _, s in sorted(
+                zip([int(m.group(1)) for m in numbers], stages, strict=True), key=lambda x: x[0]
+            )
+        ]
+    ranks = [STAGE_RANKS.get(_norm(s)) for s in stages]
+    if stages and all(r is not None for r in ranks):
+        return [s for _, _, s in sorted(zip(ranks, range(len(stages)), stages, strict=True))]
+    return [str(s) for s in stages]
+
+
+def filter_mask(table: Table, filters: Mapping[str, Iterable[Any]] | None) -> pd.Series:
+    """Rows of ``table`` kept by ``filters`` (``{"region": ["Nord"], ...}``).
+
+    A filter on a role the table does not have leaves the table alone; an empty list of values
+    means no filter. Values are compared as text, spaces trimmed.
+
+    Raises
+    ------
+    PiloteError
+        For an unknown role id.
+    """
+    mask = filter_keep(PreparedTable(table), check_filters(filters))
+    if mask is None:
+        mask = np.ones(len(table.df), dtype=bool)
+    return pd.Series(mask, index=table.df.index)
+
+
+def apply_filters(table: Table, filters: Mapping[str, Iterable[Any]] | None) -> Table:
+    """A copy of ``table`` holding only the rows kept by ``filters`` (see :func:`filter_mask`)."""
+    return replace(table, df=table.df.loc[filter_mask(table, filters).to_numpy()])
+
+
+def filter_options(
+    tables: Sequence[Table], role: str, limit: int = 500, strict: bool = False
+) -> list[str]:
+    """The distinct values of ``role`` across ``tables`` (for a filter widget), sorted.
+
+    From the tables' cached factorisation (shared with the engine's filters), so a 1M-row
+    column costs one pass, once. With ``strict``, identifiers and roles with more than
+    ``limit`` values give no list at all (a million order ids make no filter) instead of the
+    first ``limit`` values.
+    """
+    if strict and role in ID_ROLES:
+        return []
+    values: set[str] = set()
+    for table in tables:
+        if mapped_column(table, role) is None:
+            continue
+        values.update(str(v).strip() for v in prepared(table).codes(role)[1])
+        if strict and len(values) > 2 * limit:
+            return []
+    values.discard("")
+    if strict and len(values) > limit:
+        return []
+    return sorted(values, key=lambda v: _norm(v))[:limit]
+
+
+def dataset_currency(tables: Sequence[Table]) -> str | None:
+    """The currency the loader found in the first table that states one (one per dataset)."""
+    for table in tables:
+        cur = getattr(table.report, "currency", None)
+        if cur:
+            return str(cur)
+    return None

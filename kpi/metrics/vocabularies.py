@@ -1,0 +1,195 @@
+"""What the words in a status, stage, yes/no or activity-type column mean (FR/EN, case- and
+accent-insensitive).
+
+Each vocabulary is data (sets of words); the functions classify one cell, and the prepared
+tables (:mod:`kpi.metrics.prepared`) apply them once per distinct value of a column.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "NOT_COUNTED",
+    "STAGE_RANKS",
+    "activity_class",
+    "complaint_class",
+    "flag_value",
+    "outcome_of_stage",
+    "parse_flag",
+    "status_class",
+]
+
+
+def _norm(value: Any) -> str:
+    """Lower case, accents removed, every non-alphanumeric run as one space."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = unicodedata.normalize("NFKD", str(value))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^0-9a-z]+", " ", text).strip()
+
+
+def _words(*words: str) -> frozenset[str]:
+    return frozenset(_norm(w) for w in words)
+
+
+_STATUS_WORDS: dict[str, frozenset[str]] = {
+    "cancelled": _words(
+        "annulé", "annulée", "annulés", "annulées", "annulation", "annule", "cancelled",
+        "canceled", "cancel", "cancellation", "void", "voided",
+    ),
+    "refunded": _words(
+        "remboursé", "remboursée", "remboursés", "remboursées", "remboursement", "refunded",
+        "refund", "refunds",
+    ),
+    "returned": _words(
+        "retour", "retours", "retourné", "retournée", "retournés", "retournées", "returned",
+        "return", "returns",
+    ),
+    "lost": _words("perdu", "perdue", "perdus", "perdues", "lost"),
+    "complaint": _words(
+        "réclamation", "réclamations", "plainte", "litige", "litigieux", "contesté",
+        "contestée", "disputed", "dispute", "complaint", "complaints", "claim",
+    ),
+}  # fmt: skip
+_PARTIAL = _words("partiel", "partielle", "partiellement", "partial", "partially")
+NOT_COUNTED = ("cancelled", "refunded", "returned", "lost")
+
+_WON = _words(
+    "won", "win", "gagné", "gagnée", "gagnés", "gagnées", "signé", "signée", "signés",
+    "signées", "closedwon", "remporté", "remportée", "conclu", "conclue", "vendu", "vendue",
+    "sold", "success", "succès",
+)  # fmt: skip
+_LOST = _words(
+    "lost", "perdu", "perdue", "perdus", "perdues", "closedlost", "abandonné", "abandonnée",
+    "abandoned", "échec", "failed", "rejected", "refusé", "refusée", "disqualified",
+    "disqualifié", "disqualifiée", "annulé", "annulée", "cancelled", "canceled", "dead",
+)  # fmt: skip
+
+# Known pipeline vocabularies (Salesforce, HubSpot, Pipedrive, Maven CRM, French CRMs), one
+# string per rank, earliest first. Stages of equal rank keep their order of appearance.
+_STAGE_VOCAB: tuple[str, ...] = (
+    "lead|new|nouveau|nouvelle|lead in|prospect|prospecting|prospection|suspect|identification|"
+    "identified|a contacter|to contact|appointment scheduled|appointmentscheduled|contact|"
+    "contacted|contact made|premier contact|contacte",
+    "qualification|qualified|qualifie|qualifiee|qualified to buy|qualifiedtobuy|discovery|"
+    "decouverte|needs analysis|analyse des besoins|engaging|engaged|needs defined|rendez vous|"
+    "rdv|meeting|demo scheduled",
+    "demo|demonstration|presentation|presentation scheduled|presentationscheduled|"
+    "value proposition|proposition de valeur|id decision makers|perception analysis|solution|"
+    "evaluation",
+    "proposal|proposition|proposal made|devis|quote|offre|chiffrage|proposal price quote|"
+    "decision maker bought in|decisionmakerboughtin|proposition commerciale|devis envoye",
+    "negotiation|negociation|negotiations started|negotiation review|contract sent|"
+    "contractsent|contrat envoye|closing|commit|accord verbal|verbal|signature",
+)
+STAGE_RANKS: dict[str, int] = {
+    _norm(phrase): rank for rank, text in enumerate(_STAGE_VOCAB) for phrase in text.split("|")
+}
+
+_TRUE = _words(
+    "1", "1.0", "true", "vrai", "yes", "oui", "y", "o", "x", "won", "gagné", "converted",
+    "converti", "convertie", "replied", "répondu", "booked", "ok", "done",
+)  # fmt: skip
+_FALSE = _words(
+    "0", "0.0", "false", "faux", "no", "non", "n", "lost", "perdu", "not converted",
+    "non converti", "none",
+)  # fmt: skip
+
+_ACTIVITY_WORDS: dict[str, frozenset[str]] = {
+    "call": _words("call", "calls", "appel", "appels", "phone", "téléphone", "tel", "phone call",
+                   "cold call", "appel sortant", "appel entrant"),
+    "message": _words("email", "emails", "e mail", "mail", "mails", "courriel", "message",
+                      "messages", "linkedin", "inmail", "sms", "text"),
+    "meeting": _words("meeting", "meetings", "rdv", "rendez vous", "réunion", "visite", "visit",
+                      "demo", "démo", "rendezvous"),
+}  # fmt: skip
+
+
+def status_class(value: Any) -> str | None:
+    """What an order status means: ``cancelled``, ``refunded``, ``returned``, ``lost``,
+    ``complaint``, or ``None`` for an ordinary status (``Livrée``, ``Shipped``…).
+
+    Matching is on words, case- and accent-insensitive: ``Annulée par le client`` is cancelled,
+    ``Closed Lost`` is lost; a partial refund (``Partially refunded``) is ordinary.
+    """
+    words = set(_norm(value).split())
+    if not words:
+        return None
+    joined = _norm(value)
+    for cls, vocab in _STATUS_WORDS.items():
+        if words & vocab or joined in vocab:
+            if cls in ("refunded", "returned") and words & _PARTIAL:
+                return None
+            return cls
+    return None
+
+
+def outcome_of_stage(value: Any) -> int:
+    """0 open, 1 won, 2 lost, from a stage label."""
+    joined = _norm(value)
+    words = set(joined.split())
+    if not words:
+        return 0
+    compact = joined.replace(" ", "")
+    if words & _LOST or compact in _LOST:
+        return 2
+    if words & _WON or compact in _WON:
+        return 1
+    return 0
+
+
+def flag_value(value: Any) -> bool | None:
+    """True, False or None (unknown) for one cell of a yes/no column."""
+    if value is None:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | float | np.integer | np.floating):
+        return None if math.isnan(float(value)) else float(value) != 0
+    text = _norm(value)
+    if not text:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    try:
+        return float(text.replace(" ", ".")) != 0
+    except ValueError:
+        return None
+
+
+def parse_flag(values: pd.Series) -> pd.Series:
+    """A yes/no column as a nullable boolean Series (``oui``/``yes``/``1``/``x`` → True…).
+
+    Unknown texts and empty cells are ``<NA>``.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    lut = [flag_value(u) for u in uniques]
+    out = pd.array([None] * len(values), dtype="boolean")
+    for i, v in enumerate(lut):
+        if v is not None:
+            out[codes == i] = v
+    return pd.Series(out, index=values.index, name=values.name)
+
+
+def complaint_class(value: Any) -> int:
+    return 1 if status_class(value) in ("returned", "refunded", "complaint") else 0
+
+
+def activity_class(value: Any) -> int:
+    text = _norm(value)
+    words = set(text.split())
+    for code, cls in ((3, "meeting"), (1, "call"), (2, "message")):
+        vocab = _ACTIVITY_WORDS[cls]
+        if text in vocab or words & vocab:
+            return code
+    return 0

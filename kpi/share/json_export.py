@@ -1,0 +1,115 @@
+"""The KPIs as a JSON document, for ``python -m kpi kpis … --json`` and scheduled automation."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from kpi.data.dataset import Table
+from kpi.metrics.catalogue import CATALOGUE, check_objectives
+from kpi.metrics.engine import Engine, check_targets
+from kpi.metrics.periods import Period, parse_period
+from kpi.metrics.prepared import data_span
+from kpi.metrics.primitives import dataset_currency
+from kpi.metrics.results import UNAVAILABLE, json_safe
+from kpi.metrics.suggestions import availability, suggest
+
+__all__ = ["kpis_json"]
+
+
+def kpis_json(
+    tables: Sequence[Table],
+    objectives: Iterable[str] | None = None,
+    period: Period | str = "all",
+    lang: str = "en",
+    targets: Mapping[str, float] | None = None,
+    *,
+    filters: Mapping[str, Iterable[Any]] | None = None,
+    statuses: Collection[str] | None = None,
+    as_of: Any = None,
+    currency: str | None = None,
+    drop_threshold: float = 0.10,
+    anomalies: bool = False,
+) -> dict[str, Any]:
+    """KPIs as a JSON-safe dict, for ``python -m kpi kpis … --json``.
+
+    With no objective, every KPI that can be computed from ``tables``; with objectives, every
+    KPI serving them, most relevant first, those that cannot be computed included with status
+    ``unavailable`` and an ``unlock`` hint.
+
+    Parameters
+    ----------
+    tables : sequence of Table
+    objectives : iterable of str, optional
+        Objective ids (:data:`kpi.metrics.catalogue.OBJECTIVE_IDS`).
+    period : Period or str
+        ``all`` (default), ``2024``, ``2024-Q1``, ``2024-03`` or ``2024-01-01..2024-03-31``.
+    lang : str
+        ``en`` or ``fr``, for labels, reasons and alert messages.
+    targets : mapping of KPI id → value, optional
+    filters, statuses, as_of
+        See :class:`Engine`.
+    currency : str, optional
+        ISO code; default: the one the loader found in the data (``LoadReport.currency``).
+    drop_threshold : float
+        Relative worsening vs the previous period that raises a drop alert.
+    anomalies : bool
+        Also check each KPI's monthly series for an anomaly (slower: one series per KPI).
+
+    Returns
+    -------
+    dict
+        ``{"period": {...}, "currency": str | None, "objectives": [...], "kpis": [{"id",
+        "label", "value", "unit", "previous", "change", "target", "status", ...}],
+        "alerts": [...]}``. Ratios are fractions (0.1256 for 12.56 %), durations in days,
+        money in the data's currency; no NaN, no numpy types.
+
+    Raises
+    ------
+    PiloteError
+        For an unknown objective, period or KPI id in ``targets`` (the message lists the valid
+        values).
+    """
+    chosen = check_objectives(objectives)
+    period = parse_period(period)
+    checked = check_targets(targets)
+    engine = Engine(tables, filters, statuses, None, as_of)
+    if chosen:
+        ids = [s.kpi.id for s in suggest(chosen, tables)]
+    else:
+        ids = [k.id for k in CATALOGUE if availability(k, tables).computable]
+    results = [engine.result(i, period, checked.get(i)) for i in ids]
+    currency = currency or dataset_currency(tables)
+    kpis = []
+    for res in results:
+        item = res.to_dict(lang, currency)
+        if res.current.status == UNAVAILABLE:
+            avail = availability(res.kpi, tables)
+            item["unlock"] = avail.unlock(lang) or item.get("reason")
+            item["reason"] = item["unlock"]
+        kpis.append(item)
+    start = period.start
+    end = period.last_day
+    if period.is_all:
+        first_last = data_span(tables)
+        start, end = first_last if first_last else (None, None)
+    return json_safe(
+        {
+            "period": {
+                "id": period.key,
+                "label": period.label(lang),
+                "start": None if start is None else pd.Timestamp(start).date().isoformat(),
+                "end": None if end is None else pd.Timestamp(end).date().isoformat(),
+                "previous": None if period.previous() is None else period.previous().key,
+                "last_year": None if period.last_year() is None else period.last_year().key,
+            },
+            "currency": currency,
+            "lang": lang,
+            "objectives": list(chosen),
+            "filters": {k: sorted(v) for k, v in engine.filters.items()},
+            "kpis": kpis,
+            "alerts": [a.to_dict(lang) for a in engine.alerts(results, drop_threshold, anomalies)],
+        }
+    )
