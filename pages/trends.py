@@ -26,8 +26,7 @@ period, eng = ex.sidebar()
 by_kind = {k: ex.facts(k) for k in ("orders", "deals", "leads")}
 measures = trends.available_measures(by_kind)
 covered = {m.kpi for m in measures if m.kpi}
-kpis = [k for k in computable_kpis(loaded()) if k.id not in covered]
-kpis = [k for k in kpis if k.id not in ("pipeline_value", "weighted_pipeline")]
+kpis = [k for k in computable_kpis(loaded()) if k.id not in covered and not k.snapshot]
 options = [f"m:{m.id}" for m in measures] + [f"k:{k.id}" for k in kpis]
 if not options:
     ex.no_data()

@@ -36,6 +36,7 @@ _DATE_HEADER_RE = re.compile(
 
 
 def non_empty(cells: list[str]) -> list[str]:
+    """The cells of a row that hold something."""
     return [c for c in cells if str(c).strip() != ""]
 
 
@@ -69,6 +70,7 @@ def find_header(rows: list[list[Any]], width: int) -> int:
 
 
 def make_names(raw: list[Any], width: int, report: LoadReport) -> list[str]:
+    """Column names from the header cells: trimmed, blank ones as ``Column N``, repeats numbered."""
     names: list[str] = []
     seen: Counter[str] = Counter()
     for i in range(width):
@@ -128,6 +130,7 @@ def _is_text(a: pa.Array) -> bool:
 
 
 def drop_empty(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
+    """The frame without its empty rows and columns, counted in the report."""
     empty_cols = [c for c in df.columns if df[c].isna().all()]
     if empty_cols:
         report.dropped_columns.extend(str(c) for c in empty_cols)

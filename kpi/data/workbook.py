@@ -26,6 +26,7 @@ __all__ = ["frame_from_batch", "open_workbook", "read_workbook", "sniff_containe
 
 
 def sniff_container(data: bytes) -> str:
+    """``zip`` (XLSX, ODS), ``ole`` (XLS) or ``text``, from the first bytes."""
     if data[:4] == b"PK\x03\x04":
         return "zip"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -64,12 +65,14 @@ def _check_zip(data: bytes, limits: Limits) -> None:
 
 
 def zlib_error() -> type[Exception]:
+    """The exception a corrupt zip member raises (zlib's, imported late)."""
     import zlib
 
     return zlib.error
 
 
 def open_workbook(data: bytes, kind: str, limits: Limits) -> Any:
+    """The workbook reader, after the safety checks of its container."""
     from python_calamine import CalamineWorkbook
 
     if kind == "ole" and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k" in data:

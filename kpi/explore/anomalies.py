@@ -32,7 +32,7 @@ from kpi.explore.buckets import (
     year_lag,
 )
 from kpi.explore.drivers import contributions
-from kpi.explore.trends import Facts, Measure, get_measure
+from kpi.explore.trends import Facts, TrendMeasure, get_measure
 from kpi.metrics import Period, period_mask
 
 __all__ = ["ANOMALY_K", "MIN_RELATIVE_DEVIATION", "Anomaly", "anomalies", "explain_anomalies"]
@@ -235,7 +235,7 @@ def explain_anomalies(
 
 
 def _driver(
-    f: Facts, m: Measure, start: pd.Timestamp, freq: str, direction: int
+    f: Facts, m: TrendMeasure, start: pd.Timestamp, freq: str, direction: int
 ) -> dict[str, Any] | None:
     cur = Period("range", start, bucket_end(start, freq))
     code = int(bucket_codes(np.array([start.to_datetime64()]), freq)[0])

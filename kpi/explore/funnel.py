@@ -344,7 +344,7 @@ def lead_sources(
     for _, r in measure_totals(lf, "leads", role, period).iterrows():
         add(r["segment"], leads=r["value"])
     if "converted" in lf.frame.columns:
-        for _, r in measure_totals(lf, "lead_conversion", role, period).iterrows():
+        for _, r in measure_totals(lf, "lead_conversion_rate", role, period).iterrows():
             add(r["segment"], converted=r["num"], decided=r["den"])
     for row in rows.values():
         if row.get("decided"):

@@ -26,7 +26,7 @@ import pandas as pd
 
 from kpi import i18n
 from kpi.data import Table
-from kpi.metrics import ALL, Engine, Period, availability, filter_options, get_kpi
+from kpi.metrics import ALL, CATALOGUE, Engine, Period, availability, filter_options, get_kpi
 
 __all__ = [
     "LEADERBOARD_KPIS",
@@ -37,22 +37,8 @@ __all__ = [
     "team_totals",
 ]
 
-#: Leaderboard columns (catalogue KPI ids), in display order.
-LEADERBOARD_KPIS: tuple[str, ...] = (
-    "revenue",
-    "orders",
-    "aov",
-    "customers",
-    "gross_margin_pct",
-    "win_rate",
-    "avg_deal_size",
-    "sales_cycle_days",
-    "deals_created",
-    "lead_conversion_rate",
-    "response_rate",
-    "meeting_rate",
-    "avg_call_minutes",
-)
+#: Leaderboard columns: the KPIs whose record says ``leaderboard``, in catalogue order.
+LEADERBOARD_KPIS: tuple[str, ...] = tuple(k.id for k in CATALOGUE if k.leaderboard)
 MAX_REPS = 100
 
 

@@ -36,8 +36,8 @@ from kpi.explore.buckets import (
     series_frame,
     year_lag,
 )
-from kpi.metrics import Engine, Period, Text, get_kpi, period_mask
-from kpi.metrics.aggregates import EPS
+from kpi.metrics import CATALOGUE, KPI, Engine, Measure, Period, Text, get_kpi, period_mask
+from kpi.metrics.aggregates import distinct_by, orders_by
 from kpi.metrics.prepared import (
     amounts,
     check_filters,
@@ -53,7 +53,8 @@ __all__ = [
     "MAX_POINTS",
     "MEASURES",
     "Facts",
-    "Measure",
+    "COUNTS",
+    "TrendMeasure",
     "available_measures",
     "breakdown_trend",
     "facts",
@@ -91,7 +92,8 @@ class Facts:
     frame : pandas.DataFrame
         Orders: ``date``, ``amount`` (empty as 0), ``order`` (int code, −1 without id),
         ``customer`` (categorical), optional ``quantity`` and ``margin``. Deals: ``created``,
-        ``closed``, ``outcome`` (0 open, 1 won, 2 lost), ``amount``. Leads: ``created``,
+        ``closed``, ``outcome`` (0 open, 1 won, 2 lost), ``amount``, and as numbers ``won``,
+        ``won_or_lost`` and ``won_amount`` (the columns measures sum). Leads: ``created``,
         ``converted`` (1.0, 0.0 or NaN), ``decided`` (bool). Plus one categorical column per
         mapped role of :data:`DIMENSIONS` (named after the role).
     dims : tuple of str
@@ -189,6 +191,10 @@ def facts(
         cols["outcome"] = outcomes(prep)[idx]
         amount = number("amount")
         cols["amount"] = np.full(len(idx), np.nan) if amount is None else amount
+        won = cols["outcome"] == 1
+        cols["won"] = won.astype(float)
+        cols["won_or_lost"] = (cols["outcome"] > 0).astype(float)
+        cols["won_amount"] = np.where(won, np.nan_to_num(cols["amount"]), 0.0)
         if prep.has("customer_id"):
             cols["customer"] = _cat(prep.codes("customer_id")[0][idx], prep.codes("customer_id")[1])
     else:
@@ -235,61 +241,80 @@ def facts_for(
 
 
 @dataclass(frozen=True)
-class Measure:
-    """A quantity computed from facts for any bucket or segment.
+class TrendMeasure:
+    """A quantity computed from facts for any bucket or segment: a catalogue KPI that adds up
+    over rows (its record's :class:`~kpi.metrics.Measure`), or one of the plain :data:`COUNTS`.
 
-    ``agg`` is ``sum`` (of ``num``), ``ratio`` (Σ num / Σ den), ``orders`` (orders with a
-    positive net amount), ``customers`` (distinct customers) or ``aov`` (revenue / orders).
-    ``date`` is the facts column that places a row in time.
+    Attributes
+    ----------
+    id : str
+        The KPI id, or the count's id.
+    kind : str
+        The facts it reads: ``orders``, ``deals`` or ``leads``.
+    label : Text
+    unit : str
+    measure : kpi.metrics.Measure
+        How it adds up (sum, count, ratio, orders, customers, aov; the facts columns; the date).
+    kpi : str or None
+        The catalogue KPI it is, period by period (``None`` for a plain count).
     """
 
     id: str
     kind: str
     label: Text
     unit: str
-    agg: str
-    date: str
-    requires: tuple[str, ...] = ()
-    kpi: str | None = None  # the catalogue KPI it equals, period by period
+    measure: Measure
+    kpi: str | None = None
+
+    @classmethod
+    def of(cls, kpi: KPI) -> TrendMeasure:
+        """The trend measure of a catalogue KPI that has a :class:`~kpi.metrics.Measure`."""
+        assert kpi.measure is not None, kpi.id
+        return cls(kpi.id, kpi.needs[0].kind, kpi.label, kpi.unit, kpi.measure, kpi.id)
+
+    @property
+    def agg(self) -> str:
+        return self.measure.agg
+
+    @property
+    def date(self) -> str:
+        """The facts column that places a row in time."""
+        return self.measure.date
 
     @property
     def additive(self) -> bool:
         """Whether segment values add up to the total (contributions make sense)."""
-        return self.agg in ("sum", "orders")
+        return self.measure.additive
 
 
-MEASURES: tuple[Measure, ...] = (
-    Measure("revenue", "orders", Text("Chiffre d'affaires", "Revenue"), "money", "sum", "date",
-            kpi="revenue"),
-    Measure("orders", "orders", Text("Commandes", "Orders"), "count", "orders", "date",
-            kpi="orders"),
-    Measure("aov", "orders", Text("Panier moyen", "Average order value"), "money", "aov",
-            "date", kpi="aov"),
-    Measure("customers", "orders", Text("Clients actifs", "Active customers"), "count",
-            "customers", "date", ("customer",), kpi="customers"),
-    Measure("units", "orders", Text("Unités vendues", "Units sold"), "count", "sum", "date",
-            ("quantity",), kpi="units_sold"),
-    Measure("gross_margin", "orders", Text("Marge brute", "Gross margin"), "money", "sum",
-            "date", ("margin",), kpi="gross_margin"),
-    Measure("deals_created", "deals", Text("Affaires créées", "Deals created"), "count", "sum",
-            "created"),
-    Measure("deals_won", "deals", Text("Affaires gagnées", "Deals won"), "count", "sum",
-            "closed"),
-    Measure("won_value", "deals", Text("Montant gagné", "Won value"), "money", "sum", "closed"),
-    Measure("win_rate", "deals", Text("Taux de transformation", "Win rate"), "percent", "ratio",
-            "closed", kpi="win_rate"),
-    Measure("leads", "leads", Text("Leads", "Leads"), "count", "sum", "created"),
-    Measure("converted_leads", "leads", Text("Leads convertis", "Converted leads"), "count",
-            "sum", "created", ("converted",)),
-    Measure("lead_conversion", "leads", Text("Taux de conversion des leads",
-            "Lead conversion rate"), "percent", "ratio", "created", ("converted",),
-            kpi="lead_conversion_rate"),
+#: Counts worth a trend that are not catalogue KPIs (the ``deals_created`` and ``leads`` KPIs
+#: count distinct ids; these count rows).
+COUNTS: tuple[TrendMeasure, ...] = (
+    TrendMeasure("deals_created", "deals", Text("Affaires créées", "Deals created"), "count",
+                 Measure("count", date="created")),
+    TrendMeasure("deals_won", "deals", Text("Affaires gagnées", "Deals won"), "count",
+                 Measure("sum", "won", date="closed")),
+    TrendMeasure("won_value", "deals", Text("Montant gagné", "Won value"), "money",
+                 Measure("sum", "won_amount", date="closed")),
+    TrendMeasure("leads", "leads", Text("Leads", "Leads"), "count",
+                 Measure("count", date="created")),
+    TrendMeasure("converted_leads", "leads", Text("Leads convertis", "Converted leads"), "count",
+                 Measure("sum", "converted", date="created")),
 )  # fmt: skip
+#: Every measure: per kind of facts, its counts then the KPIs that add up over rows.
+MEASURES: tuple[TrendMeasure, ...] = tuple(
+    m
+    for kind in ("orders", "deals", "leads")
+    for m in (
+        *(c for c in COUNTS if c.kind == kind),
+        *(TrendMeasure.of(k) for k in CATALOGUE if k.measure and k.needs[0].kind == kind),
+    )
+)
 _MEASURES = {m.id: m for m in MEASURES}
 
 
-def get_measure(measure_id: str) -> Measure:
-    """The measure ``measure_id``.
+def get_measure(measure_id: str) -> TrendMeasure:
+    """The measure ``measure_id`` (a KPI id or a count's).
 
     Raises
     ------
@@ -304,104 +329,67 @@ def get_measure(measure_id: str) -> Measure:
         ) from None
 
 
-def available_measures(by_kind: Mapping[str, Facts | None]) -> list[Measure]:
+def available_measures(by_kind: Mapping[str, Facts | None]) -> list[TrendMeasure]:
     """The measures computable from the facts at hand (``{"orders": Facts, …}``)."""
     out = []
     for m in MEASURES:
         f = by_kind.get(m.kind)
-        if f is None:
-            continue
-        if all(r in f.frame.columns for r in m.requires):
+        if f is not None and all(c in f.frame.columns for c in m.measure.columns):
             out.append(m)
     return out
 
 
-def _components(f: Facts, m: Measure) -> tuple[np.ndarray, np.ndarray | None]:
-    """Per row: numerator weight, and denominator weight for ratios."""
-    fr = f.frame
-    if m.id in ("revenue", "aov"):
-        return fr["amount"].to_numpy(), None
-    if m.id == "units":
-        return fr["quantity"].to_numpy(), None
-    if m.id == "gross_margin":
-        return fr["margin"].to_numpy(), None
-    if m.id in ("orders", "customers"):
-        return np.ones(len(fr)), None
-    if m.id == "deals_created" or m.id == "leads":
-        return np.ones(len(fr)), None
-    if m.id == "deals_won":
-        return (fr["outcome"].to_numpy() == 1).astype(float), None
-    if m.id == "won_value":
-        won = fr["outcome"].to_numpy() == 1
-        return np.where(won, np.nan_to_num(fr["amount"].to_numpy(dtype=float)), 0.0), None
-    if m.id == "win_rate":
-        out = fr["outcome"].to_numpy()
-        return (out == 1).astype(float), (out > 0).astype(float)
-    if m.id == "converted_leads":
-        return np.nan_to_num(fr["converted"].to_numpy(dtype=float)), None
-    if m.id == "lead_conversion":
-        dec = fr["decided"].to_numpy(dtype=bool)
-        return np.where(dec, np.nan_to_num(fr["converted"].to_numpy(dtype=float)), 0.0), dec.astype(
-            float
-        )
-    raise PiloteError("trends.unknown_measure", value=m.id, valid=", ".join(_MEASURES))
+def _column(f: Facts, name: str | None, rows: np.ndarray) -> np.ndarray:
+    assert name is not None
+    return np.nan_to_num(f.frame[name].to_numpy(dtype=float)[rows])
 
 
-def aggregate(f: Facts, m: Measure, keys: Mapping[str, np.ndarray], rows: np.ndarray | None):
+def _grouping(keys: Mapping[str, np.ndarray], n_rows: int) -> tuple[np.ndarray, pd.DataFrame]:
+    """A group code per row for each combination of ``keys`` (sorted), and those combinations."""
+    if not keys:
+        return np.zeros(n_rows, dtype=np.int64), pd.DataFrame(index=range(1))
+    grouped = pd.DataFrame(dict(keys)).groupby(list(keys), sort=True)
+    return grouped.ngroup().to_numpy(dtype=np.int64), grouped.size().reset_index()[list(keys)]
+
+
+def aggregate(
+    f: Facts, m: TrendMeasure, keys: Mapping[str, np.ndarray], rows: np.ndarray | None
+) -> pd.DataFrame:
     """The measure per combination of ``keys`` (arrays aligned with the facts) over ``rows``.
 
-    Returns a DataFrame with the key columns and ``value`` (plus ``num``/``den``).
+    Orders and customers are counted by :func:`kpi.metrics.aggregates.orders_by` and
+    :func:`~kpi.metrics.aggregates.distinct_by`, the engine's own definitions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The key columns, ``num`` (and ``den`` for ratios and ``aov``) and ``value``; one row
+        per combination present in the rows (a single row without keys).
     """
     fr = f.frame
-    sel = np.ones(len(fr), dtype=bool) if rows is None else rows
-    key_names = list(keys)
-    data = {k: np.asarray(v)[sel] for k, v in keys.items()}
-    num, den = _components(f, m)
-    base = pd.DataFrame({**data, "num": num[sel]})
-    if den is not None:
-        base["den"] = den[sel]
-    if m.agg in ("sum", "ratio"):
-        if not key_names:
-            g = base[["num"] + (["den"] if den is not None else [])].sum().to_frame().T
-        else:
-            g = base.groupby(key_names, sort=True, observed=True).sum().reset_index()
-        if m.agg == "ratio":
-            g["value"] = np.where(g["den"] > 0, g["num"] / g["den"].where(g["den"] > 0), np.nan)
-        else:
-            g["value"] = g["num"]
-        return g
-    if m.agg == "customers":
-        cust = fr["customer"].cat.codes.to_numpy()[sel]
-        base["customer"] = cust
-        base = base[base["customer"] >= 0]
-        if not key_names:
-            n = float(base["customer"].nunique())
-            return pd.DataFrame({"num": [n], "value": [n]})
-        g = base.groupby(key_names, sort=True, observed=True)["customer"].nunique()
-        g = g.reset_index(name="num")
-        g["value"] = g["num"].astype(float)
-        return g
-    # orders / aov: an order counts when its net amount over the rows at hand is > 0
-    amount = fr["amount"].to_numpy()[sel]
-    order = fr["order"].to_numpy()[sel]
-    loose = order < 0
-    order = np.where(loose, -1 - np.arange(len(order)), order)  # a row without id is an order
-    base["order"] = order
-    base["amount"] = amount
-    gk = key_names + ["order"]
-    per_order = base.groupby(gk, sort=False, observed=True)["amount"].sum().reset_index()
-    per_order["positive"] = (per_order["amount"] > EPS).astype(float)
-    if not key_names:
-        orders = float(per_order["positive"].sum())
-        revenue = float(amount.sum())
-        g = pd.DataFrame({"num": [revenue], "den": [orders]})
-    else:
-        g = per_order.groupby(key_names, sort=True, observed=True)[["amount", "positive"]].sum()
-        g = g.reset_index().rename(columns={"amount": "num", "positive": "den"})
-    if m.agg == "orders":
-        g["value"] = g["den"].astype(float)
-    else:
+    sel = np.ones(len(fr), dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
+    agg = m.agg
+    if agg == "customers":
+        customer = fr["customer"].cat.codes.to_numpy()
+        sel = sel & (customer >= 0)
+    groups, g = _grouping({k: np.asarray(v)[sel] for k, v in keys.items()}, int(sel.sum()))
+    n = len(g)
+    if agg == "count":
+        g["num"] = np.bincount(groups, minlength=n).astype(float)
+    elif agg in ("sum", "ratio"):
+        g["num"] = np.bincount(groups, weights=_column(f, m.measure.num, sel), minlength=n)
+        if agg == "ratio":
+            g["den"] = np.bincount(groups, weights=_column(f, m.measure.den, sel), minlength=n)
+    elif agg == "customers":
+        g["num"] = distinct_by(groups, customer[sel], n)
+    else:  # orders, aov: orders with a positive net amount over the rows at hand
+        amount = fr["amount"].to_numpy()[sel]
+        g["num"] = np.bincount(groups, weights=amount, minlength=n)
+        g["den"] = orders_by(groups, fr["order"].to_numpy()[sel], amount, n)
+    if agg in ("ratio", "aov"):
         g["value"] = np.where(g["den"] > 0, g["num"] / g["den"].where(g["den"] > 0), np.nan)
+    else:
+        g["value"] = g["den"] if agg == "orders" else g["num"]
     return g
 
 
@@ -472,7 +460,7 @@ def measure_trend(
     codes = bucket_codes(f.frame[m.date].to_numpy(), freq)
     dated = codes != np.iinfo(np.int64).min
     g = aggregate(f, m, {"bucket": codes}, dated)
-    fill = 0.0 if m.agg in ("sum", "orders", "customers") else None
+    fill = 0.0 if m.agg in ("sum", "count", "orders", "customers") else None
     return series_frame(
         g["bucket"].to_numpy(dtype=np.int64),
         g["value"].to_numpy(dtype=float),
@@ -577,7 +565,7 @@ def breakdown_trend(
     buckets = np.arange(int(g["bucket"].min()), hi + 1) if len(g) else np.array([], dtype=int)
     segs = [s for s in order if s in set(g["segment"].tolist())]
     grid = pd.MultiIndex.from_product([buckets, segs], names=["bucket", "segment"])
-    fill = 0.0 if m.agg in ("sum", "orders", "customers") else np.nan
+    fill = 0.0 if m.agg in ("sum", "count", "orders", "customers") else np.nan
     values = g.set_index(["bucket", "segment"])["value"].reindex(grid, fill_value=fill)
     out = values.reset_index()
     starts = {int(b): bucket_start(int(b), freq) for b in buckets}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from kpi.metrics.alerts import Alert, alerts, anomaly
 from kpi.metrics.catalogue import (
+    AGGREGATIONS,
     CATALOGUE,
     FAMILIES,
     KPI,
@@ -26,6 +27,7 @@ from kpi.metrics.catalogue import (
     OBJECTIVE_IDS,
     OBJECTIVES,
     UNITS,
+    Measure,
     Need,
     Objective,
     Serve,
@@ -59,15 +61,7 @@ from kpi.metrics.primitives import (
     stage_order,
     status_summary,
 )
-from kpi.metrics.results import (
-    NO_DATA,
-    OK,
-    STATUSES,
-    UNAVAILABLE,
-    UNDEFINED,
-    KPIResult,
-    Value,
-)
+from kpi.metrics.results import NO_DATA, OK, STATUSES, UNAVAILABLE, UNDEFINED, KPIResult, Value
 from kpi.metrics.scorecard import Card, card, default_choice, target_unit_hint
 from kpi.metrics.suggestions import (
     Availability,
@@ -81,6 +75,7 @@ from kpi.metrics.suggestions import (
 from kpi.metrics.vocabularies import parse_flag, status_class
 
 __all__ = [
+    "AGGREGATIONS",
     "ALL",
     "CATALOGUE",
     "DECISIONS",
@@ -102,6 +97,7 @@ __all__ = [
     "Card",
     "Engine",
     "KPIResult",
+    "Measure",
     "Need",
     "Objective",
     "Period",

@@ -27,8 +27,10 @@ __all__ = [
     "OrderTotals",
     "counts_by",
     "distinct",
+    "distinct_by",
     "first_purchase_dates",
     "order_totals",
+    "orders_by",
     "positive_groups",
     "sums_by",
     "sums_codes",
@@ -103,6 +105,20 @@ class OrderRows:
             return None
         prep = self.prep
         return prep.memo(("num0", role), lambda: np.nan_to_num(prep.number(role)))[self.idx]
+
+    def weights(self, column: str | None) -> np.ndarray | None:
+        """Per kept row, a measure's column (:class:`~kpi.metrics.catalogue.Measure`):
+        ``amount``, ``quantity`` or ``margin`` (amount − cost, else profit); ``None`` when the
+        table lacks it."""
+        if column == "amount":
+            return self.amt
+        if column == "quantity":
+            return self.qty
+        if column == "margin":
+            if self.cost is not None:
+                return self.amt - self.cost
+            return self.profit
+        return None
 
     def take(self, role: str) -> tuple[np.ndarray, np.ndarray]:
         """Codes of ``role`` for the kept rows, and the unique values."""
@@ -199,12 +215,41 @@ def first_purchase_dates(prep: PreparedTable, statuses: frozenset[str] | None) -
 
 
 def positive_groups(codes: np.ndarray, amounts: np.ndarray) -> np.ndarray:
-    """Codes whose summed amount is > 0."""
+    """The codes (order ids, or any int keys ≥ 0) whose summed amount is > :data:`EPS`."""
     if len(codes) == 0:
         return np.empty(0, dtype=np.int64)
-    lo = int(codes.min())
+    lo, hi = int(codes.min()), int(codes.max())
+    if hi - lo > 4 * len(codes):  # sparse keys: sort them rather than count a huge range
+        uniq, inverse = np.unique(codes, return_inverse=True)
+        return uniq[np.bincount(inverse, weights=amounts) > EPS]
     net = np.bincount(codes - lo, weights=amounts)
     return np.flatnonzero(net > EPS) + lo
+
+
+def orders_by(
+    groups: np.ndarray, order: np.ndarray, amount: np.ndarray, n_groups: int
+) -> np.ndarray:
+    """Per group (bucket, segment…), the orders whose net amount over its rows is > 0 — what
+    the ``orders`` KPI counts: rows of one order id (code ≥ 0) add up, and a row without an
+    order id (code < 0) is an order of its own."""
+    has = order >= 0
+    out = np.bincount(groups[~has & (amount > EPS)], minlength=n_groups).astype(float)
+    if has.any():
+        base = int(order[has].max()) + 1
+        keys = groups[has].astype(np.int64) * base + order[has]
+        out += np.bincount(positive_groups(keys, amount[has]) // base, minlength=n_groups)
+    return out
+
+
+def distinct_by(groups: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, the distinct non-empty codes (``-1`` is empty) — what the ``customers`` KPI
+    counts."""
+    valid = codes >= 0
+    if not valid.any():
+        return np.zeros(n_groups)
+    base = int(codes[valid].max()) + 1
+    keys = np.unique(groups[valid].astype(np.int64) * base + codes[valid])
+    return np.bincount(keys // base, minlength=n_groups).astype(float)
 
 
 def distinct(prep: PreparedTable, id_role: str, mask: np.ndarray) -> int:
@@ -247,6 +292,7 @@ def sums_codes(
 def union_names(
     a: Mapping[str, tuple[str, float]], b: Mapping[str, tuple[str, float]]
 ) -> list[tuple[str, str]]:
+    """The keys of ``a`` then those only in ``b``, with their display names."""
     keys = list(a) + [k for k in b if k not in a]
     return [(k, (a.get(k) or b[k])[0]) for k in keys]
 
@@ -254,6 +300,7 @@ def union_names(
 def counts_by(
     prep: PreparedTable, role: str, mask: np.ndarray, top: int = 25
 ) -> list[dict[str, Any]]:
+    """The ``top`` most frequent values of ``role`` among ``mask`` rows, with their counts."""
     sums = sums_by(prep, role, mask, np.ones(prep.n), normalise=False)
     items = sorted(sums.values(), key=lambda x: -x[1])[:top]
     return [{"value": name, "count": int(n)} for name, n in items]

@@ -114,6 +114,45 @@ class Serve:
     why: Text
 
 
+#: How a measure adds rows up (see :class:`Measure`).
+AGGREGATIONS: tuple[str, ...] = ("sum", "count", "ratio", "orders", "customers", "aov")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How a KPI adds up over rows, so that trends can cut it by day, week or segment and say
+    what drove a change (:mod:`kpi.explore.trends`), and the engine can sum a series in one pass.
+
+    Attributes
+    ----------
+    agg : str
+        One of :data:`AGGREGATIONS`: ``sum`` (Σ ``num``), ``count`` (rows), ``ratio``
+        (Σ ``num`` / Σ ``den``), ``orders`` (orders with a positive net amount), ``customers``
+        (distinct customers) or ``aov`` (Σ amount / orders).
+    num, den : str or None
+        The columns of the table's facts that are summed (``amount``, ``quantity``, ``margin``,
+        ``won``, ``won_or_lost``, ``converted``, ``decided``…).
+    date : str
+        The facts column that places a row in time (``date``, ``created``, ``closed``).
+    """
+
+    agg: str
+    num: str | None = None
+    den: str | None = None
+    date: str = "date"
+
+    @property
+    def additive(self) -> bool:
+        """Whether segment values add up to the total (contributions make sense)."""
+        return self.agg in ("sum", "count", "orders")
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The facts columns it needs."""
+        cols = [c for c in (self.num, self.den) if c]
+        return (*cols, "customer") if self.agg == "customers" else tuple(cols)
+
+
 @dataclass(frozen=True)
 class KPI:
     """One KPI of ``KPI_SPEC.md``.
@@ -140,6 +179,19 @@ class KPI:
         against the elapsed share of an unfinished period; rates are not.
     suffix : Text or None
         Shown after the formatted value (``/ jour`` for a per-day figure).
+    snapshot : bool
+        A photo of the end of the data (the open pipeline): the period does not apply, and it
+        has no previous period and no series.
+    measure : Measure or None
+        How it adds up over rows, when it does: trends then cut it by any granularity and
+        segment, and its monthly series is summed in one pass.
+    leaderboard : bool
+        A column of the team leaderboard (computed per rep or team), in catalogue order.
+    target_from_table : bool
+        Without a typed target, its target is the targets table's total for the period.
+    spec : bool
+        Defined in ``KPI_SPEC.md``; a KPI added since is defined in its formula text and in the
+        README's "Choices".
     """
 
     id: str
@@ -154,6 +206,11 @@ class KPI:
     serves: tuple[Serve, ...]
     accumulates: bool = False
     suffix: Text | None = None
+    snapshot: bool = False
+    measure: Measure | None = None
+    leaderboard: bool = False
+    target_from_table: bool = False
+    spec: bool = True
 
     @property
     def objectives(self) -> tuple[str, ...]:
@@ -297,6 +354,9 @@ CATALOGUE: tuple[KPI, ...] = (
             ),
         ),
         accumulates=True,
+        measure=Measure("sum", "amount"),
+        leaderboard=True,
+        target_from_table=True,
     ),
     KPI(
         id="revenue_growth",
@@ -363,6 +423,8 @@ CATALOGUE: tuple[KPI, ...] = (
             ),
         ),
         accumulates=True,
+        measure=Measure("orders"),
+        leaderboard=True,
     ),
     KPI(
         id="aov",
@@ -400,6 +462,8 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        measure=Measure("aov"),
+        leaderboard=True,
     ),
     KPI(
         id="customers",
@@ -440,6 +504,8 @@ CATALOGUE: tuple[KPI, ...] = (
             ),
         ),
         accumulates=True,
+        measure=Measure("customers"),
+        leaderboard=True,
     ),
     KPI(
         id="new_customers",
@@ -668,6 +734,7 @@ CATALOGUE: tuple[KPI, ...] = (
             ),
         ),
         accumulates=True,
+        measure=Measure("sum", "margin"),
     ),
     KPI(
         id="gross_margin_pct",
@@ -695,6 +762,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        leaderboard=True,
     ),
     KPI(
         id="units_sold",
@@ -724,6 +792,7 @@ CATALOGUE: tuple[KPI, ...] = (
             ),
         ),
         accumulates=True,
+        measure=Measure("sum", "quantity"),
     ),
     KPI(
         id="clv",
@@ -899,6 +968,8 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        measure=Measure("ratio", "won", "won_or_lost", date="closed"),
+        leaderboard=True,
     ),
     KPI(
         id="avg_deal_size",
@@ -938,6 +1009,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        leaderboard=True,
     ),
     KPI(
         id="sales_cycle_days",
@@ -977,6 +1049,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        leaderboard=True,
     ),
     KPI(
         id="pipeline_value",
@@ -1009,6 +1082,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        snapshot=True,
     ),
     KPI(
         id="weighted_pipeline",
@@ -1042,6 +1116,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        snapshot=True,
     ),
     KPI(
         id="sales_velocity",
@@ -1174,6 +1249,7 @@ CATALOGUE: tuple[KPI, ...] = (
             ),
         ),
         accumulates=True,
+        leaderboard=True,
     ),
     # -- Leads --------------------------------------------------------------------------------
     KPI(
@@ -1253,6 +1329,8 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        measure=Measure("ratio", "converted", "decided", date="created"),
+        leaderboard=True,
     ),
     KPI(
         id="cost_per_lead",
@@ -1472,6 +1550,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        leaderboard=True,
     ),
     KPI(
         id="meeting_rate",
@@ -1511,6 +1590,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        leaderboard=True,
     ),
     KPI(
         id="avg_call_minutes",
@@ -1540,6 +1620,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        leaderboard=True,
     ),
     # -- Satisfaction -------------------------------------------------------------------------
     KPI(

@@ -58,6 +58,7 @@ FILTER_ROLES: tuple[str, ...] = tuple(r.id for r in ROLES_BY_ID.values() if r.dt
 
 
 def mapped_column(table: Table, role: str) -> str | None:
+    """The column mapped to ``role`` when it exists in the table."""
     name = table.mapping.get(role)
     return name if name is not None and name in table.df.columns else None
 
@@ -73,6 +74,7 @@ def to_ns(series: pd.Series) -> np.ndarray:
 
 
 def to_float(series: pd.Series) -> np.ndarray:
+    """Numbers as float64, missing and unreadable values as NaN."""
     if pd.api.types.is_float_dtype(series) and not isinstance(series.dtype, pd.ArrowDtype):
         return series.to_numpy(dtype=float, na_value=np.nan)
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
@@ -310,10 +312,13 @@ def amounts(prep: PreparedTable) -> np.ndarray:
 
 
 def status_key(statuses: Collection[str] | None) -> frozenset[str] | None:
+    """The counted statuses as a hashable key (``None``: the default ones)."""
     return None if statuses is None else frozenset(str(s).strip() for s in statuses)
 
 
 def counted(prep: PreparedTable, statuses: frozenset[str] | None) -> np.ndarray:
+    """Whether each row counts under ``statuses`` (see :func:`kpi.metrics.counted_rows`)."""
+
     def make() -> np.ndarray:
         if not prep.has("status"):
             return np.ones(prep.n, dtype=bool)
@@ -351,6 +356,7 @@ def outcomes(prep: PreparedTable) -> np.ndarray:
 
 
 def check_filters(filters: Mapping[str, Iterable[Any]] | None) -> dict[str, frozenset[str]]:
+    """Filters checked and normalised: known roles, values as trimmed text, empty lists dropped."""
     out: dict[str, frozenset[str]] = {}
     for role, values in (filters or {}).items():
         if role not in FILTER_ROLES:
@@ -366,6 +372,7 @@ def check_filters(filters: Mapping[str, Iterable[Any]] | None) -> dict[str, froz
 
 
 def filter_keep(prep: PreparedTable, filters: Mapping[str, frozenset[str]]) -> np.ndarray | None:
+    """The rows kept by ``filters`` (``None`` when no filter applies to the table)."""
     mask: np.ndarray | None = None
     for role, values in filters.items():
         if not prep.has(role):

@@ -28,13 +28,7 @@ from kpi.metrics.prepared import (
     status_key,
     to_float,
 )
-from kpi.metrics.vocabularies import (
-    NOT_COUNTED,
-    STAGE_RANKS,
-    _norm,
-    outcome_of_stage,
-    status_class,
-)
+from kpi.metrics.vocabularies import NOT_COUNTED, STAGE_RANKS, _norm, outcome_of_stage, status_class
 
 __all__ = [
     "ID_ROLES",

@@ -182,10 +182,12 @@ def parse_flag(values: pd.Series) -> pd.Series:
 
 
 def complaint_class(value: Any) -> int:
+    """1 for a status meaning returned, refunded, complaint or dispute, else 0."""
     return 1 if status_class(value) in ("returned", "refunded", "complaint") else 0
 
 
 def activity_class(value: Any) -> int:
+    """0 other, 1 call, 2 message, 3 meeting, from an activity type."""
     text = _norm(value)
     words = set(text.split())
     for code, cls in ((3, "meeting"), (1, "call"), (2, "message")):

@@ -14,10 +14,7 @@ from babel.numbers import get_currency_symbol
 
 from kpi import i18n
 from kpi.data import kind_label
-from kpi.metrics import (
-    KPI,
-    Period,
-)
+from kpi.metrics import KPI, Period
 from kpi.share.report import Report, Trend, _change_tone, _colon
 
 __all__ = ["to_html"]

@@ -1,0 +1,290 @@
+"""Formulas of the orders family: revenue, orders, customers, retention, margin, CLV…
+
+They read the engine's counted order rows and their totals for a period
+(:class:`~kpi.metrics.aggregates.OrderTotals`), so that every orders KPI agrees on what an order
+and a customer are."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from kpi.data import Table
+from kpi.metrics.aggregates import EPS, OrderTotals
+from kpi.metrics.formulas.registry import formula
+from kpi.metrics.periods import Period
+from kpi.metrics.prepared import MAX_NS, prepared
+from kpi.metrics.results import NO_DATA, UNAVAILABLE, UNDEFINED, NoValue, Value, no_value, ok
+from kpi.metrics.vocabularies import complaint_class
+
+if TYPE_CHECKING:
+    from kpi.metrics.engine import Engine
+
+
+def retention(engine: Engine, period: Period, orders: Table) -> Value:
+    """Customers of the previous period who bought again in ``period``, as a share of them."""
+    prev_period = period.previous()
+    if prev_period is None:
+        return no_value(UNDEFINED, "compute.reason.no_previous_period")
+    cur = engine.orders(orders, period)
+    prev = engine.order_totals(orders, prev_period)
+    if not prev.customers or prev.present is None or cur.present is None:
+        return no_value(UNDEFINED, "compute.reason.no_previous_customers")
+    kept = int(np.count_nonzero(prev.present & cur.present))
+    return ok(
+        kept / prev.customers,
+        retained=kept,
+        previous_customers=prev.customers,
+        comparison_period=prev_period.key,
+    )
+
+
+def gross_margin_of(agg: OrderTotals) -> tuple[float, str]:
+    """Revenue − cost when there is a cost, else the profit column; and which one was used."""
+    if agg.cost is not None:
+        return agg.revenue - agg.cost, "cost"
+    if agg.profit is not None:
+        return agg.profit, "profit"
+    raise NoValue(no_value(UNAVAILABLE, "compute.reason.no_cost"))
+
+
+def year_window(engine: Engine, period: Period, orders: Table) -> Period:
+    """The 12 months ending with ``period`` (all data: ending with the last order)."""
+    if period.is_all:
+        last = last_order_date(orders)
+        if last is None:
+            raise NoValue(no_value(UNAVAILABLE, "compute.reason.no_date"))
+        end = last.normalize() + pd.Timedelta(days=1)
+    else:
+        assert period.end is not None
+        end = period.end
+    return Period("range", end - pd.DateOffset(months=12), end)
+
+
+def last_order_date(orders: Table) -> pd.Timestamp | None:
+    """The date of the last order (``None`` without dates)."""
+    d = prepared(orders).sorted_dates
+    if d is not None:
+        valid = d[d != MAX_NS]
+        if len(valid):
+            return pd.Timestamp(int(valid[-1]))
+    return None
+
+
+def clv_value(engine: Engine, period: Period, orders: Table) -> Value:
+    """CLV = yearly revenue per customer × gross margin % / yearly churn, with its inputs."""
+    engine.orders(orders, period)  # no data in the period → no CLV
+    window = year_window(engine, period, orders)
+    year = engine.order_totals(orders, window)
+    before = engine.order_totals(orders, window.previous())  # type: ignore[arg-type]
+    if not year.customers:
+        return no_value(UNDEFINED, "compute.reason.no_customers")
+    if not before.customers or before.present is None or year.present is None:
+        return no_value(UNDEFINED, "compute.reason.clv_history")
+    churn = 1 - np.count_nonzero(before.present & year.present) / before.customers
+    rpc = year.revenue / year.customers
+    margin_pct = 1.0
+    basis = "none"
+    if year.cost is not None or year.profit is not None:
+        if year.revenue == 0:
+            return no_value(UNDEFINED, "compute.reason.zero_revenue")
+        margin, basis = gross_margin_of(year)
+        margin_pct = margin / year.revenue
+    detail = {
+        "revenue_per_customer_year": rpc,
+        "gross_margin_pct": margin_pct,
+        "margin_basis": basis,
+        "churn_rate_year": float(churn),
+        "window_start": window.start.date().isoformat(),  # type: ignore[union-attr]
+        "window_end": window.last_day.date().isoformat(),  # type: ignore[union-attr]
+    }
+    if churn <= 0:
+        return Value(None, UNDEFINED, "compute.reason.zero_churn", {}, detail)
+    return ok(rpc * margin_pct / churn, **detail)
+
+
+@formula("revenue")
+def revenue(engine: Engine, period: Period, orders: Table) -> Value:
+    return ok(engine.orders(orders, period).revenue)
+
+
+@formula("revenue_growth")
+def revenue_growth(engine: Engine, period: Period, orders: Table) -> Value:
+    prev_period = period.previous()
+    if prev_period is None:
+        return no_value(UNDEFINED, "compute.reason.no_previous_period")
+    cur = engine.orders(orders, period)
+    prev = engine.order_totals(orders, prev_period)
+    if prev.rows == 0:
+        return no_value(UNDEFINED, "compute.reason.no_previous_data")
+    if prev.revenue <= 0:
+        return no_value(UNDEFINED, "compute.reason.previous_revenue_not_positive")
+    return ok(
+        (cur.revenue - prev.revenue) / prev.revenue,
+        revenue=cur.revenue,
+        comparison_revenue=prev.revenue,
+        comparison_period=prev_period.key,
+    )
+
+
+@formula("orders")
+def order_count(engine: Engine, period: Period, orders: Table) -> Value:
+    return ok(engine.orders(orders, period).orders)
+
+
+@formula("aov")
+def aov(engine: Engine, period: Period, orders: Table) -> Value:
+    agg = engine.orders(orders, period)
+    if agg.orders == 0:
+        return no_value(UNDEFINED, "compute.reason.no_orders")
+    return ok(agg.revenue / agg.orders, revenue=agg.revenue, orders=agg.orders)
+
+
+@formula("customers")
+def customers(engine: Engine, period: Period, orders: Table) -> Value:
+    return ok(engine.orders(orders, period).customers or 0)
+
+
+@formula("new_customers")
+def new_customers(engine: Engine, period: Period, orders: Table) -> Value:
+    agg = engine.orders(orders, period)
+    if agg.new is None:
+        return no_value(UNAVAILABLE, "compute.reason.no_date")
+    return ok(agg.new)
+
+
+@formula("revenue_per_customer")
+def revenue_per_customer(engine: Engine, period: Period, orders: Table) -> Value:
+    agg = engine.orders(orders, period)
+    if not agg.customers:
+        return no_value(UNDEFINED, "compute.reason.no_customers")
+    return ok(agg.revenue / agg.customers, revenue=agg.revenue, customers=agg.customers)
+
+
+@formula("repeat_rate")
+def repeat_rate(engine: Engine, period: Period, orders: Table) -> Value:
+    agg = engine.orders(orders, period)
+    if not agg.customers:
+        return no_value(UNDEFINED, "compute.reason.no_customers")
+    return ok(
+        (agg.repeat or 0) / agg.customers, repeat_customers=agg.repeat, customers=agg.customers
+    )
+
+
+@formula("retention_rate")
+def retention_rate(engine: Engine, period: Period, orders: Table) -> Value:
+    return retention(engine, period, orders)
+
+
+@formula("churn_rate")
+def churn_rate(engine: Engine, period: Period, orders: Table) -> Value:
+    ret = retention(engine, period, orders)
+    if ret.value is None:
+        return ret
+    detail = dict(ret.detail)
+    detail["lost"] = detail["previous_customers"] - detail["retained"]
+    return ok(1 - ret.value, **detail)
+
+
+@formula("gross_margin")
+def gross_margin(engine: Engine, period: Period, orders: Table) -> Value:
+    margin, basis = gross_margin_of(engine.orders(orders, period))
+    return ok(margin, basis=basis)
+
+
+@formula("gross_margin_pct")
+def gross_margin_pct(engine: Engine, period: Period, orders: Table) -> Value:
+    agg = engine.orders(orders, period)
+    margin, basis = gross_margin_of(agg)
+    if agg.revenue == 0:
+        return no_value(UNDEFINED, "compute.reason.zero_revenue")
+    return ok(margin / agg.revenue, gross_margin=margin, revenue=agg.revenue, basis=basis)
+
+
+@formula("units_sold")
+def units_sold(engine: Engine, period: Period, orders: Table) -> Value:
+    agg = engine.orders(orders, period)
+    if agg.units is None:
+        return no_value(UNAVAILABLE, "compute.reason.no_quantity")
+    return ok(agg.units)
+
+
+@formula("clv")
+def clv(engine: Engine, period: Period, orders: Table) -> Value:
+    return clv_value(engine, period, orders)
+
+
+@formula("revenue_share")
+def revenue_share(engine: Engine, period: Period, orders: Table) -> Value:
+    o = engine.order_rows(orders)
+    roles = [engine.share_by] if engine.share_by else []
+    roles += ["product", "region", "channel", "rep", "segment"]
+    role = o.prep.first(*roles)
+    if role is None:
+        return no_value(UNAVAILABLE, "compute.reason.no_dimension")
+    agg = engine.orders(orders, period)
+    if agg.revenue <= 0:
+        return no_value(UNDEFINED, "compute.reason.zero_revenue")
+    sl = o.slice(period)
+    codes, uniq = o.take(role)
+    c = codes[sl]
+    c = np.where(c >= 0, c, len(uniq))
+    sums = np.bincount(c, weights=o.amt[sl], minlength=len(uniq) + 1)
+    order = np.argsort(-sums, kind="stable")
+    order = order[sums[order] != 0]
+
+    def name(i: int) -> str | None:
+        return None if i == len(uniq) else str(uniq[i])
+
+    top = [
+        {"segment": name(i), "revenue": float(sums[i]), "share": float(sums[i] / agg.revenue)}
+        for i in order[:25]
+    ]
+    if len(order) > 25:
+        other = float(sums[order[25:]].sum())
+        top.append({"segment": "…", "revenue": other, "share": other / agg.revenue})
+    return ok(top[0]["share"], dimension=role, top=top[0]["segment"], shares=top)
+
+
+@formula("complaint_rate")
+def complaint_rate(engine: Engine, period: Period, orders: Table) -> Value:
+    o = engine.order_rows(orders)
+    prep = o.prep
+    if not period.is_all and prep.sort_role is None:
+        return no_value(UNAVAILABLE, "compute.reason.no_date")
+    sl = prep.slice_for(period)
+    keep = o.filter_keep
+
+    def rows(arr: np.ndarray) -> np.ndarray:
+        return arr[sl] if keep is None else arr[sl][keep[sl]]
+
+    amt = rows(o.amount_all)
+    if len(amt) == 0:
+        return no_value(NO_DATA, "compute.reason.no_data")
+    flagged = np.zeros(len(amt), dtype=bool)
+    if prep.has("status"):
+        flagged = rows(prep.classes("status", complaint_class, "complaint")) == 1
+    if prep.has("order_id"):
+        oc = rows(prep.codes("order_id")[0])
+        has = oc >= 0
+        every = bool(has.all())
+        codes = oc if every else oc[has]
+        lo = int(codes.min()) if len(codes) else 0
+        codes = codes - lo
+        net = np.bincount(codes, weights=amt if every else amt[has])
+        bad = np.zeros(len(net), dtype=bool)
+        fl = flagged if every else flagged[has]
+        bad[codes[fl]] = True
+        n_orders = int(np.count_nonzero(net > EPS))
+        n_bad = int(np.count_nonzero(bad | (net < -EPS)))
+        if not every:
+            n_orders += int(np.count_nonzero(~has & (amt > EPS)))
+            n_bad += int(np.count_nonzero(~has & (flagged | (amt < -EPS))))
+    else:
+        n_orders = int(np.count_nonzero(amt > EPS))
+        n_bad = int(np.count_nonzero(flagged | (amt < -EPS)))
+    if n_orders == 0:
+        return no_value(UNDEFINED, "compute.reason.no_orders")
+    return ok(n_bad / n_orders, returns_or_complaints=n_bad, orders=n_orders)
