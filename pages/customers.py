@@ -20,7 +20,6 @@ ex.need_data("explore.customers.title")
 st.caption(tr("explore.customers.intro"))
 period, eng = ex.sidebar()
 tables = loaded()
-filters = ex.filters()
 orders = next(
     (t for t in tables if t.kind == "orders" and t.has("customer_id") and t.has("date")), None
 )
@@ -48,7 +47,7 @@ else:
         or "month"
     )
     first = ex.cached(
-        "first_purchases", (orders.name,), lambda: customers.first_purchases(orders, ex.statuses())
+        "first_purchases", (orders.name,), lambda: customers.first_purchases(eng, orders)
     )
     matrix = ex.cached(
         "cohorts", (cfreq,), lambda: customers.cohort_matrix(f, first, cfreq, lang=L)
@@ -294,7 +293,7 @@ if roles and (survey.has("customer_id") or any(survey.has(r) for r in roles)):
     sat = ex.cached(
         "satisfaction_by",
         (by, period.key),
-        lambda: customers.satisfaction_by(tables, by, filters, period, ex.statuses()),
+        lambda: customers.satisfaction_by(eng, by, period),
     )
     if sat.empty:
         ex.no_data()

@@ -18,7 +18,6 @@ ex.need_data("explore.funnel.title")
 st.caption(tr("explore.funnel.intro"))
 period, eng = ex.sidebar()
 tables = loaded()
-filters = ex.filters()
 deals = funnel.deals_table(tables)
 
 if deals is None:
@@ -38,16 +37,17 @@ else:
         order = list(chosen) + [s for s in inferred if s not in chosen]
     else:
         order = []
+    staged = eng.derive(stage_order=order)
 
     steps = ex.cached(
         "funnel",
         (deals.name, tuple(order), period.key),
-        lambda: funnel.funnel(tables, filters, period, order, lang=L),
+        lambda: funnel.funnel(staged, period, lang=L),
     )
     pipe = ex.cached(
         "pipeline",
         (deals.name, tuple(order), period.key),
-        lambda: funnel.pipeline(tables, filters, period, order, lang=L),
+        lambda: funnel.pipeline(staged, period, lang=L),
     )
     if pipe is not None:
         cols = st.columns(3) + st.columns(3)
@@ -110,7 +110,7 @@ else:
         groups = ex.cached(
             "by_group",
             (deals.name, by, tuple(order), period.key),
-            lambda: funnel.by_group(tables, by, filters, period, order),
+            lambda: funnel.by_group(staged, by, period),
         )
         gunits = {"won": "count", "lost": "count", "win_rate": "percent",
                   "avg_deal_size": "money", "cycle_days": "days", "won_value": "money"}  # fmt: skip
@@ -169,7 +169,7 @@ if funnel.leads_table(tables) is None:
     st.info(tr("explore.funnel.no_leads"))
     st.stop()
 lsteps = ex.cached(
-    "lead_funnel", (period.key,), lambda: funnel.lead_funnel(tables, filters, period, L)
+    "lead_funnel", (period.key,), lambda: funnel.lead_funnel(eng, period, L)
 )
 if lsteps.empty:
     ex.no_data()
@@ -194,7 +194,7 @@ st.subheader(tr("explore.funnel.sources"))
 sources = ex.cached(
     "lead_sources",
     (period.key,),
-    lambda: funnel.lead_sources(tables, filters, period, ex.statuses(), L),
+    lambda: funnel.lead_sources(eng, period, L),
 )
 if sources.empty:
     ex.no_data()

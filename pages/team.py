@@ -18,7 +18,6 @@ ex.need_data("explore.team.title")
 st.caption(tr("explore.team.intro"))
 period, eng = ex.sidebar()
 tables = loaded()
-filters = ex.filters()
 roles = [r for r in ("rep", "team") if any(t.has(r) for t in tables)]
 if not roles:
     st.info(tr("explore.team.no_reps"))
@@ -37,12 +36,12 @@ by = (
 board = ex.cached(
     "leaderboard",
     (by, period.key),
-    lambda: team.leaderboard(tables, period, by, filters, ex.statuses(), eng.as_of),
+    lambda: team.leaderboard(eng, period, by),
 )
 totals = ex.cached(
     "team_totals",
     (by, period.key),
-    lambda: team.team_totals(tables, period, by, filters, ex.statuses(), eng.as_of),
+    lambda: team.team_totals(eng, period, by),
 )
 kpi_cols = [c for c in team.LEADERBOARD_KPIS if c in board.columns and board[c].notna().any()]
 extra = [
@@ -126,7 +125,7 @@ member = st.selectbox(ex.role_name(by), members, key="tm_member")
 detail = ex.cached(
     "rep_detail",
     (by, period.key, member),
-    lambda: team.rep_detail(board, member, tables, by, filters, ex.statuses(), eng.as_of, L),
+    lambda: team.rep_detail(board, member, eng, by, L),
 )
 if detail is None:
     ex.no_data()

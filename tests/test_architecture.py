@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -81,3 +82,108 @@ def _binds_names(node: ast.AST) -> bool:
         if isinstance(sub, ast.Assign | ast.AnnAssign | ast.AugAssign):
             return True
     return False
+
+
+# -- no private name across packages ----------------------------------------------------------
+# A package is one of kpi's sub-packages (kpi.data, kpi.metrics…), a top-level module of kpi
+# (kpi.i18n, kpi.cli…), ui, or one page script. Inside a package, modules may share private
+# names (scikit-learn's style); across packages, only public names.
+
+APP_FOLDERS = ("kpi", "ui", "pages")
+
+
+def _package(module: str) -> str:
+    parts = module.split(".")
+    if parts[0] == "kpi" and len(parts) >= 2:
+        return ".".join(parts[:2])
+    return parts[0] if parts[0] in ("ui", "kpi") else module
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def private_imports(source: str, module: str) -> list[str]:
+    """``module``'s imports of private names (``_x``, not dunders) from another package:
+    ``from a.b import _x``, and ``b._x`` on a module ``b`` imported from another package."""
+    here = _package(module)
+    tree = ast.parse(source)
+    found: list[str] = []
+    aliases: dict[str, str] = {}  # local name → module it stands for
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                target = f"{node.module}.{alias.name}"
+                aliases[alias.asname or alias.name] = target
+                private = alias.name.startswith("_") and not alias.name.startswith("__")
+                if (
+                    private
+                    and _package(node.module) != here
+                    and node.module.split(".")[0]
+                    in (
+                        "kpi",
+                        "ui",
+                    )
+                ):
+                    found.append(f"{module}: from {node.module} import {alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                aliases[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0]
+                )
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and node.value.id in aliases
+        ):
+            target = aliases[node.value.id]
+            if target.split(".")[0] in ("kpi", "ui") and _package(target) != here:
+                found.append(f"{module}: {node.value.id}.{node.attr}")
+    return found
+
+
+def _app_sources() -> list[tuple[Path, str]]:
+    paths = [ROOT / "app.py"]
+    for folder in APP_FOLDERS:
+        paths += sorted((ROOT / folder).rglob("*.py"))
+    return [(p, _module_name(p)) for p in paths]
+
+
+def test_no_private_name_imported_across_packages() -> None:
+    offenders = []
+    for path, module in _app_sources():
+        offenders += private_imports(path.read_text(encoding="utf-8"), module)
+    assert offenders == []
+
+
+def test_the_private_import_check_catches_a_violation() -> None:
+    # the check itself must fail on what it forbids, and allow what it allows
+    assert private_imports("from kpi.metrics.prepared import _KeyLocks\n", "kpi.explore.trends")
+    assert private_imports("from kpi.metrics import prepared\nprepared._KeyLocks\n", "ui.state")
+    assert private_imports("import kpi.data.loading as ld\nld._decode(b'')\n", "pages.data")
+    assert private_imports("from ui.state import _bump\n", "pages.share")
+    assert not private_imports("from kpi.metrics.prepared import _KeyLocks\n", "kpi.metrics.x")
+    assert not private_imports("from kpi.scoring.values import _norm\n", "kpi.scoring.rules")
+    assert not private_imports("from kpi.metrics import prepared\n", "kpi.explore.trends")
+    assert not private_imports("import numpy as np\nnp._NoValue\n", "kpi.metrics.engine")
+
+
+# Declarative data (records, synonyms, message tables) may run long; code may not.
+DECLARATIVE = {"kpi/metrics/catalogue.py", "kpi/data/roles.py"}
+
+
+def test_no_code_module_over_800_lines() -> None:
+    long = []
+    for path in sorted((ROOT / "kpi").rglob("*.py")):
+        rel = str(path.relative_to(ROOT))
+        n = len(path.read_text(encoding="utf-8").splitlines())
+        if n > 800 and rel not in DECLARATIVE:
+            long.append((rel, n))
+    assert long == []

@@ -66,18 +66,7 @@ def cached(name: str, params: tuple[Any, ...], make: Callable[[], Any]) -> Any:
 
 def facts(kind: str) -> Facts | None:
     """Facts of the first table of ``kind`` under the current filters (cached)."""
-    a = analysis()
-    filters = {r: v for r, v in a.filters.items() if v}
-    return cached("facts", (kind,), lambda: facts_for(loaded(), kind, filters, a.statuses))
-
-
-def filters() -> dict[str, list[str]]:
-    """The active global filters."""
-    return {r: list(v) for r, v in analysis().filters.items() if v}
-
-
-def statuses() -> list[str] | None:
-    return analysis().statuses
+    return cached("facts", (kind,), lambda: facts_for(engine(), kind))
 
 
 def need_data(page_title_key: str) -> None:

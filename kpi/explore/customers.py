@@ -27,7 +27,6 @@ Decisions where the issue is silent:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -40,7 +39,7 @@ from kpi.explore.buckets import bucket_codes, bucket_label, bucket_start
 from kpi.explore.trends import Facts
 from kpi.metrics import ALL, Engine, Period, counted_rows
 from kpi.metrics.aggregates import EPS, first_purchase_dates
-from kpi.metrics.prepared import prepared, status_key
+from kpi.metrics.prepared import prepared
 
 __all__ = [
     "RFM_SEGMENTS",
@@ -53,9 +52,10 @@ __all__ = [
 ]
 
 
-def first_purchases(table: Table, statuses: Collection[str] | None = None) -> pd.Series:
-    """Each customer's first counted purchase date over all the data (no filter), as the
-    engine dates ``new_customers`` (the same cached array).
+def first_purchases(engine: Engine, table: Table) -> pd.Series:
+    """Each customer's first counted purchase date (``engine``'s counted statuses) over all
+    the data, whatever the filters, as the engine dates ``new_customers`` (the same cached
+    array).
 
     Returns
     -------
@@ -66,7 +66,7 @@ def first_purchases(table: Table, statuses: Collection[str] | None = None) -> pd
     prep = prepared(table)
     if not (prep.has("customer_id") and prep.has("date")) or prep.sort_role is None:
         return pd.Series(dtype="datetime64[ns]")
-    first = first_purchase_dates(prep, status_key(statuses))
+    first = first_purchase_dates(prep, engine.statuses)
     uniq = prep.codes("customer_id")[1]
     known = first != np.iinfo(np.int64).max
     out = pd.Series(
@@ -380,12 +380,7 @@ def rfm(
 
 
 def satisfaction_by(
-    tables: Sequence[Table],
-    by: str,
-    filters: Mapping[str, Iterable[Any]] | None = None,
-    period: Period = ALL,
-    statuses: Collection[str] | None = None,
-    limit: int = 25,
+    engine: Engine, by: str, period: Period = ALL, limit: int = 25
 ) -> pd.DataFrame:
     """NPS and CSAT per value of ``by`` for the survey answers of ``period``.
 
@@ -400,6 +395,7 @@ def satisfaction_by(
         first. Empty without a survey table or a way to split it.
     """
     cols = ["segment", "answers", "nps", "csat"]
+    tables = engine.tables
     survey = next(
         (t for t in tables if t.kind == "survey" and (t.has("nps") or t.has("csat"))), None
     )
@@ -417,7 +413,7 @@ def satisfaction_by(
         )
         if orders is None:
             return pd.DataFrame(columns=cols)
-        keep = counted_rows(orders, statuses).to_numpy()
+        keep = counted_rows(orders, engine.statuses).to_numpy()
         pairs = pd.DataFrame(
             {
                 "c": orders.df[orders.mapping["customer_id"]][keep].astype("str").str.strip(),
@@ -434,7 +430,7 @@ def satisfaction_by(
     rows = []
     for value in [v for v in counts.index[:limit] if str(v) and str(v) != "nan"]:
         sub = replace(survey, df=df.loc[(groups == value).to_numpy()])
-        eng = Engine([sub], {k: v for k, v in (filters or {}).items() if k != by})
+        eng = engine.derive(tables=[sub]).with_filter(by, None)
         nps = eng.value("nps", period) if survey.has("nps") else None
         csat = eng.value("csat", period) if survey.has("csat") else None
         answers = max(

@@ -25,7 +25,7 @@ Decisions where the issue is silent:
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,23 +87,9 @@ def infer_stage_order(table: Table) -> list[str]:
     return [order[i] for i in np.argsort(np.asarray(known, dtype=float), kind="stable")]
 
 
-def _engine(
-    tables: Sequence[Table],
-    filters: Mapping[str, Iterable[Any]] | None,
-    order: Sequence[str] | None,
-    as_of: Any = None,
-) -> Engine:
-    return Engine(tables, filters, None, order, as_of)
-
-
-def funnel(
-    tables: Sequence[Table],
-    filters: Mapping[str, Iterable[Any]] | None = None,
-    period: Period = ALL,
-    order: Sequence[str] | None = None,
-    lang: str = i18n.DEFAULT_LANGUAGE,
-) -> pd.DataFrame:
-    """Deals created in ``period`` reaching each stage, in order, then won.
+def funnel(engine: Engine, period: Period = ALL, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Deals created in ``period`` reaching each stage, in the engine's stage order (its
+    ``stage_order``, else :func:`kpi.metrics.stage_order`), then won.
 
     Returns
     -------
@@ -114,10 +100,10 @@ def funnel(
         Empty when there is no deal.
     """
     cols = ["stage", "reached", "conversion", "overall", "drop_off", "drop_rate"]
-    deals = deals_table(tables)
+    deals = deals_table(engine.tables)
     if deals is None:
         return pd.DataFrame(columns=cols)
-    v = _engine([deals], filters, order).value("stage_conversion", period)
+    v = engine.derive(tables=[deals]).value("stage_conversion", period)
     if v.value is None:
         return pd.DataFrame(columns=cols)
     names = list(v.detail["stages"])
@@ -149,12 +135,7 @@ def funnel(
 
 
 def by_group(
-    tables: Sequence[Table],
-    by: str,
-    filters: Mapping[str, Iterable[Any]] | None = None,
-    period: Period = ALL,
-    order: Sequence[str] | None = None,
-    limit: int = MAX_GROUPS,
+    engine: Engine, by: str, period: Period = ALL, limit: int = MAX_GROUPS
 ) -> pd.DataFrame:
     """Win rate, deal size and cycle length per value of ``by`` for deals closed in ``period``.
 
@@ -166,18 +147,18 @@ def by_group(
         without the role.
     """
     cols = ["segment", "won", "lost", "win_rate", "avg_deal_size", "cycle_days", "won_value"]
-    deals = deals_table(tables)
+    deals = deals_table(engine.tables)
     if deals is None or not deals.has(by):
         return pd.DataFrame(columns=cols)
-    f = facts(deals, filters)
+    f = facts(engine, deals)
     if by not in f.frame.columns or f.empty:
         return pd.DataFrame(columns=cols)
     counts = f.frame.loc[f.frame["outcome"] > 0, by].value_counts()
     values = [str(v) for v, n in counts.items() if n > 0][:limit]
-    base = dict(filters or {})
+    on_deals = engine.derive(tables=[deals])
     rows = []
     for value in values:
-        eng = _engine([deals], {**base, by: [value]}, order)
+        eng = on_deals.with_filter(by, [value])
         wr = eng.value("win_rate", period)
         if wr.value is None:
             continue
@@ -220,17 +201,13 @@ class PipelineSummary:
 
 
 def pipeline(
-    tables: Sequence[Table],
-    filters: Mapping[str, Iterable[Any]] | None = None,
-    period: Period = ALL,
-    order: Sequence[str] | None = None,
-    lang: str = i18n.DEFAULT_LANGUAGE,
+    engine: Engine, period: Period = ALL, lang: str = i18n.DEFAULT_LANGUAGE
 ) -> PipelineSummary | None:
     """Open and weighted pipeline (snapshots), and velocity for deals closed in ``period``."""
-    deals = deals_table(tables)
+    deals = deals_table(engine.tables)
     if deals is None:
         return None
-    eng = _engine([deals], filters, order)
+    eng = engine.derive(tables=[deals])
     ids = (
         "pipeline_value",
         "weighted_pipeline",
@@ -240,9 +217,9 @@ def pipeline(
         "sales_cycle_days",
     )
     values = {k: eng.value(k, period) for k in ids}
-    f = facts(deals, filters)
+    f = facts(engine, deals)
     open_ = f.frame[f.frame["outcome"] == 0]
-    stages = list(order) if order else infer_stage_order(deals)
+    stages = list(engine.stage_order_ or infer_stage_order(deals))
     if "stage" in open_.columns and len(open_):
         g = (
             pd.DataFrame(
@@ -265,10 +242,7 @@ def pipeline(
 
 
 def lead_funnel(
-    tables: Sequence[Table],
-    filters: Mapping[str, Iterable[Any]] | None = None,
-    period: Period = ALL,
-    lang: str = i18n.DEFAULT_LANGUAGE,
+    engine: Engine, period: Period = ALL, lang: str = i18n.DEFAULT_LANGUAGE
 ) -> pd.DataFrame:
     """Leads created in ``period`` → leads with an outcome → converted.
 
@@ -279,10 +253,10 @@ def lead_funnel(
         without a leads table or leads in the period.
     """
     cols = ["stage", "reached", "conversion", "overall"]
-    leads = leads_table(tables)
+    leads = leads_table(engine.tables)
     if leads is None:
         return pd.DataFrame(columns=cols)
-    eng = Engine([leads], filters)
+    eng = engine.derive(tables=[leads])
     n = eng.value("leads", period)
     if n.value is None:
         return pd.DataFrame(columns=cols)
@@ -308,11 +282,7 @@ def lead_funnel(
 
 
 def lead_sources(
-    tables: Sequence[Table],
-    filters: Mapping[str, Iterable[Any]] | None = None,
-    period: Period = ALL,
-    statuses: Collection[str] | None = None,
-    lang: str = i18n.DEFAULT_LANGUAGE,
+    engine: Engine, period: Period = ALL, lang: str = i18n.DEFAULT_LANGUAGE
 ) -> pd.DataFrame:
     """Lead sources compared: volume, conversion, cost per lead and revenue.
 
@@ -326,13 +296,14 @@ def lead_sources(
     """
     cols = ["source", "leads", "converted", "conversion", "spend", "cost_per_lead",
             "won_deals", "won_value", "revenue"]  # fmt: skip
+    tables = engine.tables
     leads = leads_table(tables)
     if leads is None:
         return pd.DataFrame(columns=cols)
     role = next((r for r in ("source", "channel") if leads.has(r)), None)
     if role is None:
         return pd.DataFrame(columns=cols)
-    lf = facts(leads, filters)
+    lf = facts(engine, leads)
     rows: dict[str, dict[str, Any]] = {}
 
     def add(name: str, **values: float) -> None:
@@ -351,7 +322,7 @@ def lead_sources(
             row["conversion"] = row["converted"] / row["decided"]
     spend = next((t for t in tables if t.kind == "spend" and t.has("spend")), None)
     if spend is not None:
-        cpl = Engine([spend, leads], filters).value("cost_per_lead", period)
+        cpl = engine.derive(tables=[spend, leads]).value("cost_per_lead", period)
         for item in cpl.detail.get("by_channel", []) if cpl.value is not None else []:
             key = normalise_key(item["channel"])
             if key in rows and item.get("spend") is not None:
@@ -364,7 +335,7 @@ def lead_sources(
         None if deals is None else next((r for r in ("source", "channel") if deals.has(r)), None)
     )
     if deals is not None and d_role is not None:
-        df_ = facts(deals, filters)
+        df_ = facts(engine, deals)
         for mid, col in (("deals_won", "won_deals"), ("won_value", "won_value")):
             for _, r in measure_totals(df_, mid, d_role, period).iterrows():
                 if normalise_key(r["segment"]) in rows:
@@ -375,7 +346,7 @@ def lead_sources(
     )
     if orders is not None:
         o_role = "channel" if orders.has("channel") else "source"
-        of = facts(orders, filters, statuses)
+        of = facts(engine, orders)
         for _, r in measure_totals(of, "revenue", o_role, period).iterrows():
             if normalise_key(r["segment"]) in rows:
                 add(r["segment"], revenue=r["value"])

@@ -17,7 +17,7 @@ Decisions where the issue is silent:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,11 +55,9 @@ def available_kpis(tables: Sequence[Table], by: str = "rep") -> list[str]:
     return out
 
 
-def _members(
-    tables: Sequence[Table], by: str, filters: Mapping[str, Iterable[Any]] | None
-) -> list[str]:
-    values = filter_options(tables, by, MAX_REPS)
-    chosen = {str(v).strip() for v in (filters or {}).get(by, []) or []}
+def _members(engine: Engine, by: str) -> list[str]:
+    values = filter_options(engine.tables, by, MAX_REPS)
+    chosen = engine.filters.get(by, frozenset())
     return [v for v in values if not chosen or v in chosen]
 
 
@@ -71,15 +69,9 @@ def _won(eng: Engine, period: Period) -> tuple[float | None, float | None]:
     return won, value
 
 
-def leaderboard(
-    tables: Sequence[Table],
-    period: Period = ALL,
-    by: str = "rep",
-    filters: Mapping[str, Iterable[Any]] | None = None,
-    statuses: Collection[str] | None = None,
-    as_of: Any = None,
-) -> pd.DataFrame:
-    """One line per rep (or team) with the KPIs of :func:`available_kpis` for ``period``.
+def leaderboard(engine: Engine, period: Period = ALL, by: str = "rep") -> pd.DataFrame:
+    """One line per rep (or team) with the KPIs of :func:`available_kpis` for ``period``: each
+    is ``engine``'s value with its filter on ``by`` replaced by the rep.
 
     Returns
     -------
@@ -89,15 +81,14 @@ def leaderboard(
         ``attainment``, ``pacing`` when a targets table has the column; ``rank`` (1 = best).
         Empty without the column anywhere.
     """
-    members = _members(tables, by, filters)
-    kpis = available_kpis(tables, by)
+    members = _members(engine, by)
+    kpis = available_kpis(engine.tables, by)
     if not members:
         return pd.DataFrame(columns=["member", "rank"])
-    base = {k: list(v) for k, v in (filters or {}).items() if k != by}
     rows = []
     deals_by = "win_rate" in kpis
     for member in members:
-        eng = Engine(tables, {**base, by: [member]}, statuses, None, as_of)
+        eng = engine.with_filter(by, [member])
         row: dict[str, Any] = {"member": member}
         for kpi_id in kpis:
             v = eng.value(kpi_id, period)
@@ -108,8 +99,7 @@ def leaderboard(
             row["won_value"] = np.nan if value is None else float(value)
         rows.append(row)
     out = pd.DataFrame(rows)
-    team = Engine(tables, base, statuses, None, as_of)
-    att = team.attainment_table(period, by)
+    att = engine.with_filter(by, None).attainment_table(period, by)
     if len(att):
         att = att.rename(columns={by: "member"})
         att["member"] = att["member"].astype(str).str.strip()
@@ -127,23 +117,16 @@ def leaderboard(
     return out
 
 
-def team_totals(
-    tables: Sequence[Table],
-    period: Period = ALL,
-    by: str = "rep",
-    filters: Mapping[str, Iterable[Any]] | None = None,
-    statuses: Collection[str] | None = None,
-    as_of: Any = None,
-) -> dict[str, float | None]:
-    """The whole team's value of each leaderboard KPI (with the global filters), plus
+def team_totals(engine: Engine, period: Period = ALL, by: str = "rep") -> dict[str, float | None]:
+    """The whole team's value of each leaderboard KPI (``engine``'s filters), plus
     ``deals_won``, ``won_value`` and the total ``target`` / ``attainment`` / ``pacing``."""
-    eng = Engine(tables, filters, statuses, None, as_of)
+    eng = engine
     out: dict[str, float | None] = {}
-    for kpi_id in available_kpis(tables, by):
+    for kpi_id in available_kpis(engine.tables, by):
         out[kpi_id] = eng.value(kpi_id, period).value
     if "win_rate" in out:
         out["deals_won"], out["won_value"] = _won(eng, period)
-    if any(t.kind == "targets" for t in tables):
+    if any(t.kind == "targets" for t in engine.tables):
         att = eng.value("attainment", period)
         pace = eng.value("pacing", period)
         out["target"] = att.detail.get("target") if att.value is not None else None
@@ -172,11 +155,8 @@ class RepDetail:
 def rep_detail(
     board: pd.DataFrame,
     member: str,
-    tables: Sequence[Table],
+    engine: Engine,
     by: str = "rep",
-    filters: Mapping[str, Iterable[Any]] | None = None,
-    statuses: Collection[str] | None = None,
-    as_of: Any = None,
     lang: str = i18n.DEFAULT_LANGUAGE,
     months: int = 24,
 ) -> RepDetail | None:
@@ -220,8 +200,7 @@ def rep_detail(
                 "flag": flag,
             }
         )
-    base = {k: list(v) for k, v in (filters or {}).items() if k != by}
-    eng = Engine(tables, {**base, by: [member]}, statuses, None, as_of)
+    eng = engine.with_filter(by, [member])
     monthly = pd.DataFrame(columns=["start", "label", "revenue", "target"])
     if "revenue" in board.columns:
         s = eng.series("revenue", "month", max_periods=months)

@@ -17,7 +17,7 @@ these series are :mod:`kpi.explore.anomalies` and :mod:`kpi.explore.forecast`.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,12 +40,9 @@ from kpi.metrics import CATALOGUE, KPI, Engine, Measure, Period, Text, get_kpi, 
 from kpi.metrics.aggregates import distinct_by, orders_by
 from kpi.metrics.prepared import (
     amounts,
-    check_filters,
     counted,
-    filter_keep,
     outcomes,
     prepared,
-    status_key,
 )
 
 __all__ = [
@@ -124,39 +121,29 @@ def _cat(codes: np.ndarray, uniq: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(lut[np.where(codes >= 0, codes, len(merged))], cats)
 
 
-def facts(
-    table: Table,
-    filters: Mapping[str, Iterable[Any]] | None = None,
-    statuses: Collection[str] | None = None,
-) -> Facts:
-    """The rows of ``table`` that count, within ``filters``, as :class:`Facts`.
+def facts(engine: Engine, table: Table) -> Facts:
+    """The rows of ``table`` that count under ``engine``'s filters and statuses, as
+    :class:`Facts`.
 
     Orders: counted rows (as :func:`kpi.metrics.counted_rows`) with their amount (as
     :func:`kpi.metrics.line_amount`, empty as 0); deals: outcomes (as
     :func:`kpi.metrics.deal_outcomes`); leads: the converted flag (as
     :func:`kpi.metrics.parse_flag`). The arrays are slices of the table's prepared arrays
-    (:mod:`kpi.metrics.prepared`), so the facts are the engine's rows exactly.
+    (:mod:`kpi.metrics.prepared`) under the engine's own filter mask, so the facts are the
+    engine's rows exactly.
 
     Parameters
     ----------
+    engine : Engine
+        Its filters apply to every kind; its counted statuses to orders.
     table : Table
         An orders, deals or leads table (another kind is read as orders).
-    filters : mapping of role → values, optional
-        As for :class:`kpi.metrics.Engine` (``{"region": ["Nord"]}``).
-    statuses : collection of str, optional
-        Order status values that count (``None``: the default of
-        :func:`kpi.metrics.counted_rows`). Ignored for deals and leads.
-
-    Raises
-    ------
-    PiloteError
-        For a filter on an unknown role.
     """
     kind = table.kind if table.kind in ("orders", "deals", "leads") else "orders"
     prep = prepared(table)
-    keep = filter_keep(prep, check_filters(filters))
+    keep = engine.keep(prep)
     if kind == "orders":
-        counts = counted(prep, status_key(statuses))
+        counts = counted(prep, engine.statuses)
         keep = counts if keep is None else keep & counts
     idx = np.arange(prep.n) if keep is None else np.flatnonzero(keep)
 
@@ -217,21 +204,16 @@ def facts(
     return Facts(kind, frame, tuple(dims), table.name)
 
 
-def facts_for(
-    tables: Sequence[Table],
-    kind: str,
-    filters: Mapping[str, Iterable[Any]] | None = None,
-    statuses: Collection[str] | None = None,
-) -> Facts | None:
-    """:func:`facts` of the first table of ``kind`` that has what the measures need."""
+def facts_for(engine: Engine, kind: str) -> Facts | None:
+    """:func:`facts` of the engine's first table of ``kind`` that has what the measures need."""
     needs = {
         "orders": (("amount",), ("quantity", "unit_price")),
         "deals": (("stage",), ("won",)),
         "leads": (("created_date",), ("date",)),
     }[kind]
-    for table in tables:
+    for table in engine.tables:
         if table.kind == kind and any(table.has(*alt) for alt in needs):
-            return facts(table, filters, statuses)
+            return facts(engine, table)
     return None
 
 

@@ -162,6 +162,37 @@ class Engine:
         self._as_of = None if as_of is None else pd.Timestamp(as_of)
         self._memo: dict[Any, Any] = {}
 
+    # -- copies -------------------------------------------------------------------------------
+    def derive(
+        self,
+        *,
+        tables: Sequence[Table] | None = None,
+        filters: Mapping[str, Iterable[Any]] | None = None,
+        stage_order: Sequence[str] | None = None,
+    ) -> Engine:
+        """A copy of this engine with other tables, filters or stage order; the counted
+        statuses, ``share_by`` and "today" are kept (with other tables, "today" is theirs
+        unless it was given). The explore pages compute per rep, source or segment this way.
+        """
+        same_tables = tables is None
+        return Engine(
+            self.tables if tables is None else tables,
+            self.filters if filters is None else filters,
+            self.statuses,
+            self.stage_order_ if stage_order is None else stage_order,
+            (self._as_of or self.as_of) if same_tables else self._as_of,
+            self.share_by,
+        )
+
+    def with_filter(self, role: str, values: Iterable[Any] | None) -> Engine:
+        """This engine with the filter on ``role`` replaced by ``values`` (``None`` or empty:
+        no filter on ``role``)."""
+        filters: dict[str, Any] = {r: v for r, v in self.filters.items() if r != role}
+        chosen = [] if values is None else list(values)
+        if chosen:
+            filters[role] = chosen
+        return self.derive(filters=filters)
+
     # -- what formulas use ---------------------------------------------------------------------
     def memo(self, key: Any, make: Callable[[], Any]) -> Any:
         """``make()`` once per ``key`` for this engine (its filters and statuses): formulas keep
@@ -451,15 +482,7 @@ class Engine:
                 break
         rows = []
         for v in values:
-            sub = Engine(
-                self.tables,
-                {**self.filters, by: [v]},
-                self.statuses,
-                self.stage_order_,
-                self._as_of or self.as_of,
-                self.share_by,
-            )
-            val = sub.value(kpi_id, period)
+            val = self.with_filter(by, [v]).value(kpi_id, period)
             rows.append((v, np.nan if val.value is None else val.value, val.status))
         return pd.DataFrame(rows, columns=[by, "value", "status"])
 

@@ -14,7 +14,13 @@ from kpi.explore import charts, customers, funnel, team, trends
 from kpi.explore.anomalies import anomalies
 from kpi.explore.drivers import contributions, price_volume_mix
 from kpi.explore.forecast import forecast
+from kpi.explore.trends import Facts
 from kpi.metrics import Engine, parse_period
+
+
+def facts_of(table: Table, filters: dict | None = None, statuses: list | None = None) -> Facts:
+    """The facts of one table under an engine with ``filters`` and ``statuses``."""
+    return trends.facts(Engine([table], filters, statuses), table)
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +34,13 @@ def _rows(spec: dict) -> int:
 
 def _all_charts(tables: list[Table], lang: str) -> dict[str, object]:
     eng = Engine(tables)
-    o = trends.facts_for(tables, "orders")
+    o = trends.facts_for(Engine(tables), "orders")
     s = trends.measure_trend(o, "revenue", "day", as_of=eng.as_of, lang=lang)
     flagged, _ = anomalies(s, "day")
     fc = forecast(s, "day", lang=lang)
     p1, p0 = parse_period("2025-03"), parse_period("2024-03")
     orders_t = next(t for t in tables if t.kind == "orders")
-    b = team.leaderboard(tables, parse_period("2025"))
+    b = team.leaderboard(eng, parse_period("2025"))
     out = {
         "trend": charts.trend_chart(s, lang=lang, unit="money", currency="EUR", freq="day",
                                     flagged=flagged, forecast=fc.frame),
@@ -46,15 +52,15 @@ def _all_charts(tables: list[Table], lang: str) -> dict[str, object]:
             currency="EUR"),
         "pvm": charts.waterfall_chart(price_volume_mix(o, p0, p1, lang=lang)[0],
                                       lang=lang, currency="EUR"),
-        "funnel": charts.funnel_chart(funnel.funnel(tables, lang=lang), lang=lang),
-        "groups": charts.bar_chart(funnel.by_group(tables, "rep"), "segment", "win_rate",
+        "funnel": charts.funnel_chart(funnel.funnel(Engine(tables), lang=lang), lang=lang),
+        "groups": charts.bar_chart(funnel.by_group(Engine(tables), "rep"), "segment", "win_rate",
                                    lang=lang, unit="percent"),
         "cohorts": charts.cohort_heatmap(
-            customers.cohort_matrix(o, customers.first_purchases(orders_t), "month", lang=lang),
+            customers.cohort_matrix(o, customers.first_purchases(Engine([orders_t]), orders_t), "month", lang=lang),
             lang=lang),
         "attainment": charts.attainment_chart(b, lang=lang, currency="EUR"),
         "monthly": charts.monthly_target_chart(
-            team.rep_detail(b, b["member"].iloc[0], tables, lang=lang).monthly, lang=lang,
+            team.rep_detail(b, b["member"].iloc[0], eng, lang=lang).monthly, lang=lang,
             currency="EUR"),
         "empty": charts.trend_chart(s.iloc[:0], lang=lang),
     }  # fmt: skip
@@ -94,10 +100,10 @@ def test_a_million_rows_still_make_small_charts() -> None:
     )
     t = Table("big", df, "orders", {"date": "date", "amount": "amount", "product": "product",
                                     "customer_id": "customer"})  # fmt: skip
-    f = trends.facts(t)
+    f = facts_of(t)
     s = trends.measure_trend(f, "revenue", "day")
     assert len(charts.trend_chart(s, freq="day").to_dict()["datasets"]) >= 1
     b = trends.breakdown_trend(f, "revenue", "product", "day", top=5)
     assert _rows(charts.breakdown_chart(b, freq="day").to_dict()) <= 5000
-    m = customers.cohort_matrix(f, customers.first_purchases(t), "month")
+    m = customers.cohort_matrix(f, customers.first_purchases(Engine([t]), t), "month")
     assert _rows(charts.cohort_heatmap(m).to_dict()) <= 5000

@@ -10,8 +10,14 @@ import pytest
 from kpi.data import Table, load_table, sample_files
 from kpi.errors import PiloteError
 from kpi.explore import clv, customers, trends
+from kpi.explore.trends import Facts
 from kpi.metrics import Engine, parse_period
 from tests.conftest import realdata
+
+
+def facts_of(table: Table, filters: dict | None = None, statuses: list | None = None) -> Facts:
+    """The facts of one table under an engine with ``filters`` and ``statuses``."""
+    return trends.facts(Engine([table], filters, statuses), table)
 
 
 def orders() -> Table:
@@ -39,8 +45,8 @@ def samples() -> list[Table]:
 
 def test_cohort_matrix_by_hand() -> None:
     t = orders()
-    f = trends.facts(t)
-    m = customers.cohort_matrix(f, customers.first_purchases(t), "month", lang="en")
+    f = facts_of(t)
+    m = customers.cohort_matrix(f, customers.first_purchases(Engine([t]), t), "month", lang="en")
     # January cohort: C1, C2 (size 2). February: C1 active → 1/2. March: C1 and C2 → 2/2.
     # February cohort: C3 (size 1), never seen again → only its own month.
     jan = m[m["cohort"] == pd.Timestamp("2024-01-01")]
@@ -54,8 +60,8 @@ def test_cohort_matrix_by_hand() -> None:
 
 def test_cohort_with_a_filter_keeps_first_purchase_over_all_data() -> None:
     t = orders()
-    f = trends.facts(t, {"region": ["Nord"]})
-    m = customers.cohort_matrix(f, customers.first_purchases(t), "month")
+    f = facts_of(t, {"region": ["Nord"]})
+    m = customers.cohort_matrix(f, customers.first_purchases(Engine([t]), t), "month")
     # C2's first purchase (January) was in Sud: within Nord, C2 is not in any cohort (its
     # first purchase month has no Nord row), as for the new_customers KPI.
     jan = m[m["cohort"] == pd.Timestamp("2024-01-01")]
@@ -66,7 +72,7 @@ def test_cohort_sizes_are_new_customers(samples: list[Table]) -> None:
     orders_t = next(t for t in samples if t.kind == "orders")
     eng = Engine(samples)
     m = customers.cohort_matrix(
-        trends.facts(orders_t), customers.first_purchases(orders_t), "quarter"
+        facts_of(orders_t), customers.first_purchases(Engine([orders_t]), orders_t), "quarter"
     )
     sizes = m[m["offset"] == 0].set_index("cohort")["size"]
     new = eng.series("new_customers", "quarter").set_index("start")["value"]
@@ -85,7 +91,7 @@ def test_churn_series_is_the_engine(samples: list[Table]) -> None:
 
 
 def test_purchases_summary_by_hand() -> None:
-    s = customers.purchases_summary(trends.facts(orders()), as_of="2024-03-31")
+    s = customers.purchases_summary(facts_of(orders()), as_of="2024-03-31")
     c1, c2, c3 = s.loc["C1"], s.loc["C2"], s.loc["C3"]
     # C1 bought on Jan 5, Feb 3 and Mar 1: frequency 2 (repeat days), recency 56 days
     # (Jan 5 → Mar 1), T 86 days (Jan 5 → Mar 31), monetary = mean of repeats (80 + 40) / 2
@@ -110,7 +116,7 @@ def test_rfm_by_hand() -> None:
     df = pd.DataFrame(rows, columns=["order", "date", "customer", "amount"])
     t = Table("o", df, "orders", {"order_id": "order", "date": "date", "customer_id": "customer",
                                   "amount": "amount"})  # fmt: skip
-    scores, seg = customers.rfm(trends.facts(t), as_of="2024-12-31", lang="en")
+    scores, seg = customers.rfm(facts_of(t), as_of="2024-12-31", lang="en")
     # ranks 1..5 → percentile 0.2 … 1.0 → score = ceil(5 × pct): 1..5; recency reversed
     assert scores.loc["E", ["r", "f"]].tolist() == [5, 5]
     assert scores.loc["A", ["r", "f"]].tolist() == [1, 1]
@@ -138,17 +144,17 @@ def test_every_rfm_cell_has_one_segment() -> None:
 
 def test_model_must_be_fitted_and_needs_repeat_customers() -> None:
     model = clv.BetaGeoGammaGamma()
-    s = customers.purchases_summary(trends.facts(orders()))
+    s = customers.purchases_summary(facts_of(orders()))
     with pytest.raises(RuntimeError, match="has not been fit"):
         model.expected_purchases(s, 365)
     with pytest.raises(PiloteError) as err:
-        clv.predict_clv(trends.facts(orders()))
+        clv.predict_clv(facts_of(orders()))
     assert err.value.key == "customers.clv_too_few"
 
 
 def test_empty_selection() -> None:
-    f = trends.facts(orders(), {"region": ["Est"]})
-    assert customers.cohort_matrix(f, customers.first_purchases(orders())).empty
+    f = facts_of(orders(), {"region": ["Est"]})
+    assert customers.cohort_matrix(f, customers.first_purchases(Engine([]), orders())).empty
     scores, seg = customers.rfm(f)
     assert scores.empty and seg.empty
     with pytest.raises(PiloteError):
@@ -156,7 +162,7 @@ def test_empty_selection() -> None:
 
 
 def test_satisfaction_by_segment_of_the_customers(samples: list[Table]) -> None:
-    sat = customers.satisfaction_by(samples, "region", period=parse_period("2025-03"))
+    sat = customers.satisfaction_by(Engine(samples), "region", period=parse_period("2025-03"))
     assert "Auvergne-Rhône-Alpes" in set(sat["segment"])
     # the flood month: the region's NPS is the lowest of the month
     ara = sat.set_index("segment").loc["Auvergne-Rhône-Alpes"]
@@ -167,7 +173,7 @@ def test_satisfaction_by_segment_of_the_customers(samples: list[Table]) -> None:
 
 
 def test_predicted_clv_on_sample(samples: list[Table]) -> None:
-    f = trends.facts_for(samples, "orders")
+    f = trends.facts_for(Engine(samples), "orders")
     pred = clv.predict_clv(f, margin_pct=0.3)
     c = pred.customers
     assert (c["p_alive"].between(0, 1)).all()
@@ -184,7 +190,7 @@ def test_bgnbd_gamma_gamma_match_lifetimes_on_cdnow() -> None:
                      dtype={"cid": str, "date": str})  # fmt: skip
     df["date"] = pd.to_datetime(df["date"], format="%Y%m%d")
     t = Table("cdnow", df, "orders", {"customer_id": "cid", "date": "date", "amount": "value"})
-    f = trends.facts(t)
+    f = facts_of(t)
     s = customers.purchases_summary(f)
     assert len(s) == 23_502  # customers with a purchase worth more than 0
     model = clv.BetaGeoGammaGamma(max_customers=50_000).fit(s)
@@ -208,8 +214,8 @@ def test_bgnbd_gamma_gamma_match_lifetimes_on_cdnow() -> None:
 def test_online_retail_cohorts_and_rfm() -> None:
     path = realdata("online_retail/online_retail_uci_by-day_concatenated.csv")
     t = load_table(path.read_bytes(), path.name)
-    f = trends.facts(t)
-    m = customers.cohort_matrix(f, customers.first_purchases(t), "month")
+    f = facts_of(t)
+    m = customers.cohort_matrix(f, customers.first_purchases(Engine([t]), t), "month")
     dec = m[m["cohort"] == pd.Timestamp("2010-12-01")].set_index("offset")
     # Independently with pandas (every row counts, no status column): the December 2010
     # cohort has 948 customers; 362 of them bought in January 2011, 474 in November 2011.

@@ -9,7 +9,7 @@ import pytest
 
 from kpi.data import Table, load_table, sample_files
 from kpi.explore import funnel
-from kpi.metrics import ALL, parse_period
+from kpi.metrics import ALL, Engine, parse_period
 from tests.conftest import realdata
 
 
@@ -61,7 +61,7 @@ def leads_and_spend() -> list[Table]:
 def test_stage_order_and_reach_by_hand() -> None:
     t = deals()
     assert funnel.infer_stage_order(t) == ["Prospecting", "Qualification", "Proposal"]
-    f = funnel.funnel([t], lang="en")
+    f = funnel.funnel(Engine([t]), lang="en")
     # Reach: a deal reached every stage up to its own; won deals (D4, D5) reached all of them;
     # lost deals (D6, D7) count at the first stage only.
     # Prospecting: all 7; Qualification: D2, D3, D4, D5 = 4; Proposal: D3, D4, D5 = 3; Won: 2.
@@ -71,7 +71,7 @@ def test_stage_order_and_reach_by_hand() -> None:
     assert f["overall"].tolist() == pytest.approx([1, 4 / 7, 3 / 7, 2 / 7])
     assert f["drop_off"].tolist() == [0, 3, 1, 1]
     # an edited order is followed
-    edited = funnel.funnel([t], order=["Qualification", "Prospecting", "Proposal"])
+    edited = funnel.funnel(Engine([t], stage_order=["Qualification", "Prospecting", "Proposal"]))
     assert edited["stage"].tolist()[:3] == ["Qualification", "Prospecting", "Proposal"]
 
 
@@ -87,7 +87,7 @@ def test_unknown_stage_names_are_ordered_by_probability() -> None:
 
 
 def test_groups_by_hand() -> None:
-    g = funnel.by_group([deals()], "source")
+    g = funnel.by_group(Engine([deals()]), "source")
     web = g[g["segment"] == "Web"].iloc[0]
     salon = g[g["segment"] == "Salon"].iloc[0]
     # Web: won D4, lost D6 and D7 → 1/3; cycle of D4 = 30 days; deal size 1000
@@ -98,11 +98,11 @@ def test_groups_by_hand() -> None:
     # Salon: won D5 (60 days, 3000), nothing lost
     assert salon["win_rate"] == pytest.approx(1.0) and salon["cycle_days"] == pytest.approx(60.0)
     assert g["segment"].tolist() == ["Web", "Salon"]  # most closed deals first
-    assert funnel.by_group([deals()], "segment").empty  # no such column
+    assert funnel.by_group(Engine([deals()]), "segment").empty  # no such column
 
 
 def test_pipeline_by_hand() -> None:
-    p = funnel.pipeline([deals()])
+    p = funnel.pipeline(Engine([deals()]))
     # open deals D1–D3: 100 + 200 + 300; weighted by the probability column: 10 + 40 + 120
     assert p.values["pipeline_value"].value == 600.0
     assert p.values["weighted_pipeline"].value == pytest.approx(170.0)
@@ -115,11 +115,11 @@ def test_pipeline_by_hand() -> None:
 
 def test_lead_funnel_and_sources_by_hand() -> None:
     tables = leads_and_spend()
-    lf = funnel.lead_funnel(tables, lang="en")
+    lf = funnel.lead_funnel(Engine(tables), lang="en")
     # 6 leads; L4 is still open (explicit "Non" elsewhere), so 5 have an outcome; 3 converted
     assert lf["stage"].tolist() == ["Leads created", "Leads with an outcome", "Converted"]
     assert lf["reached"].tolist() == [6, 5, 3]
-    src = funnel.lead_sources(tables).set_index("source")
+    src = funnel.lead_sources(Engine(tables)).set_index("source")
     # "web " is the same source as "Web" (spaces and case do not split a source)
     assert src.loc["Web", "leads"] == 4 and src.loc["Salon", "leads"] == 2
     assert src.loc["Web", "conversion"] == pytest.approx(1 / 3)  # L1 of L1–L3 (L4 open)
@@ -130,28 +130,28 @@ def test_lead_funnel_and_sources_by_hand() -> None:
 
 
 def test_empty_and_missing_tables() -> None:
-    assert funnel.funnel([]).empty
-    assert funnel.pipeline([]) is None
-    assert funnel.lead_funnel([deals()]).empty
-    assert funnel.lead_sources([deals()]).empty
-    assert funnel.funnel([deals()], period=parse_period("2030-01")).empty
+    assert funnel.funnel(Engine([])).empty
+    assert funnel.pipeline(Engine([])) is None
+    assert funnel.lead_funnel(Engine([deals()])).empty
+    assert funnel.lead_sources(Engine([deals()])).empty
+    assert funnel.funnel(Engine([deals()]), period=parse_period("2030-01")).empty
 
 
 def test_sample_data_reference_figures() -> None:
     tables = [load_table(p.read_bytes(), p.name) for p in sample_files(".csv")]
-    p = funnel.pipeline(tables)
+    p = funnel.pipeline(Engine(tables))
     # sample_data/README.md: won / lost 936 / 957, pipeline 3,560,800 €, weighted 1,088,829 €
     assert p.values["win_rate"].detail["won"] == 936
     assert p.values["win_rate"].detail["lost"] == 957
     assert p.values["pipeline_value"].value == pytest.approx(3_560_800)
     assert p.values["weighted_pipeline"].value == pytest.approx(1_088_829, abs=1)
-    f = funnel.funnel(tables)
+    f = funnel.funnel(Engine(tables))
     assert f["reached"].iloc[0] == 2109 and f["reached"].iloc[-1] == 936
-    g = funnel.by_group(tables, "source", period=parse_period("2025"))
+    g = funnel.by_group(Engine(tables), "source", period=parse_period("2025"))
     assert g["won"].sum() + g["lost"].sum() == pytest.approx(
         p.values["win_rate"].detail["won"] + p.values["win_rate"].detail["lost"], rel=0.6
     )
-    src = funnel.lead_sources(tables)
+    src = funnel.lead_sources(Engine(tables))
     assert src["leads"].sum() == 4124
     assert src["revenue"].notna().all() and src["cost_per_lead"].notna().all()
 
@@ -160,15 +160,15 @@ def test_sample_data_reference_figures() -> None:
 def test_crm_opportunities_reference() -> None:
     path = realdata("crm_sales_opportunities/sales_pipeline.csv")
     t = load_table(path.read_bytes(), path.name)
-    p = funnel.pipeline([t], period=ALL)
+    p = funnel.pipeline(Engine([t]), period=ALL)
     # KPI_SPEC.md: won 4,238, lost 2,473, mean won cycle 51.78 days, avg won deal 2,360.91
     assert p.values["win_rate"].detail == {"won": 4238, "lost": 2473}
     assert p.values["sales_cycle_days"].value == pytest.approx(51.78, abs=0.005)
     assert p.values["avg_deal_size"].value == pytest.approx(2360.91, abs=0.005)
-    f = funnel.funnel([t], lang="en")
+    f = funnel.funnel(Engine([t]), lang="en")
     # Prospecting (every deal) → Engaging (1,589 engaging + 4,238 won) → Won
     assert f["stage"].tolist() == ["Prospecting", "Engaging", "Won"]
     assert f["reached"].tolist() == [8800, 5827, 4238]
-    assert len(funnel.by_group([t], "rep")) == 25  # the 25 with the most closed deals
-    g = funnel.by_group([t], "rep", limit=100)
+    assert len(funnel.by_group(Engine([t]), "rep")) == 25  # the 25 with the most closed deals
+    g = funnel.by_group(Engine([t]), "rep", limit=100)
     assert len(g) == 30 and g["won"].sum() == 4238 and g["lost"].sum() == 2473

@@ -14,8 +14,14 @@ from kpi.explore.anomalies import anomalies, explain_anomalies
 from kpi.explore.buckets import series_frame
 from kpi.explore.drivers import contributions, price_volume_mix
 from kpi.explore.forecast import forecast
+from kpi.explore.trends import Facts
 from kpi.metrics import CATALOGUE, Engine, Period, parse_period
 from tests.conftest import realdata
+
+
+def facts_of(table: Table, filters: dict | None = None, statuses: list | None = None) -> Facts:
+    """The facts of one table under an engine with ``filters`` and ``statuses``."""
+    return trends.facts(Engine([table], filters, statuses), table)
 
 
 def orders() -> Table:
@@ -46,19 +52,19 @@ def samples() -> list[Table]:
 
 
 def test_facts_keep_counted_rows_and_filters() -> None:
-    f = trends.facts(orders())
+    f = facts_of(orders())
     # the cancelled line is out; the credit note stays (revenue is net)
     assert len(f.frame) == 6
     assert f.frame["amount"].sum() == pytest.approx(100 + 50 + 50 + 130 + 40 - 30)
     assert set(f.dims) == {"region", "product"}
-    nord = trends.facts(orders(), {"region": ["Nord"]})
+    nord = facts_of(orders(), {"region": ["Nord"]})
     assert nord.frame["amount"].sum() == pytest.approx(100 + 50 + 130 - 30)
     with pytest.raises(PiloteError):
-        trends.facts(orders(), {"nope": ["x"]})
+        facts_of(orders(), {"nope": ["x"]})
 
 
 def test_monthly_measures_by_hand() -> None:
-    f = trends.facts(orders())
+    f = facts_of(orders())
     rev = trends.measure_trend(f, "revenue", "month")
     # January: 100 + 50 + 50 = 200 (A2 cancelled); February: 130 + 40 − 30 = 140
     assert rev["value"].tolist() == [200.0, 140.0]
@@ -76,7 +82,7 @@ def test_monthly_measures_by_hand() -> None:
 
 
 def test_weeks_start_on_monday_and_gaps_are_zero() -> None:
-    f = trends.facts(orders())
+    f = facts_of(orders())
     w = trends.measure_trend(f, "revenue", "week", lang="fr")
     # 2024-01-05 is a Friday: its week starts Monday 2024-01-01 (ISO week 1)
     assert w["start"].iloc[0] == pd.Timestamp("2024-01-01")
@@ -96,7 +102,7 @@ def test_measures_equal_the_engine_month_by_month(samples: list[Table]) -> None:
     for filters in (None, {"region": ["Auvergne-Rhône-Alpes"]}):
         eng = Engine(samples, filters)
         for measure, kpi, kind in pairs:
-            f = trends.facts_for(samples, kind, filters)
+            f = trends.facts_for(Engine(samples, filters), kind)
             mine = trends.measure_trend(f, measure, "month")
             theirs = eng.series(kpi, "month")
             a = mine.set_index(mine["start"].dt.strftime("%Y-%m"))["value"]
@@ -125,7 +131,7 @@ def test_last_year_and_moving_average() -> None:
 
 
 def test_breakdown_top_and_other_add_up(samples: list[Table]) -> None:
-    f = trends.facts_for(samples, "orders")
+    f = trends.facts_for(Engine(samples), "orders")
     b = trends.breakdown_trend(f, "revenue", "product", "quarter", top=3, lang="en")
     assert b["segment"].nunique() == 4 and "Other" in set(b["segment"])
     total = trends.measure_trend(f, "revenue", "quarter")
@@ -179,7 +185,7 @@ def test_seasonal_anomaly_is_not_the_season() -> None:
 
 def test_anomaly_on_the_sample_flood_is_explained(samples: list[Table]) -> None:
     eng = Engine(samples)
-    f = trends.facts_for(samples, "orders")
+    f = trends.facts_for(Engine(samples), "orders")
     s = trends.measure_trend(f, "orders", "month", as_of=eng.as_of)
     flagged, method = anomalies(s, "month")
     found = explain_anomalies(flagged, method, "month", f, "orders")
@@ -219,7 +225,7 @@ def test_forecast_with_a_model_and_the_plain_fallback() -> None:
 
 
 def test_contributions_by_hand() -> None:
-    f = trends.facts(orders())
+    f = facts_of(orders())
     c = contributions(
         f, "revenue", "region", parse_period("2024-01"), parse_period("2024-02"), lang="en"
     )
@@ -247,7 +253,7 @@ def test_price_volume_mix_by_hand() -> None:
     t = Table("o", df, "orders", {"date": "date", "product": "product", "quantity": "qty",
                                   "amount": "amount"})  # fmt: skip
     steps, items = price_volume_mix(
-        trends.facts(t), parse_period("2024-01"), parse_period("2024-02"), lang="en"
+        facts_of(t), parse_period("2024-01"), parse_period("2024-02"), lang="en"
     )
     v = dict(zip(steps["step"], steps["value"], strict=True))
     # R0 = 300, R1 = 560. Comparable items A, B: Q0 = 20, Q1 = 30, P̄0 = 300 / 20 = 15.
@@ -263,11 +269,11 @@ def test_price_volume_mix_by_hand() -> None:
     no_qty = Table("o", df.drop(columns="qty"), "orders", {"date": "date", "amount": "amount",
                                                            "product": "product"})  # fmt: skip
     with pytest.raises(PiloteError):
-        price_volume_mix(trends.facts(no_qty), Period.all(), Period.all())
+        price_volume_mix(facts_of(no_qty), Period.all(), Period.all())
 
 
 def test_an_empty_filter_gives_empty_results(samples: list[Table]) -> None:
-    f = trends.facts_for(samples, "orders", {"rep": ["Hélène Marchetti"], "team": ["Sud"]})
+    f = trends.facts_for(Engine(samples, {"rep": ["Hélène Marchetti"], "team": ["Sud"]}), "orders")
     assert f.empty
     assert trends.measure_trend(f, "revenue", "month").empty
     assert trends.breakdown_trend(f, "revenue", "region", "month").empty
@@ -283,7 +289,7 @@ def test_an_empty_filter_gives_empty_results(samples: list[Table]) -> None:
 def test_online_retail_november_2011() -> None:
     path = realdata("online_retail/online_retail_uci_by-day_concatenated.csv")
     t = load_table(path.read_bytes(), path.name)
-    f = trends.facts(t)
+    f = facts_of(t)
     s = trends.measure_trend(f, "revenue", "month")
     nov = s.loc[s["start"] == pd.Timestamp("2011-11-01"), "value"].item()
     assert nov == pytest.approx(1_461_756.25, abs=0.01)  # KPI_SPEC.md
