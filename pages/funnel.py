@@ -168,9 +168,7 @@ st.subheader(tr("explore.funnel.leads"))
 if funnel.leads_table(tables) is None:
     st.info(tr("explore.funnel.no_leads"))
     st.stop()
-lsteps = ex.cached(
-    "lead_funnel", (period.key,), lambda: funnel.lead_funnel(eng, period, L)
-)
+lsteps = ex.cached("lead_funnel", (period.key,), lambda: funnel.lead_funnel(eng, period, L))
 if lsteps.empty:
     ex.no_data()
 else:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +27,7 @@ from kpi.share import (
     to_html,
     validate_name,
 )
+from kpi.text import slug
 from ui.analysis import Analysis, analysis, currency, current_period, engine, loaded, tables_version
 from ui.shell import require_shell
 from ui.state import lang, md_escape, owner, put_table, remove_table, show_error, store, tables, tr
@@ -223,12 +222,6 @@ def _reports(title: str) -> dict[str, Any]:
     return made
 
 
-def _slug(text: str) -> str:
-    """``Chiffre d'affaires`` → ``chiffre-d-affaires`` (for file names)."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "table"
-
-
 def _local_time(when: dt.datetime) -> str:
     tz: Any = dt.UTC
     try:
@@ -297,7 +290,7 @@ else:
         c2.download_button(
             tr("share.csv"),
             data=to_csv_bytes(frames[pick], L),
-            file_name=f"{Path(file_name(report, 'csv')).stem}-{_slug(pick)}.csv",
+            file_name=f"{Path(file_name(report, 'csv')).stem}-{slug(pick, 'table')}.csv",
             mime="text/csv",
             key="share_dl_csv",
             on_click="ignore",

@@ -5,7 +5,6 @@ the :class:`~kpi.data.dataset.LoadReport`."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ import pyarrow.compute as pc
 
 from kpi.data import parsing
 from kpi.data.dataset import ColumnInfo, LoadReport
+from kpi.text import words
 
 __all__ = [
     "TEXT_DTYPE",
@@ -207,7 +207,7 @@ def _maybe_numeric_dates(
     name: str, series: pd.Series, report: LoadReport, info: ColumnInfo | str
 ) -> pd.Series:
     """A numeric column under a date-like header may hold Excel serials or YYYYMMDD."""
-    if _DATE_HEADER_RE.search(_plain(name)):
+    if _DATE_HEADER_RE.search(words(name, ascii_only=True)):
         converted = _numeric_dates(series)
         if converted is not None:
             report.column_info[name] = ColumnInfo("date", converted[1])
@@ -325,8 +325,3 @@ def _numeric_dates(series: pd.Series) -> tuple[pd.Series, str] | None:
             "Excel serial",
         )
     return None
-
-
-def _plain(text: str) -> str:
-    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", t).strip()

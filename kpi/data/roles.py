@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from kpi import i18n
 from kpi.errors import PiloteError
+from kpi.text import words
 
 
 @dataclass(frozen=True)
@@ -568,18 +568,16 @@ def role_label(role: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
 
 
 def normalise_header(name: str) -> str:
-    """Lower case, no accents, camelCase split, words separated by single spaces."""
-    s = re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name))
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
-    s = s.replace("n°", "n ").replace("nº", "n ")
-    return re.sub(r"[^a-z0-9]+", " ", s).strip()
+    """Lower case, no accents, camelCase split, words separated by single spaces
+    (``"N° de commande"`` → ``"n de commande"``, ``"customerID"`` → ``"customer id"``)."""
+    return words(re.sub(r"([a-z])([A-Z])", r"\1 \2", str(name)), ascii_only=True)
 
 
 def _parsed_synonyms() -> dict[str, list[tuple[str, float]]]:
     out: dict[str, list[tuple[str, float]]] = {}
-    for role, words in SYNONYMS.items():
+    for role, synonyms in SYNONYMS.items():
         items = []
-        for w in words:
+        for w in synonyms:
             text, _, weight = w.partition(":")
             items.append((normalise_header(text), float(weight) if weight else 1.0))
         out[role] = items

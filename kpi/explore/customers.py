@@ -379,9 +379,7 @@ def rfm(
 # ---------------------------------------------------------------------------------------------
 
 
-def satisfaction_by(
-    engine: Engine, by: str, period: Period = ALL, limit: int = 25
-) -> pd.DataFrame:
+def satisfaction_by(engine: Engine, by: str, period: Period = ALL, limit: int = 25) -> pd.DataFrame:
     """NPS and CSAT per value of ``by`` for the survey answers of ``period``.
 
     When the survey table has the role ``by``, answers are split by it; otherwise, when it has

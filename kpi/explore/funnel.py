@@ -34,8 +34,9 @@ import pandas as pd
 
 from kpi import i18n
 from kpi.data import Table, role_label
-from kpi.explore.trends import facts, measure_totals, normalise_key
+from kpi.explore.trends import facts, measure_totals
 from kpi.metrics import ALL, Engine, Period, Value, stage_order
+from kpi.text import fold
 
 __all__ = [
     "GROUP_ROLES",
@@ -308,7 +309,7 @@ def lead_sources(
 
     def add(name: str, **values: float) -> None:
         # labels differing only by case or accents ("Google" / "google") are one source
-        row = rows.setdefault(normalise_key(name), {"source": name})
+        row = rows.setdefault(fold(name), {"source": name})
         for k, v in values.items():
             row[k] = row.get(k, 0.0) + float(v)
 
@@ -324,7 +325,7 @@ def lead_sources(
     if spend is not None:
         cpl = engine.derive(tables=[spend, leads]).value("cost_per_lead", period)
         for item in cpl.detail.get("by_channel", []) if cpl.value is not None else []:
-            key = normalise_key(item["channel"])
+            key = fold(item["channel"])
             if key in rows and item.get("spend") is not None:
                 rows[key]["spend"] = rows[key].get("spend", 0.0) + float(item["spend"])
         for row in rows.values():
@@ -338,7 +339,7 @@ def lead_sources(
         df_ = facts(engine, deals)
         for mid, col in (("deals_won", "won_deals"), ("won_value", "won_value")):
             for _, r in measure_totals(df_, mid, d_role, period).iterrows():
-                if normalise_key(r["segment"]) in rows:
+                if fold(r["segment"]) in rows:
                     add(r["segment"], **{col: r["value"]})
     orders = next(
         (t for t in tables if t.kind == "orders" and (t.has("channel") or t.has("source"))),
@@ -348,7 +349,7 @@ def lead_sources(
         o_role = "channel" if orders.has("channel") else "source"
         of = facts(engine, orders)
         for _, r in measure_totals(of, "revenue", o_role, period).iterrows():
-            if normalise_key(r["segment"]) in rows:
+            if fold(r["segment"]) in rows:
                 add(r["segment"], revenue=r["value"])
     out = pd.DataFrame(list(rows.values()))
     for c in cols:

@@ -16,7 +16,6 @@ these series are :mod:`kpi.explore.anomalies` and :mod:`kpi.explore.forecast`.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -556,13 +555,6 @@ def breakdown_trend(
     out["rank"] = [order[int(s)] for s in out["segment"]]
     out["segment"] = [names[int(s)] for s in out["segment"]]
     return out[["start", "label", "segment", "value", "rank"]].reset_index(drop=True)
-
-
-def normalise_key(value: Any) -> str:
-    """A label compared case- and accent-insensitively (joins spend and leads by channel)."""
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(text.casefold().split())
 
 
 i18n.add_messages(

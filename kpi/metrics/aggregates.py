@@ -19,7 +19,7 @@ import numpy as np
 from kpi.metrics.periods import Period
 from kpi.metrics.prepared import MAX_NS, NAT, PreparedTable, amounts, counted
 from kpi.metrics.results import UNAVAILABLE, NoValue, no_value
-from kpi.metrics.vocabularies import _norm
+from kpi.text import words
 
 __all__ = [
     "EPS",
@@ -283,7 +283,7 @@ def sums_codes(
     out: dict[str, tuple[str, float]] = {}
     for i in np.flatnonzero(present):
         name = str(uniq[i]).strip()
-        key = _norm(name) if normalise else name
+        key = words(name) if normalise else name
         prev = out.get(key, (name, 0.0))
         out[key] = (prev[0], prev[1] + float(sums[i]))
     return out

@@ -28,7 +28,8 @@ from kpi.metrics.prepared import (
     status_key,
     to_float,
 )
-from kpi.metrics.vocabularies import NOT_COUNTED, STAGE_RANKS, _norm, outcome_of_stage, status_class
+from kpi.metrics.vocabularies import NOT_COUNTED, STAGE_RANKS, outcome_of_stage, status_class
+from kpi.text import words
 
 __all__ = [
     "ID_ROLES",
@@ -148,7 +149,7 @@ def stage_order(table: Table, order: Sequence[str] | None = None) -> list[str]:
                 zip([int(m.group(1)) for m in numbers], stages, strict=True), key=lambda x: x[0]
             )
         ]
-    ranks = [STAGE_RANKS.get(_norm(s)) for s in stages]
+    ranks = [STAGE_RANKS.get(words(s)) for s in stages]
     if stages and all(r is not None for r in ranks):
         return [s for _, _, s in sorted(zip(ranks, range(len(stages)), stages, strict=True))]
     return [str(s) for s in stages]
@@ -198,7 +199,7 @@ def filter_options(
     values.discard("")
     if strict and len(values) > limit:
         return []
-    return sorted(values, key=lambda v: _norm(v))[:limit]
+    return sorted(values, key=words)[:limit]
 
 
 def dataset_currency(tables: Sequence[Table]) -> str | None:

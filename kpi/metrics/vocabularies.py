@@ -8,12 +8,12 @@ tables (:mod:`kpi.metrics.prepared`) apply them once per distinct value of a col
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from kpi.text import words
 
 __all__ = [
     "NOT_COUNTED",
@@ -27,47 +27,38 @@ __all__ = [
 ]
 
 
-def _norm(value: Any) -> str:
-    """Lower case, accents removed, every non-alphanumeric run as one space."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    text = unicodedata.normalize("NFKD", str(value))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^0-9a-z]+", " ", text).strip()
-
-
-def _words(*words: str) -> frozenset[str]:
-    return frozenset(_norm(w) for w in words)
+def _vocab(*items: str) -> frozenset[str]:
+    return frozenset(words(w) for w in items)
 
 
 _STATUS_WORDS: dict[str, frozenset[str]] = {
-    "cancelled": _words(
+    "cancelled": _vocab(
         "annulé", "annulée", "annulés", "annulées", "annulation", "annule", "cancelled",
         "canceled", "cancel", "cancellation", "void", "voided",
     ),
-    "refunded": _words(
+    "refunded": _vocab(
         "remboursé", "remboursée", "remboursés", "remboursées", "remboursement", "refunded",
         "refund", "refunds",
     ),
-    "returned": _words(
+    "returned": _vocab(
         "retour", "retours", "retourné", "retournée", "retournés", "retournées", "returned",
         "return", "returns",
     ),
-    "lost": _words("perdu", "perdue", "perdus", "perdues", "lost"),
-    "complaint": _words(
+    "lost": _vocab("perdu", "perdue", "perdus", "perdues", "lost"),
+    "complaint": _vocab(
         "réclamation", "réclamations", "plainte", "litige", "litigieux", "contesté",
         "contestée", "disputed", "dispute", "complaint", "complaints", "claim",
     ),
 }  # fmt: skip
-_PARTIAL = _words("partiel", "partielle", "partiellement", "partial", "partially")
+_PARTIAL = _vocab("partiel", "partielle", "partiellement", "partial", "partially")
 NOT_COUNTED = ("cancelled", "refunded", "returned", "lost")
 
-_WON = _words(
+_WON = _vocab(
     "won", "win", "gagné", "gagnée", "gagnés", "gagnées", "signé", "signée", "signés",
     "signées", "closedwon", "remporté", "remportée", "conclu", "conclue", "vendu", "vendue",
     "sold", "success", "succès",
 )  # fmt: skip
-_LOST = _words(
+_LOST = _vocab(
     "lost", "perdu", "perdue", "perdus", "perdues", "closedlost", "abandonné", "abandonnée",
     "abandoned", "échec", "failed", "rejected", "refusé", "refusée", "disqualified",
     "disqualifié", "disqualifiée", "annulé", "annulée", "cancelled", "canceled", "dead",
@@ -91,24 +82,24 @@ _STAGE_VOCAB: tuple[str, ...] = (
     "contractsent|contrat envoye|closing|commit|accord verbal|verbal|signature",
 )
 STAGE_RANKS: dict[str, int] = {
-    _norm(phrase): rank for rank, text in enumerate(_STAGE_VOCAB) for phrase in text.split("|")
+    words(phrase): rank for rank, text in enumerate(_STAGE_VOCAB) for phrase in text.split("|")
 }
 
-_TRUE = _words(
+_TRUE = _vocab(
     "1", "1.0", "true", "vrai", "yes", "oui", "y", "o", "x", "won", "gagné", "converted",
     "converti", "convertie", "replied", "répondu", "booked", "ok", "done",
 )  # fmt: skip
-_FALSE = _words(
+_FALSE = _vocab(
     "0", "0.0", "false", "faux", "no", "non", "n", "lost", "perdu", "not converted",
     "non converti", "none",
 )  # fmt: skip
 
 _ACTIVITY_WORDS: dict[str, frozenset[str]] = {
-    "call": _words("call", "calls", "appel", "appels", "phone", "téléphone", "tel", "phone call",
+    "call": _vocab("call", "calls", "appel", "appels", "phone", "téléphone", "tel", "phone call",
                    "cold call", "appel sortant", "appel entrant"),
-    "message": _words("email", "emails", "e mail", "mail", "mails", "courriel", "message",
+    "message": _vocab("email", "emails", "e mail", "mail", "mails", "courriel", "message",
                       "messages", "linkedin", "inmail", "sms", "text"),
-    "meeting": _words("meeting", "meetings", "rdv", "rendez vous", "réunion", "visite", "visit",
+    "meeting": _vocab("meeting", "meetings", "rdv", "rendez vous", "réunion", "visite", "visit",
                       "demo", "démo", "rendezvous"),
 }  # fmt: skip
 
@@ -120,13 +111,13 @@ def status_class(value: Any) -> str | None:
     Matching is on words, case- and accent-insensitive: ``Annulée par le client`` is cancelled,
     ``Closed Lost`` is lost; a partial refund (``Partially refunded``) is ordinary.
     """
-    words = set(_norm(value).split())
-    if not words:
+    found = set(words(value).split())
+    if not found:
         return None
-    joined = _norm(value)
+    joined = words(value)
     for cls, vocab in _STATUS_WORDS.items():
-        if words & vocab or joined in vocab:
-            if cls in ("refunded", "returned") and words & _PARTIAL:
+        if found & vocab or joined in vocab:
+            if cls in ("refunded", "returned") and found & _PARTIAL:
                 return None
             return cls
     return None
@@ -134,14 +125,14 @@ def status_class(value: Any) -> str | None:
 
 def outcome_of_stage(value: Any) -> int:
     """0 open, 1 won, 2 lost, from a stage label."""
-    joined = _norm(value)
-    words = set(joined.split())
-    if not words:
+    joined = words(value)
+    found = set(joined.split())
+    if not found:
         return 0
     compact = joined.replace(" ", "")
-    if words & _LOST or compact in _LOST:
+    if found & _LOST or compact in _LOST:
         return 2
-    if words & _WON or compact in _WON:
+    if found & _WON or compact in _WON:
         return 1
     return 0
 
@@ -154,7 +145,7 @@ def flag_value(value: Any) -> bool | None:
         return bool(value)
     if isinstance(value, int | float | np.integer | np.floating):
         return None if math.isnan(float(value)) else float(value) != 0
-    text = _norm(value)
+    text = words(value)
     if not text:
         return None
     if text in _TRUE:
@@ -188,10 +179,10 @@ def complaint_class(value: Any) -> int:
 
 def activity_class(value: Any) -> int:
     """0 other, 1 call, 2 message, 3 meeting, from an activity type."""
-    text = _norm(value)
-    words = set(text.split())
+    text = words(value)
+    found = set(text.split())
     for code, cls in ((3, "meeting"), (1, "call"), (2, "message")):
         vocab = _ACTIVITY_WORDS[cls]
-        if text in vocab or words & vocab:
+        if text in vocab or found & vocab:
             return code
     return 0

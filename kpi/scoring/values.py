@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -13,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.errors import PiloteError
+from kpi.text import words
 
 Progress = Callable[[float, str], None]
 
@@ -35,11 +35,14 @@ MISSING_TOKENS: frozenset[str] = frozenset(
 # --------------------------------------------------------------------------------------------
 
 
+#: Punctuation kept when comparing cell values, so that "n/a", "#n/a", "?" and "(blank)" stay
+#: themselves.
+TOKEN_CHARS = "/#?.()-"
+
+
 def _norm(text: Any) -> str:
-    """Lower-case ASCII words separated by single spaces (accents and punctuation removed)."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^0-9a-z/#?.()-]+", " ", text).split())
+    """A cell value compared to :data:`MISSING_TOKENS` and the outcome words."""
+    return words(text, keep=TOKEN_CHARS)
 
 
 def _words(name: Any) -> set[str]:
