@@ -10,6 +10,7 @@ from kpi.explore.clv import predict_clv
 from kpi.metrics import get_kpi
 from ui import explore as ex
 from ui.analysis import currency, loaded
+from ui.cache import session_cached
 from ui.shell import require_shell
 from ui.state import lang, tr
 
@@ -46,11 +47,11 @@ else:
         )
         or "month"
     )
-    first = ex.cached(
-        "first_purchases", (orders.name,), lambda: customers.first_purchases(eng, orders)
+    first = session_cached(
+        "first_purchases", lambda: customers.first_purchases(eng, orders), orders.name
     )
-    matrix = ex.cached(
-        "cohorts", (cfreq,), lambda: customers.cohort_matrix(f, first, cfreq, lang=L)
+    matrix = session_cached(
+        "cohorts", lambda: customers.cohort_matrix(f, first, cfreq, lang=L), cfreq
     )
     st.caption(tr("explore.customers.cohort_help"))
     if matrix.empty:
@@ -104,10 +105,8 @@ else:
         (c1, "churn_rate", "explore.customers.churn_chart"),
         (c2, "repeat_rate", "explore.customers.repeat_chart"),
     ):
-        s = ex.cached(
-            "kpi_trend",
-            (kpi_id, "month"),
-            lambda k=kpi_id: trends.kpi_trend(eng, k, "month", lang=L),
+        s = session_cached(
+            "kpi_trend", lambda k=kpi_id: trends.kpi_trend(eng, k, "month", lang=L), kpi_id, "month"
         )
         with box:
             chart = charts.trend_chart(
@@ -131,7 +130,7 @@ else:
     # -- RFM ----------------------------------------------------------------------------------
     st.subheader(tr("explore.customers.rfm"))
     st.caption(tr("explore.customers.rfm_help"))
-    scores, segments = ex.cached("rfm", (str(as_of),), lambda: customers.rfm(f, as_of, L))
+    scores, segments = session_cached("rfm", lambda: customers.rfm(f, as_of, L), str(as_of))
     if segments.empty:
         ex.no_data()
     else:
@@ -196,10 +195,11 @@ else:
     margin = eng.value("gross_margin_pct", period)
 
     def _predicted() -> None:
-        pred = ex.cached(
+        pred = session_cached(
             "predict_clv",
-            (str(as_of), margin.value),
             lambda: predict_clv(f, as_of, 365, margin.value),
+            str(as_of),
+            margin.value,
         )
         note = tr("explore.customers.margin_note") if margin.value is not None else ""
         st.caption(tr("explore.customers.predicted_help", margin=note))
@@ -266,8 +266,8 @@ scores_ids = [k for k in ("nps", "csat") if survey.has(k)]
 cols = st.columns(len(scores_ids))
 for box, kpi_id in zip(cols, scores_ids, strict=True):
     kpi = get_kpi(kpi_id)
-    s = ex.cached(
-        "kpi_trend", (kpi_id, "month"), lambda k=kpi_id: trends.kpi_trend(eng, k, "month", lang=L)
+    s = session_cached(
+        "kpi_trend", lambda k=kpi_id: trends.kpi_trend(eng, k, "month", lang=L), kpi_id, "month"
     )
     with box:
         chart = charts.trend_chart(
@@ -290,10 +290,8 @@ if roles and (survey.has("customer_id") or any(survey.has(r) for r in roles)):
     by = st.selectbox(
         tr("explore.customers.sat_by"), roles, format_func=ex.role_namer(L), key=f"cu_sat_by_{L}"
     )
-    sat = ex.cached(
-        "satisfaction_by",
-        (by, period.key),
-        lambda: customers.satisfaction_by(eng, by, period),
+    sat = session_cached(
+        "satisfaction_by", lambda: customers.satisfaction_by(eng, by, period), by, period.key
     )
     if sat.empty:
         ex.no_data()

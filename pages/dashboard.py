@@ -13,9 +13,10 @@ from kpi.metrics import (
     suggest,
     target_unit_hint,
 )
-from ui.analysis import analysis, currency, engine, filter_controls, loaded, period_controls
+from ui.analysis import currency, engine, filter_controls, loaded, period_controls
+from ui.cache import DATA, FILTERS, STATUSES, session_cached
 from ui.shell import require_shell
-from ui.state import lang, per_table, show_error, tr
+from ui.state import analysis, lang, show_error, tr
 
 require_shell()
 
@@ -56,7 +57,13 @@ with st.expander(tr("dash.settings")):
         )
         orders = next((t for t in loaded() if t.kind == "orders" and t.has("status")), None)
         if orders is not None:
-            summary = per_table("_status_summary", orders, lambda: status_summary(orders))
+            summary = session_cached(
+                "status_summary",
+                lambda: status_summary(orders),
+                orders.name,
+                depends=(DATA,),
+                keep=1,
+            )
             options = [str(v) for v in summary["status"]]
             default = [str(v) for v in summary["status"][summary["counted"]]]
             if "w_statuses" not in st.session_state:
@@ -110,16 +117,24 @@ if alerts:
 else:
     st.success(tr("dash.no_alert"), icon=":material/check_circle:")
 
-series_cache = st.session_state.setdefault("_series_cache", {})
+
+def sparkline(kpi_id: str) -> object:
+    try:
+        return eng.series(kpi_id, "month", max_periods=24)
+    except Exception:  # a KPI without a series (snapshots) just has no sparkline
+        return None
+
+
 cols = st.columns(3)
 for i, res in enumerate(results):
-    key = (st.session_state.get("_engine", (None,))[0], res.id)
-    if key not in series_cache:
-        try:
-            series_cache[key] = eng.series(res.id, "month", max_periods=24)
-        except Exception:  # a KPI without a series (snapshots) just has no sparkline
-            series_cache[key] = None
-    c = card(res, L, cur, series_cache[key])
+    spark = session_cached(
+        "sparkline",
+        lambda res=res: sparkline(res.id),
+        res.id,
+        depends=(DATA, FILTERS, STATUSES),
+        keep=64,
+    )
+    c = card(res, L, cur, spark)
     with cols[i % 3].container(border=True):
         st.metric(
             c.label,
@@ -138,5 +153,3 @@ for i, res in enumerate(results):
             st.progress(min(max(c.attainment, 0.0), 1.0), text=c.attainment_text)
         if c.pacing_text:
             st.caption(c.pacing_text)
-if len(series_cache) > 400:
-    series_cache.clear()

@@ -8,6 +8,7 @@ from kpi.explore import charts, funnel
 from kpi.metrics import get_kpi
 from ui import explore as ex
 from ui.analysis import currency, loaded
+from ui.cache import session_cached
 from ui.shell import require_shell
 from ui.state import lang, tr
 
@@ -23,7 +24,7 @@ deals = funnel.deals_table(tables)
 if deals is None:
     st.info(tr("explore.funnel.no_deals"))
 else:
-    inferred = ex.cached("stage_order", (deals.name,), lambda: funnel.infer_stage_order(deals))
+    inferred = session_cached("stage_order", lambda: funnel.infer_stage_order(deals), deals.name)
     order_key = f"fn_order_{deals.name}"
     if order_key not in st.session_state or not set(st.session_state[order_key]) <= set(inferred):
         st.session_state[order_key] = list(inferred)
@@ -39,15 +40,19 @@ else:
         order = []
     staged = eng.derive(stage_order=order)
 
-    steps = ex.cached(
+    steps = session_cached(
         "funnel",
-        (deals.name, tuple(order), period.key),
         lambda: funnel.funnel(staged, period, lang=L),
+        deals.name,
+        tuple(order),
+        period.key,
     )
-    pipe = ex.cached(
+    pipe = session_cached(
         "pipeline",
-        (deals.name, tuple(order), period.key),
         lambda: funnel.pipeline(staged, period, lang=L),
+        deals.name,
+        tuple(order),
+        period.key,
     )
     if pipe is not None:
         cols = st.columns(3) + st.columns(3)
@@ -107,10 +112,13 @@ else:
             )
             or "win_rate"
         )
-        groups = ex.cached(
+        groups = session_cached(
             "by_group",
-            (deals.name, by, tuple(order), period.key),
             lambda: funnel.by_group(staged, by, period),
+            deals.name,
+            by,
+            tuple(order),
+            period.key,
         )
         gunits = {"won": "count", "lost": "count", "win_rate": "percent",
                   "avg_deal_size": "money", "cycle_days": "days", "won_value": "money"}  # fmt: skip
@@ -168,7 +176,7 @@ st.subheader(tr("explore.funnel.leads"))
 if funnel.leads_table(tables) is None:
     st.info(tr("explore.funnel.no_leads"))
     st.stop()
-lsteps = ex.cached("lead_funnel", (period.key,), lambda: funnel.lead_funnel(eng, period, L))
+lsteps = session_cached("lead_funnel", lambda: funnel.lead_funnel(eng, period, L), period.key)
 if lsteps.empty:
     ex.no_data()
 else:
@@ -189,11 +197,7 @@ else:
     )
 
 st.subheader(tr("explore.funnel.sources"))
-sources = ex.cached(
-    "lead_sources",
-    (period.key,),
-    lambda: funnel.lead_sources(eng, period, L),
-)
+sources = session_cached("lead_sources", lambda: funnel.lead_sources(eng, period, L), period.key)
 if sources.empty:
     ex.no_data()
     st.stop()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.metrics import OBJECTIVE_IDS, default_choice, get_objective, suggest
-from ui.analysis import analysis, loaded
+from ui.analysis import loaded
 from ui.shell import require_shell
-from ui.state import lang, tr
+from ui.state import analysis, lang, tr
 
 require_shell()
 

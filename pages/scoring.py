@@ -18,9 +18,9 @@ from kpi.scoring import (
 )
 from kpi.scoring.charts import calibration_chart, gain_chart
 from kpi.share import to_csv_bytes, to_excel_bytes
-from ui.analysis import loaded, tables_version
+from ui.analysis import loaded
 from ui.shell import require_shell
-from ui.state import lang, md_escape, show_error, tr
+from ui.state import lang, md_escape, show_error, tables_version, tr
 
 require_shell()
 L = lang()

@@ -28,9 +28,22 @@ from kpi.share import (
     validate_name,
 )
 from kpi.text import slug
-from ui.analysis import Analysis, analysis, currency, current_period, engine, loaded, tables_version
+from ui.analysis import currency, current_period, engine, loaded, open_analysis
+from ui.cache import clear_session_cache, session_cached
+from ui.ingest import forget_uploads
 from ui.shell import require_shell
-from ui.state import lang, md_escape, owner, put_table, remove_table, show_error, store, tables, tr
+from ui.state import (
+    analysis,
+    lang,
+    md_escape,
+    owner,
+    put_table,
+    remove_table,
+    show_error,
+    store,
+    tables,
+    tr,
+)
 
 require_shell()
 
@@ -168,12 +181,9 @@ def _open(who: str) -> None:
         remove_table(old)
     for table in workspace.tables:
         put_table(table)
-    st.session_state["analysis"] = Analysis.from_dict(workspace.settings)
-    # Widgets of the other pages start again from the reopened analysis.
-    for key in [k for k in st.session_state if str(k).startswith("w_")]:
-        del st.session_state[key]
-    for key in ("_engine", "_series_cache", "_share_report", "seen_uploads"):
-        st.session_state.pop(key, None)
+    open_analysis(workspace.settings)
+    clear_session_cache()
+    forget_uploads()
     _notice("success", tr("share.opened", name=workspace.name, n=len(workspace.tables)))
 
 
@@ -194,32 +204,23 @@ def _delete(who: str) -> None:
 
 def _reports(title: str) -> dict[str, Any]:
     """The report and its files, made once per change of data, settings, language or title."""
-    a = analysis()
+    settings = analysis().to_dict()
     period = current_period()
-    key = (
-        tables_version(),
-        json.dumps(a.to_dict(), sort_keys=True, default=str),
-        period.key,
-        lang(),
-        title,
-        currency(),
-    )
-    cached = st.session_state.get("_share_report")
-    if cached is not None and cached["key"] == key:
-        return cached
-    options = ReportOptions.from_settings(
-        a.to_dict(), period=period.key, lang=lang(), title=title, currency=currency()
-    )
-    with st.spinner(tr("share.preparing")):
-        report = build_report(loaded(), options, engine=engine())
-        made = {
-            "key": key,
-            "report": report,
-            "xlsx": to_excel(report),
-            "html": to_html(report).encode("utf-8"),
-        }
-    st.session_state["_share_report"] = made
-    return made
+
+    def make() -> dict[str, Any]:
+        options = ReportOptions.from_settings(
+            settings, period=period.key, lang=lang(), title=title, currency=currency()
+        )
+        with st.spinner(tr("share.preparing")):
+            report = build_report(loaded(), options, engine=engine())
+            return {
+                "report": report,
+                "xlsx": to_excel(report),
+                "html": to_html(report).encode("utf-8"),
+            }
+
+    params = (json.dumps(settings, sort_keys=True, default=str), period.key, title, currency())
+    return session_cached("share_report", make, *params, keep=1)
 
 
 def _local_time(when: dt.datetime) -> str:

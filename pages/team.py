@@ -8,6 +8,7 @@ from kpi.explore import charts, team
 from kpi.metrics import get_kpi
 from ui import explore as ex
 from ui.analysis import currency, loaded
+from ui.cache import session_cached
 from ui.shell import require_shell
 from ui.state import lang, tr
 
@@ -33,16 +34,8 @@ by = (
     or roles[0]
 )
 
-board = ex.cached(
-    "leaderboard",
-    (by, period.key),
-    lambda: team.leaderboard(eng, period, by),
-)
-totals = ex.cached(
-    "team_totals",
-    (by, period.key),
-    lambda: team.team_totals(eng, period, by),
-)
+board = session_cached("leaderboard", lambda: team.leaderboard(eng, period, by), by, period.key)
+totals = session_cached("team_totals", lambda: team.team_totals(eng, period, by), by, period.key)
 kpi_cols = [c for c in team.LEADERBOARD_KPIS if c in board.columns and board[c].notna().any()]
 extra = [
     c
@@ -122,10 +115,8 @@ members = list(board["member"])
 if st.session_state.get("tm_member") not in members:
     st.session_state["tm_member"] = members[0]
 member = st.selectbox(ex.role_name(by), members, key="tm_member")
-detail = ex.cached(
-    "rep_detail",
-    (by, period.key, member),
-    lambda: team.rep_detail(board, member, eng, by, L),
+detail = session_cached(
+    "rep_detail", lambda: team.rep_detail(board, member, eng, by, L), by, period.key, member
 )
 if detail is None:
     ex.no_data()

@@ -13,6 +13,7 @@ from kpi.explore.forecast import forecast
 from kpi.metrics import Period, computable_kpis
 from ui import explore as ex
 from ui.analysis import currency, loaded
+from ui.cache import session_cached
 from ui.shell import require_shell
 from ui.state import lang, tr
 
@@ -69,18 +70,19 @@ def _series():  # noqa: ANN202
     return trends.kpi_trend(eng, ident, freq, lang=L)
 
 
-series = ex.cached("trend", (choice, freq), _series)
+series = session_cached("trend", _series, choice, freq)
 if series.empty or series["value"].notna().sum() == 0:
     ex.no_data()
     st.stop()
 
-flagged, method = ex.cached("anomalies", (choice, freq), lambda: anomalies(series, freq))
-found = ex.cached(
+flagged, method = session_cached("anomalies", lambda: anomalies(series, freq), choice, freq)
+found = session_cached(
     "explained",
-    (choice, freq),
     lambda: explain_anomalies(flagged, method, freq, f, ident if measure else None),
+    choice,
+    freq,
 )
-fc = ex.cached("forecast", (choice, freq), lambda: forecast(series, freq, lang=L))
+fc = session_cached("forecast", lambda: forecast(series, freq, lang=L), choice, freq)
 
 title = tr(
     "explore.trends.series_title", label=labels[choice], freq=tr(f"explore.freq.{freq}").lower()
@@ -157,10 +159,13 @@ by = b1.selectbox(
     tr("explore.trends.by"), list(f.dims), format_func=ex.role_namer(L), key=f"tr_by_{L}"
 )
 top = b2.slider(tr("explore.trends.top"), 2, 10, 5, key="tr_top")
-split = ex.cached(
+split = session_cached(
     "breakdown",
-    (ident, by, freq, top),
     lambda: trends.breakdown_trend(f, ident, by, freq, top=top, lang=L),
+    ident,
+    by,
+    freq,
+    top,
 )
 stacked = measure.additive or measure.agg == "customers"
 bchart = charts.breakdown_chart(
@@ -204,10 +209,13 @@ base: Period = period.previous() if compare == "previous" else period.last_year(
 
 
 def _drivers() -> None:
-    contrib = ex.cached(
+    contrib = session_cached(
         "contributions",
-        (ident, by, period.key, base.key),
         lambda: contributions(f, ident, by, base, period, top=10, lang=L),
+        ident,
+        by,
+        period.key,
+        base.key,
     )
     if contrib.empty:
         ex.no_data()
@@ -253,10 +261,12 @@ if ident == "revenue" and "quantity" in f.frame.columns:
     item = "product" if "product" in f.dims else by
 
     def _pvm() -> None:
-        steps, items = ex.cached(
+        steps, items = session_cached(
             "pvm",
-            (item, period.key, base.key),
             lambda: price_volume_mix(f, base, period, item, lang=L),
+            item,
+            period.key,
+            base.key,
         )
         pheaders = {
             "item": ex.role_name(item),

@@ -1,14 +1,13 @@
-"""The user's analysis settings (objectives, KPIs, period, filters, statuses, targets), shared by
-every page, and the KPI engine built from them.
+"""The KPI engine built from the user's analysis settings (:class:`ui.state.Analysis`), and the
+period and filter controls every page shares.
 
-Settings live in ``st.session_state["analysis"]`` (a plain dataclass) so they survive page
-changes; widgets are re-initialised from it on each page (a widget's own state is dropped by
-Streamlit when the page that showed it is left).
+Settings live in the session (:func:`ui.state.analysis`) so they survive page changes; widgets
+are re-initialised from them on each page (a widget's own state is dropped by Streamlit when the
+page that showed it is left). Widget keys bound to the analysis start with ``w_``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -25,45 +24,15 @@ from kpi.metrics import (
     parse_period,
     periods_between,
 )
-from ui.state import lang, tables, tr
+from kpi.metrics.prepared import data_span
+from ui.cache import DATA, FILTERS, STATUSES, session_cached
+from ui.state import Analysis, analysis, lang, tables, tr
 
 GRANULARITIES = ("month", "quarter", "year", "all")
 
 
-@dataclass
-class Analysis:
-    """What the user chose; JSON-friendly so that a workspace can save it."""
-
-    objectives: list[str] = field(default_factory=list)
-    kpis: list[str] = field(default_factory=list)
-    granularity: str = "month"
-    period: str | None = None  # a Period key; None = the latest period in the data
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    statuses: list[str] | None = None  # None = the default counted statuses
-    targets: dict[str, float] = field(default_factory=dict)
-    drop_threshold: float = 0.10
-    currency: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Analysis:
-        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        return cls(**known)
-
-
-def analysis() -> Analysis:
-    """The session's analysis settings."""
-    return st.session_state.setdefault("analysis", Analysis())
-
-
 def loaded() -> list[Table]:
     return list(tables().values())
-
-
-def tables_version() -> int:
-    return int(st.session_state.get("tables_version", 0))
 
 
 def engine() -> Engine:
@@ -72,17 +41,22 @@ def engine() -> Engine:
     Kept in the session (not in a global cache): it holds this user's data only.
     """
     a = analysis()
-    key = (
-        tables_version(),
-        tuple(sorted((r, tuple(v)) for r, v in a.filters.items() if v)),
-        None if a.statuses is None else tuple(sorted(a.statuses)),
+    return session_cached(
+        "engine",
+        lambda: Engine(
+            loaded(), filters={r: v for r, v in a.filters.items() if v}, statuses=a.statuses
+        ),
+        depends=(DATA, FILTERS, STATUSES),
+        keep=1,
     )
-    cached = st.session_state.get("_engine")
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    eng = Engine(loaded(), filters={r: v for r, v in a.filters.items() if v}, statuses=a.statuses)
-    st.session_state["_engine"] = (key, eng)
-    return eng
+
+
+def open_analysis(settings: dict[str, Any]) -> None:
+    """Make ``settings`` (a saved workspace's) the session's analysis; the widgets bound to the
+    previous one (keys ``w_…``) start again from it."""
+    st.session_state["analysis"] = Analysis.from_dict(settings)
+    for key in [k for k in st.session_state if str(k).startswith("w_")]:
+        del st.session_state[key]
 
 
 def currency() -> str | None:
@@ -93,21 +67,7 @@ def currency() -> str | None:
 
 def data_range() -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """First and last date over every dated role of every table."""
-    lo: pd.Timestamp | None = None
-    hi: pd.Timestamp | None = None
-    for t in loaded():
-        for role in ("date", "created_date", "close_date"):
-            col = t.mapping.get(role)
-            if col is None:
-                continue
-            s = t.df[col]
-            if s.notna().any():
-                a, b = s.min(), s.max()
-                lo = a if lo is None or a < lo else lo
-                hi = b if hi is None or b > hi else hi
-    if lo is None or hi is None:
-        return None
-    return lo, hi
+    return session_cached("data_range", lambda: data_span(loaded()), depends=(DATA,))
 
 
 def current_period() -> Period:
@@ -201,11 +161,12 @@ MAX_FILTER_VALUES = 500
 def _options(data: list[Table], role: str) -> list[str]:
     """A role's values for a filter widget, computed once per set of tables. Identifiers and
     roles with more than MAX_FILTER_VALUES values get no widget (see filter_options)."""
-    cache = st.session_state.setdefault("_filter_options", {})
-    key = (tables_version(), role)
-    if key not in cache:
-        cache[key] = filter_options(data, role, limit=MAX_FILTER_VALUES, strict=True)
-    return cache[key]
+    return session_cached(
+        "filter_options",
+        lambda: filter_options(data, role, limit=MAX_FILTER_VALUES, strict=True),
+        role,
+        depends=(DATA,),
+    )
 
 
 def fmt(value: Any, unit: str) -> str:

@@ -1,15 +1,11 @@
-"""Helpers shared by the explore pages (trends, funnel, customers, team): the sidebar, a
-per-session cache of aggregates, charts with their table and downloads, formatted tables.
-
-Aggregates are cached in ``st.session_state`` keyed by the tables' version, the filters, the
-counted statuses, the language and the page's own parameters — never with ``st.cache_data`` on
-a DataFrame (Streamlit would hash a sample of a large frame, and two users' files could meet).
+"""Helpers shared by the explore pages (trends, funnel, customers, team): the sidebar, the
+facts of a table, charts with their table and downloads, formatted tables. Aggregates are cached
+with :func:`ui.cache.session_cached`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,13 +18,11 @@ from kpi.errors import PiloteError
 from kpi.explore import Facts, facts_for
 from kpi.metrics import Engine, Period
 from kpi.share import to_csv_bytes, to_excel_bytes
-from ui.analysis import analysis, currency, engine, filter_controls, loaded, period_controls
-from ui.analysis import tables_version as _tables_version
+from ui.analysis import currency, engine, filter_controls, loaded, period_controls
+from ui.cache import DATA, FILTERS, STATUSES, session_cached
 from ui.state import lang, md_escape, show_error, tr
 
 log = logging.getLogger("pilote")
-_CACHE_KEY = "_explore_cache"
-_CACHE_SIZE = 48
 
 
 def sidebar() -> tuple[Period, Engine]:
@@ -39,34 +33,12 @@ def sidebar() -> tuple[Period, Engine]:
     return period, engine()
 
 
-def context_key() -> tuple[Any, ...]:
-    """What every cached aggregate depends on: data, filters, counted statuses, language."""
-    a = analysis()
-    return (
-        _tables_version(),
-        tuple(sorted((r, tuple(v)) for r, v in a.filters.items() if v)),
-        None if a.statuses is None else tuple(sorted(a.statuses)),
-        lang(),
-    )
-
-
-def cached(name: str, params: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-    """``make()`` once per (context, name, params) in this session (a small LRU)."""
-    store: OrderedDict = st.session_state.setdefault(_CACHE_KEY, OrderedDict())
-    key = (context_key(), name, params)
-    if key in store:
-        store.move_to_end(key)
-        return store[key]
-    value = make()
-    store[key] = value
-    while len(store) > _CACHE_SIZE:
-        store.popitem(last=False)
-    return value
-
-
 def facts(kind: str) -> Facts | None:
-    """Facts of the first table of ``kind`` under the current filters (cached)."""
-    return cached("facts", (kind,), lambda: facts_for(engine(), kind))
+    """Facts of the first table of ``kind`` under the current filters and statuses (cached:
+    only the current ones are kept, they can hold a million rows)."""
+    return session_cached(
+        "facts", lambda: facts_for(engine(), kind), kind, depends=(DATA, FILTERS, STATUSES), keep=3
+    )
 
 
 def need_data(page_title_key: str) -> None:

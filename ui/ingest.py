@@ -62,6 +62,12 @@ def process_uploads(files: list) -> None:
         load_into_session(f.getvalue(), f.name)
 
 
+def forget_uploads() -> None:
+    """Forget which uploads were loaded (the tables were replaced: a workspace was opened),
+    so that uploading the same file again loads it again."""
+    st.session_state.pop("seen_uploads", None)
+
+
 def load_samples() -> int:
     """Load every demo table; return how many loaded."""
     files = sample_files(".csv")

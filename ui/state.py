@@ -1,5 +1,5 @@
-"""Session state: the user's language and loaded tables live in ``st.session_state``
-(widget state is lost when the user changes page; session state is not)."""
+"""Session state: the user's language, loaded tables and analysis settings live in
+``st.session_state`` (widget state is lost when the user changes page; session state is not)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import streamlit as st
 
@@ -50,6 +50,39 @@ def tables() -> dict[str, Table]:
     return st.session_state.setdefault("tables", {})
 
 
+def tables_version() -> int:
+    """A number bumped whenever the tables change (load, removal, mapping edit)."""
+    return int(st.session_state.get("tables_version", 0))
+
+
+@dataclass
+class Analysis:
+    """What the user chose; JSON-friendly so that a workspace can save it."""
+
+    objectives: list[str] = field(default_factory=list)
+    kpis: list[str] = field(default_factory=list)
+    granularity: str = "month"
+    period: str | None = None  # a Period key; None = the latest period in the data
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    statuses: list[str] | None = None  # None = the default counted statuses
+    targets: dict[str, float] = field(default_factory=dict)
+    drop_threshold: float = 0.10
+    currency: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def analysis() -> Analysis:
+    """The session's analysis settings."""
+    return st.session_state.setdefault("analysis", Analysis())
+
+
 def _bump() -> None:
     # Anything built from the tables (the KPI engine, charts) is rebuilt when this changes.
     st.session_state["tables_version"] = int(st.session_state.get("tables_version", 0)) + 1
@@ -62,20 +95,6 @@ def log_timing(what: str, started: float) -> None:
         logging.getLogger("pilote.timings").warning(
             "%.3f %s %.3f s", time.time(), what, time.perf_counter() - started
         )
-
-
-_T = TypeVar("_T")
-
-
-def per_table(slot: str, table: Table, make: Callable[[], _T]) -> _T:
-    """``make()`` computed once per table and mapping, kept in the session (one entry per
-    ``slot``: the table on screen), instead of on every rerun of the page."""
-    key = (id(table.df), tuple(sorted(table.mapping.items())))
-    cached = st.session_state.get(slot)
-    if cached is None or cached[0] != key:
-        cached = (key, make())
-        st.session_state[slot] = cached
-    return cached[1]
 
 
 def put_table(table: Table) -> None:

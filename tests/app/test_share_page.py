@@ -65,6 +65,12 @@ def _save(at: AppTest, name: str) -> None:
     assert not at.exception
 
 
+def _made(at: AppTest) -> dict[str, object]:
+    """The report and its files the page made last (from the session cache)."""
+    store = at.session_state["_pilote_cache"]
+    return [value for key, value in store.items() if key[0] == "share_report"][-1]
+
+
 def _downloads(at: AppTest) -> dict[str, object]:
     return {d.key: d for d in at.get("download_button")}
 
@@ -73,7 +79,7 @@ def test_reports_are_ready_to_download(data_dir: Path) -> None:
     at = _session(sample=True)
     assert at.title[0].value == "Partager"
     assert set(_downloads(at)) == {"share_dl_xlsx", "share_dl_html", "share_dl_csv"}
-    made = at.session_state["_share_report"]
+    made = _made(at)
     report = made["report"]
     assert report.period.key == "2025-12" and len(report.rows) == 8
     assert any("décembre 2025" in m.value and "8 indicateur(s)" in m.value for m in at.markdown)
@@ -82,17 +88,17 @@ def test_reports_are_ready_to_download(data_dir: Path) -> None:
     assert made["html"].startswith(b"<!DOCTYPE html>")
     # a title typed by the user goes into a new report; the same settings reuse the cached one
     at.text_input(key="share_title").input("Revue mensuelle").run()
-    assert at.session_state["_share_report"]["report"].title == "Revue mensuelle"
-    before = at.session_state["_share_report"]
+    assert _made(at)["report"].title == "Revue mensuelle"
+    before = _made(at)
     at.run()
-    assert at.session_state["_share_report"] is before
+    assert _made(at) is before
     # English
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception
     assert at.title[0].value == "Share"
-    assert at.session_state["_share_report"]["report"].rows[0].kpi.label("en") in (
-        at.session_state["_share_report"]["report"].scorecard_frame()["KPI"].tolist()
+    assert _made(at)["report"].rows[0].kpi.label("en") in (
+        _made(at)["report"].scorecard_frame()["KPI"].tolist()
     )
 
 
@@ -103,7 +109,7 @@ def test_report_follows_the_dashboard_choices(data_dir: Path) -> None:
     a.targets = {"revenue": 5_000_000.0}
     a.granularity, a.period = "quarter", "2025-Q3"
     at.run()
-    report = at.session_state["_share_report"]["report"]
+    report = _made(at)["report"]
     assert [r.kpi.id for r in report.rows] == ["revenue", "orders"]
     assert report.period.key == "2025-Q3" and report.rows[0].target == 5_000_000
     assert report.rows[0].status == "off_target"
@@ -158,7 +164,7 @@ def test_save_then_reopen_in_a_new_session(data_dir: Path) -> None:
     assert restored.targets == {"revenue": 1_200_000.0}
     assert restored.statuses == ["Livrée", "Expédiée"] and restored.period == "2025-09"
     # the reports and the dashboard run on the reopened analysis
-    report = fresh.session_state["_share_report"]["report"]
+    report = _made(fresh)["report"]
     assert report.period.key == "2025-09" and [r.kpi.id for r in report.rows] == restored.kpis
     fresh.switch_page("pages/dashboard.py").run()
     assert not fresh.exception
