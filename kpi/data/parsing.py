@@ -70,17 +70,6 @@ class NumberFormat:
     examples: list[str] = field(default_factory=list)
 
 
-@dataclass
-class DateFormat:
-    """What was learnt about a date column."""
-
-    formats: list[str]
-    order: str | None  # "dmy", "mdy", "ymd" or None for ISO
-    ambiguous: bool = False
-    unparseable: int = 0
-    examples: list[str] = field(default_factory=list)
-
-
 def normalise_text(arr: pa.Array) -> pa.Array:
     """Trim whitespace; empty cells become nulls (text such as "NA" is kept)."""
     arr = pc.utf8_trim_whitespace(arr)
@@ -336,7 +325,6 @@ class DateGuess:
     year_digits: int = 4
     first_gt_12: int = 0
     second_gt_12: int = 0
-    has_time: bool = False
 
 
 def guess_date_family(sample: list[str]) -> DateGuess | None:
@@ -349,7 +337,7 @@ def guess_date_family(sample: list[str]) -> DateGuess | None:
         return None
     iso = sum(1 for v in sample if _ISO_RE.match(v))
     if iso >= 0.95 * n:
-        return DateGuess("iso", iso / n, has_time=any(len(v) > 10 for v in sample))
+        return DateGuess("iso", iso / n)
     ymd = [m for v in sample if (m := _YMD_SLASH_RE.match(v))]
     if len(ymd) >= 0.95 * n:
         return DateGuess("ymd", len(ymd) / n, sep=ymd[0].group(2))
@@ -371,7 +359,6 @@ def guess_date_family(sample: list[str]) -> DateGuess | None:
             year_digits=max(years),
             first_gt_12=first,
             second_gt_12=second,
-            has_time=any(m.group(5) for m in dmy),
         )
     return None
 

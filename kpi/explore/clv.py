@@ -42,11 +42,6 @@ def historical_clv(engine: Engine, period: Period = ALL) -> Value:
 # ---------------------------------------------------------------------------------------------
 
 
-def _bgnbd_ll(params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """Per-customer BG/NBD log-likelihood (Fader, Hardie & Lee 2005, eq. 6)."""
-    return _bgnbd_ll_grad(params, x, tx, T)[0]
-
-
 def _bgnbd_ll_grad(
     params: np.ndarray, x: np.ndarray, tx: np.ndarray, T: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -71,11 +66,6 @@ def _bgnbd_ll_grad(
     g_a = dg(a + b) - dg(a + b + x) + w4 / a
     g_b = dg(a + b) + dg(b + x) - dg(b) - dg(a + b + x) - w4 / bx1
     return a1 + a2 + lse, np.vstack([g_r, g_alpha, g_a, g_b])
-
-
-def _gg_ll(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """Per-customer Gamma-Gamma log-likelihood (Fader, Hardie & Lee 2005b)."""
-    return _gg_ll_grad(params, x, m)[0]
 
 
 def _gg_ll_grad(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from kpi import i18n
-from kpi.data import Table, role_label
+from kpi.data import Table
 from kpi.explore.trends import facts, measure_totals
 from kpi.metrics import ALL, Engine, Period, Value, stage_order
 from kpi.text import fold
@@ -360,11 +360,6 @@ def lead_sources(
         out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
     out = out[out["leads"].fillna(0) > 0]
     return out.sort_values(["leads", "source"], ascending=[False, True]).reset_index(drop=True)
-
-
-def group_label(role: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-    """The name of a grouping role for people."""
-    return role_label(role, lang)
 
 
 i18n.add_messages(

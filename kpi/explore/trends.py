@@ -17,7 +17,7 @@ these series are :mod:`kpi.explore.anomalies` and :mod:`kpi.explore.forecast`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -102,7 +102,6 @@ class Facts:
     frame: pd.DataFrame
     dims: tuple[str, ...]
     table: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:

@@ -1787,16 +1787,6 @@ CATALOGUE: tuple[KPI, ...] = (
 KPI_IDS: tuple[str, ...] = tuple(k.id for k in CATALOGUE)
 _KPIS_BY_ID: dict[str, KPI] = {k.id: k for k in CATALOGUE}
 _OBJECTIVES_BY_ID: dict[str, Objective] = {o.id: o for o in OBJECTIVES}
-KIND_LABELS: dict[str, Text] = {
-    "orders": Text("ventes / commandes", "orders / sales"),
-    "deals": Text("opportunités (pipeline)", "deals (pipeline)"),
-    "leads": Text("leads", "leads"),
-    "spend": Text("dépenses marketing", "marketing spend"),
-    "survey": Text("enquêtes de satisfaction", "satisfaction survey"),
-    "activities": Text("activités commerciales (appels, e-mails)", "sales activities"),
-    "targets": Text("objectifs", "targets"),
-    "other": Text("autre", "other"),
-}
 
 
 def get_kpi(kpi_id: str) -> KPI:

@@ -539,18 +539,6 @@ def compute(
     return engine.results(period, kpis, targets)
 
 
-def prepare(tables: Sequence[Table], statuses: Collection[str] | None = None) -> None:
-    """Build the cached arrays of ``tables`` now (right after loading, say), so that the first
-    dashboard render is as fast as the next ones. Optional: everything is built on demand."""
-    for table in tables:
-        prep = prepared(table)
-        for role in ("order_id", "customer_id", "status", "stage"):
-            if prep.has(role):
-                prep.codes(role)
-        if table.kind == "orders":
-            Engine([table], statuses=statuses)._orders_base(table)
-
-
 def kpi_series(
     tables: Sequence[Table],
     kpi_id: str,

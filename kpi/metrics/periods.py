@@ -159,11 +159,7 @@ class Period:
 
     def last_year(self) -> Period | None:
         """The same period shifted back 12 months; ``None`` for all the data."""
-        if self.is_all:
-            return None
-        assert self.start is not None and self.end is not None
-        shift = pd.DateOffset(months=12)
-        return Period(self.kind, self.start - shift, self.end - shift)
+        return None if self.is_all else self.shifted(-12)
 
     def shifted(self, months: int) -> Period:
         """The period moved by ``months`` (negative: back in time)."""

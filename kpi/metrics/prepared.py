@@ -134,10 +134,6 @@ class PreparedTable:
             self._cache[("date", sort_role)] = np.where(keyed == MAX_NS, NAT, keyed)
         self.sort_role = sort_role if col is not None else None
 
-    @property
-    def alive(self) -> bool:
-        return self._df() is not None
-
     def column(self, role: str) -> pd.Series:
         df = self._df()
         if df is None:  # only if a caller dropped its table while computing on it

@@ -6,7 +6,6 @@ themselves.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -40,10 +39,6 @@ class Card:
     attainment_text: str | None = None
     pacing_text: str | None = None
     on_track: bool | None = None
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not (isinstance(x, float) and math.isnan(x))
 
 
 def _change_text(
