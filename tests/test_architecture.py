@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -197,3 +198,13 @@ def test_one_accent_folding() -> None:
         if module != "kpi.text" and "unicodedata.normalize" in path.read_text(encoding="utf-8"):
             offenders.append(module)
     assert offenders == []
+
+
+def test_the_readme_layout_names_files_that_exist() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout")[1].split("\n## Choices")[0]
+    paths = set(re.findall(r"`((?:kpi|ui|pages|tests|bench|sample_data)/[\w/.<>-]*)`", layout))
+    paths = {p for p in paths if "<" not in p}
+    being_written = {"kpi/data/sources.py"}  # said so in the README
+    missing = sorted(p for p in paths - being_written if not (ROOT / p).exists())
+    assert len(paths) > 10 and missing == []
