@@ -912,6 +912,42 @@ CATALOGUE: tuple[KPI, ...] = (
             ),
         ),
     ),
+    KPI(
+        id="avg_discount_rate",
+        family="orders",
+        label=Text("Taux de remise moyen", "Average discount rate"),
+        description=Text(
+            "Remise moyenne accordée sur les ventes de la période, pondérée par le CA.",
+            "Average discount granted on the period's sales, weighted by revenue.",
+        ),
+        formula=Text(
+            "Σ (taux de remise × montant) / Σ montant, sur les lignes comptées de la période au "
+            "montant > 0 (taux en fraction, ou en % quand une valeur dépasse 1 ; sans taux : "
+            "0 %)",
+            "Σ (discount rate × amount) / Σ amount over counted rows in the period with an "
+            "amount > 0 (rates as fractions, or percent when any value is above 1; no rate: 0 %)",
+        ),
+        reading=Text(
+            "Plus c'est bas, mieux c'est pour la marge. Monte avec les promotions et les gros "
+            "rabais consentis aux grands comptes ; à lire avec le panier moyen et la marge.",
+            "Lower is better for the margin. Rises with promotions and large discounts to big "
+            "accounts; read it with the average order value and the margin.",
+        ),
+        unit="percent",
+        higher_is_better=False,
+        needs=(Need("orders", (_AMOUNT, "discount")),),
+        serves=(
+            Serve(
+                "profitability",
+                2,
+                Text(
+                    "Chaque point de remise est pris sur la marge.",
+                    "Every point of discount comes out of the margin.",
+                ),
+            ),
+        ),
+        spec=False,
+    ),
     # -- Pipeline -----------------------------------------------------------------------------
     KPI(
         id="win_rate",

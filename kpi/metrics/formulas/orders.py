@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from kpi import i18n
 from kpi.data import Table
 from kpi.metrics.aggregates import EPS, OrderTotals
 from kpi.metrics.formulas.registry import formula
@@ -288,3 +289,44 @@ def complaint_rate(engine: Engine, period: Period, orders: Table) -> Value:
     if n_orders == 0:
         return no_value(UNDEFINED, "compute.reason.no_orders")
     return ok(n_bad / n_orders, returns_or_complaints=n_bad, orders=n_orders)
+
+
+@formula("avg_discount_rate")
+def avg_discount_rate(engine: Engine, period: Period, orders: Table) -> Value:
+    """Revenue-weighted mean discount rate of the counted rows of ``period`` within the filters:
+    Σ (rate × amount) / Σ amount over the rows with an amount > 0 (credit notes and returns
+    left out); rates are fractions, or percent when any value of the column is above 1; a row
+    without a rate had no discount (0 %). A column with values below 0 or above 100 holds no
+    rates (a discount amount, say): the KPI is then unavailable."""
+    o = engine.order_rows(orders)
+    engine.orders(orders, period)  # no row in the period: no data
+    column = o.prep.number("discount")
+    known = column[~np.isnan(column)]
+    if len(known) and (known.min() < 0 or known.max() > 100):
+        return no_value(UNAVAILABLE, "compute.reason.discount_not_rate")
+    scale = 100.0 if len(known) and known.max() > 1 else 1.0
+    sl = o.slice(period)
+    amount = o.amt[sl]
+    rate = np.nan_to_num(column[o.idx][sl]) / scale
+    sold = amount > EPS
+    if not sold.any():
+        return no_value(UNDEFINED, "compute.reason.no_orders")
+    revenue = float(amount[sold].sum())
+    return ok(
+        float((rate[sold] * amount[sold]).sum()) / revenue,
+        revenue=revenue,
+        rows=int(sold.sum()),
+        discounted_rows=int(np.count_nonzero(rate[sold] > 0)),
+    )
+
+
+i18n.add_messages(
+    {
+        "compute.reason.discount_not_rate": {
+            "fr": "La colonne de remise ne contient pas des taux (valeurs hors de 0–100 %) : "
+            "associez une colonne de taux de remise.",
+            "en": "The discount column does not hold rates (values outside 0–100%): map a "
+            "discount rate column.",
+        },
+    }
+)
