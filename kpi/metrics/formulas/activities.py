@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from kpi.data import Table
-from kpi.metrics.formulas.registry import formula
+from kpi.metrics.formulas.registry import EngineView, formula
 from kpi.metrics.periods import Period
 from kpi.metrics.prepared import PreparedTable, prepared
 from kpi.metrics.results import NO_DATA, UNAVAILABLE, UNDEFINED, NoValue, Value, no_value, ok
 from kpi.metrics.vocabularies import activity_class
 
-if TYPE_CHECKING:
-    from kpi.metrics.engine import Engine
-
 
 def activity_rows(
-    engine: Engine, table: Table, period: Period
+    engine: EngineView, table: Table, period: Period
 ) -> tuple[PreparedTable, np.ndarray, np.ndarray]:
     """Prepared activities, rows in period & filters, and each row's type (0 other, 1 call,
     2 message, 3 meeting)."""
@@ -33,7 +28,7 @@ def activity_rows(
 
 
 @formula("response_rate")
-def response_rate(engine: Engine, period: Period, activities: Table) -> Value:
+def response_rate(engine: EngineView, period: Period, activities: Table) -> Value:
     prep, m, kind = activity_rows(engine, activities, period)
     true, known = prep.flag("replied")
     sent = m & (kind == 2) if (kind == 2).any() else m
@@ -47,7 +42,7 @@ def response_rate(engine: Engine, period: Period, activities: Table) -> Value:
 
 
 @formula("meeting_rate")
-def meeting_rate(engine: Engine, period: Period, activities: Table) -> Value:
+def meeting_rate(engine: EngineView, period: Period, activities: Table) -> Value:
     prep, m, kind = activity_rows(engine, activities, period)
     if prep.has("meeting"):
         true, known = prep.flag("meeting")
@@ -67,7 +62,7 @@ def meeting_rate(engine: Engine, period: Period, activities: Table) -> Value:
 
 
 @formula("avg_call_minutes")
-def avg_call_minutes(engine: Engine, period: Period, activities: Table) -> Value:
+def avg_call_minutes(engine: EngineView, period: Period, activities: Table) -> Value:
     prep, m, kind = activity_rows(engine, activities, period)
     calls = m & (kind == 1) if (kind == 1).any() else m
     d = prep.number("duration")[calls]

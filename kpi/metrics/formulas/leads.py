@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from kpi.data import Table
 from kpi.metrics.aggregates import counts_by, distinct
-from kpi.metrics.formulas.registry import formula
+from kpi.metrics.formulas.registry import EngineView, formula
 from kpi.metrics.periods import Period
 from kpi.metrics.prepared import PreparedTable, prepared
 from kpi.metrics.results import NO_DATA, UNDEFINED, NoValue, Value, no_value, ok
 
-if TYPE_CHECKING:
-    from kpi.metrics.engine import Engine
 
-
-def lead_rows(engine: Engine, leads: Table, period: Period) -> tuple[PreparedTable, np.ndarray]:
+def lead_rows(engine: EngineView, leads: Table, period: Period) -> tuple[PreparedTable, np.ndarray]:
     """Prepared leads and the rows created in ``period`` within the filters (no data when none)."""
     prep = prepared(leads)
     m = engine.rows(prep, ("created_date", "date"), period)
@@ -27,7 +24,7 @@ def lead_rows(engine: Engine, leads: Table, period: Period) -> tuple[PreparedTab
 
 
 @formula("leads")
-def lead_count(engine: Engine, period: Period, leads: Table) -> Value:
+def lead_count(engine: EngineView, period: Period, leads: Table) -> Value:
     prep, m = lead_rows(engine, leads, period)
     detail: dict[str, Any] = {}
     role = prep.first("source", "channel")
@@ -38,7 +35,7 @@ def lead_count(engine: Engine, period: Period, leads: Table) -> Value:
 
 
 @formula("lead_conversion_rate")
-def lead_conversion_rate(engine: Engine, period: Period, leads: Table) -> Value:
+def lead_conversion_rate(engine: EngineView, period: Period, leads: Table) -> Value:
     prep, m = lead_rows(engine, leads, period)
     true, known = prep.flag("converted")
     explicit_no = bool((known & ~true).any())

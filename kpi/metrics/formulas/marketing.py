@@ -3,7 +3,7 @@ leads or orders it paid for)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -11,22 +11,21 @@ from kpi.data import Table
 from kpi.metrics.aggregates import distinct, sums_by, sums_codes, union_names
 from kpi.metrics.formulas.leads import lead_rows
 from kpi.metrics.formulas.orders import clv_value
-from kpi.metrics.formulas.registry import formula
+from kpi.metrics.formulas.registry import EngineView, formula
 from kpi.metrics.periods import Period
 from kpi.metrics.prepared import PreparedTable, prepared
 from kpi.metrics.results import NO_DATA, UNAVAILABLE, UNDEFINED, NoValue, Value, no_value, ok
 
-if TYPE_CHECKING:
-    from kpi.metrics.engine import Engine
 
-
-def spend_rows(engine: Engine, spend: Table, period: Period) -> tuple[PreparedTable, np.ndarray]:
+def spend_rows(
+    engine: EngineView, spend: Table, period: Period
+) -> tuple[PreparedTable, np.ndarray]:
     """Prepared spend and the rows of ``period`` within the filters."""
     prep = prepared(spend)
     return prep, engine.rows(prep, ("date",), period)
 
 
-def spend_total(engine: Engine, spend: Table, period: Period) -> float:
+def spend_total(engine: EngineView, spend: Table, period: Period) -> float:
     """Σ spend of ``period`` within the filters (no data when there is no row)."""
     prep, m = spend_rows(engine, spend, period)
     if not m.any():
@@ -35,7 +34,7 @@ def spend_total(engine: Engine, spend: Table, period: Period) -> float:
 
 
 @formula("cost_per_lead")
-def cost_per_lead(engine: Engine, period: Period, spend: Table, leads: Table) -> Value:
+def cost_per_lead(engine: EngineView, period: Period, spend: Table, leads: Table) -> Value:
     total = spend_total(engine, spend, period)
     lprep, lm = lead_rows(engine, leads, period)
     n = distinct(lprep, "lead_id", lm)
@@ -62,7 +61,7 @@ def cost_per_lead(engine: Engine, period: Period, spend: Table, leads: Table) ->
 
 
 @formula("cac")
-def cac(engine: Engine, period: Period, spend: Table, orders: Table) -> Value:
+def cac(engine: EngineView, period: Period, spend: Table, orders: Table) -> Value:
     total = spend_total(engine, spend, period)
     agg = engine.orders(orders, period)
     if agg.new is None:
@@ -73,7 +72,7 @@ def cac(engine: Engine, period: Period, spend: Table, orders: Table) -> Value:
 
 
 @formula("ltv_cac")
-def ltv_cac(engine: Engine, period: Period, spend: Table, orders: Table) -> Value:
+def ltv_cac(engine: EngineView, period: Period, spend: Table, orders: Table) -> Value:
     clv = clv_value(engine, period, orders)
     if clv.value is None:
         return clv
@@ -86,7 +85,7 @@ def ltv_cac(engine: Engine, period: Period, spend: Table, orders: Table) -> Valu
 
 
 @formula("roi")
-def roi(engine: Engine, period: Period, spend: Table, orders: Table) -> Value:
+def roi(engine: EngineView, period: Period, spend: Table, orders: Table) -> Value:
     sprep, sm = spend_rows(engine, spend, period)
     if not sm.any():
         return no_value(NO_DATA, "compute.reason.no_spend")

@@ -6,25 +6,20 @@ and a customer are."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
 from kpi import i18n
 from kpi.data import Table
 from kpi.metrics.aggregates import EPS, OrderTotals
-from kpi.metrics.formulas.registry import formula
+from kpi.metrics.formulas.registry import EngineView, formula
 from kpi.metrics.periods import Period
 from kpi.metrics.prepared import MAX_NS, prepared
 from kpi.metrics.results import NO_DATA, UNAVAILABLE, UNDEFINED, NoValue, Value, no_value, ok
 from kpi.metrics.vocabularies import complaint_class
 
-if TYPE_CHECKING:
-    from kpi.metrics.engine import Engine
 
-
-def retention(engine: Engine, period: Period, orders: Table) -> Value:
+def retention(engine: EngineView, period: Period, orders: Table) -> Value:
     """Customers of the previous period who bought again in ``period``, as a share of them."""
     prev_period = period.previous()
     if prev_period is None:
@@ -51,7 +46,7 @@ def gross_margin_of(agg: OrderTotals) -> tuple[float, str]:
     raise NoValue(no_value(UNAVAILABLE, "compute.reason.no_cost"))
 
 
-def year_window(engine: Engine, period: Period, orders: Table) -> Period:
+def year_window(engine: EngineView, period: Period, orders: Table) -> Period:
     """The 12 months ending with ``period`` (all data: ending with the last order)."""
     if period.is_all:
         last = last_order_date(orders)
@@ -74,7 +69,7 @@ def last_order_date(orders: Table) -> pd.Timestamp | None:
     return None
 
 
-def clv_value(engine: Engine, period: Period, orders: Table) -> Value:
+def clv_value(engine: EngineView, period: Period, orders: Table) -> Value:
     """CLV = yearly revenue per customer × gross margin % / yearly churn, with its inputs."""
     engine.orders(orders, period)  # no data in the period → no CLV
     window = year_window(engine, period, orders)
@@ -107,12 +102,12 @@ def clv_value(engine: Engine, period: Period, orders: Table) -> Value:
 
 
 @formula("revenue")
-def revenue(engine: Engine, period: Period, orders: Table) -> Value:
+def revenue(engine: EngineView, period: Period, orders: Table) -> Value:
     return ok(engine.orders(orders, period).revenue)
 
 
 @formula("revenue_growth")
-def revenue_growth(engine: Engine, period: Period, orders: Table) -> Value:
+def revenue_growth(engine: EngineView, period: Period, orders: Table) -> Value:
     prev_period = period.previous()
     if prev_period is None:
         return no_value(UNDEFINED, "compute.reason.no_previous_period")
@@ -131,12 +126,12 @@ def revenue_growth(engine: Engine, period: Period, orders: Table) -> Value:
 
 
 @formula("orders")
-def order_count(engine: Engine, period: Period, orders: Table) -> Value:
+def order_count(engine: EngineView, period: Period, orders: Table) -> Value:
     return ok(engine.orders(orders, period).orders)
 
 
 @formula("aov")
-def aov(engine: Engine, period: Period, orders: Table) -> Value:
+def aov(engine: EngineView, period: Period, orders: Table) -> Value:
     agg = engine.orders(orders, period)
     if agg.orders == 0:
         return no_value(UNDEFINED, "compute.reason.no_orders")
@@ -144,12 +139,12 @@ def aov(engine: Engine, period: Period, orders: Table) -> Value:
 
 
 @formula("customers")
-def customers(engine: Engine, period: Period, orders: Table) -> Value:
+def customers(engine: EngineView, period: Period, orders: Table) -> Value:
     return ok(engine.orders(orders, period).customers or 0)
 
 
 @formula("new_customers")
-def new_customers(engine: Engine, period: Period, orders: Table) -> Value:
+def new_customers(engine: EngineView, period: Period, orders: Table) -> Value:
     agg = engine.orders(orders, period)
     if agg.new is None:
         return no_value(UNAVAILABLE, "compute.reason.no_date")
@@ -157,7 +152,7 @@ def new_customers(engine: Engine, period: Period, orders: Table) -> Value:
 
 
 @formula("revenue_per_customer")
-def revenue_per_customer(engine: Engine, period: Period, orders: Table) -> Value:
+def revenue_per_customer(engine: EngineView, period: Period, orders: Table) -> Value:
     agg = engine.orders(orders, period)
     if not agg.customers:
         return no_value(UNDEFINED, "compute.reason.no_customers")
@@ -165,7 +160,7 @@ def revenue_per_customer(engine: Engine, period: Period, orders: Table) -> Value
 
 
 @formula("repeat_rate")
-def repeat_rate(engine: Engine, period: Period, orders: Table) -> Value:
+def repeat_rate(engine: EngineView, period: Period, orders: Table) -> Value:
     agg = engine.orders(orders, period)
     if not agg.customers:
         return no_value(UNDEFINED, "compute.reason.no_customers")
@@ -175,12 +170,12 @@ def repeat_rate(engine: Engine, period: Period, orders: Table) -> Value:
 
 
 @formula("retention_rate")
-def retention_rate(engine: Engine, period: Period, orders: Table) -> Value:
+def retention_rate(engine: EngineView, period: Period, orders: Table) -> Value:
     return retention(engine, period, orders)
 
 
 @formula("churn_rate")
-def churn_rate(engine: Engine, period: Period, orders: Table) -> Value:
+def churn_rate(engine: EngineView, period: Period, orders: Table) -> Value:
     ret = retention(engine, period, orders)
     if ret.value is None:
         return ret
@@ -190,13 +185,13 @@ def churn_rate(engine: Engine, period: Period, orders: Table) -> Value:
 
 
 @formula("gross_margin")
-def gross_margin(engine: Engine, period: Period, orders: Table) -> Value:
+def gross_margin(engine: EngineView, period: Period, orders: Table) -> Value:
     margin, basis = gross_margin_of(engine.orders(orders, period))
     return ok(margin, basis=basis)
 
 
 @formula("gross_margin_pct")
-def gross_margin_pct(engine: Engine, period: Period, orders: Table) -> Value:
+def gross_margin_pct(engine: EngineView, period: Period, orders: Table) -> Value:
     agg = engine.orders(orders, period)
     margin, basis = gross_margin_of(agg)
     if agg.revenue == 0:
@@ -205,7 +200,7 @@ def gross_margin_pct(engine: Engine, period: Period, orders: Table) -> Value:
 
 
 @formula("units_sold")
-def units_sold(engine: Engine, period: Period, orders: Table) -> Value:
+def units_sold(engine: EngineView, period: Period, orders: Table) -> Value:
     agg = engine.orders(orders, period)
     if agg.units is None:
         return no_value(UNAVAILABLE, "compute.reason.no_quantity")
@@ -213,12 +208,12 @@ def units_sold(engine: Engine, period: Period, orders: Table) -> Value:
 
 
 @formula("clv")
-def clv(engine: Engine, period: Period, orders: Table) -> Value:
+def clv(engine: EngineView, period: Period, orders: Table) -> Value:
     return clv_value(engine, period, orders)
 
 
 @formula("revenue_share")
-def revenue_share(engine: Engine, period: Period, orders: Table) -> Value:
+def revenue_share(engine: EngineView, period: Period, orders: Table) -> Value:
     o = engine.order_rows(orders)
     roles = [engine.share_by] if engine.share_by else []
     roles += ["product", "region", "channel", "rep", "segment"]
@@ -250,7 +245,7 @@ def revenue_share(engine: Engine, period: Period, orders: Table) -> Value:
 
 
 @formula("complaint_rate")
-def complaint_rate(engine: Engine, period: Period, orders: Table) -> Value:
+def complaint_rate(engine: EngineView, period: Period, orders: Table) -> Value:
     o = engine.order_rows(orders)
     prep = o.prep
     if not period.is_all and prep.sort_role is None:
@@ -292,7 +287,7 @@ def complaint_rate(engine: Engine, period: Period, orders: Table) -> Value:
 
 
 @formula("avg_discount_rate")
-def avg_discount_rate(engine: Engine, period: Period, orders: Table) -> Value:
+def avg_discount_rate(engine: EngineView, period: Period, orders: Table) -> Value:
     """Revenue-weighted mean discount rate of the counted rows of ``period`` within the filters:
     Σ (rate × amount) / Σ amount over the rows with an amount > 0 (credit notes and returns
     left out); rates are fractions, or percent when any value of the column is above 1; a row

@@ -3,25 +3,20 @@ velocity, stage conversion, deals created."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from kpi.data import Table
 from kpi.metrics.aggregates import distinct
-from kpi.metrics.formulas.registry import formula
+from kpi.metrics.formulas.registry import EngineView, formula
 from kpi.metrics.periods import Period
 from kpi.metrics.prepared import NAT, PreparedTable, outcomes, prepared
 from kpi.metrics.primitives import stage_order
 from kpi.metrics.results import NO_DATA, UNAVAILABLE, UNDEFINED, NoValue, Value, no_value, ok
 
-if TYPE_CHECKING:
-    from kpi.metrics.engine import Engine
-
 _NS_PER_DAY = 86_400 * 10**9
 
 
-def deal_state(engine: Engine, table: Table) -> tuple[PreparedTable, np.ndarray, np.ndarray]:
+def deal_state(engine: EngineView, table: Table) -> tuple[PreparedTable, np.ndarray, np.ndarray]:
     """Prepared deals, outcomes, and the filter mask (all True without filters)."""
     prep = prepared(table)
     keep = engine.keep(prep)
@@ -30,7 +25,7 @@ def deal_state(engine: Engine, table: Table) -> tuple[PreparedTable, np.ndarray,
     return prep, outcomes(prep), keep
 
 
-def closed_in(engine: Engine, table: Table, period: Period) -> tuple[np.ndarray, np.ndarray]:
+def closed_in(engine: EngineView, table: Table, period: Period) -> tuple[np.ndarray, np.ndarray]:
     """(won, lost) masks of deals closed in ``period`` within the filters."""
     prep, outcome, keep = deal_state(engine, table)
     in_period = engine.period_rows(prep, ("close_date", "date"), period)
@@ -38,7 +33,7 @@ def closed_in(engine: Engine, table: Table, period: Period) -> tuple[np.ndarray,
     return m & (outcome == 1), m & (outcome == 2)
 
 
-def open_deals(engine: Engine, deals: Table) -> tuple[np.ndarray, np.ndarray]:
+def open_deals(engine: EngineView, deals: Table) -> tuple[np.ndarray, np.ndarray]:
     """(open mask within filters, all deals within filters)."""
     prep, outcome, keep = deal_state(engine, deals)
     if not keep.any():
@@ -46,7 +41,7 @@ def open_deals(engine: Engine, deals: Table) -> tuple[np.ndarray, np.ndarray]:
     return keep & (outcome == 0), keep
 
 
-def stage_rates(engine: Engine, deals: Table) -> tuple[list[str], np.ndarray, np.ndarray]:
+def stage_rates(engine: EngineView, deals: Table) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Stage order, reached counts per stage (+ won at the end), and each deal's rank."""
     prep, outcome, keep = deal_state(engine, deals)
     order = stage_order(deals, engine.stage_order_)
@@ -73,7 +68,7 @@ def stage_reach(
 
 
 @formula("win_rate")
-def win_rate(engine: Engine, period: Period, deals: Table) -> Value:
+def win_rate(engine: EngineView, period: Period, deals: Table) -> Value:
     won, lost = closed_in(engine, deals, period)
     n_won, n_lost = int(won.sum()), int(lost.sum())
     if n_won + n_lost == 0:
@@ -82,7 +77,7 @@ def win_rate(engine: Engine, period: Period, deals: Table) -> Value:
 
 
 @formula("avg_deal_size")
-def avg_deal_size(engine: Engine, period: Period, deals: Table) -> Value:
+def avg_deal_size(engine: EngineView, period: Period, deals: Table) -> Value:
     won, _ = closed_in(engine, deals, period)
     amounts = prepared(deals).number("amount")[won]
     amounts = amounts[~np.isnan(amounts)]
@@ -92,7 +87,7 @@ def avg_deal_size(engine: Engine, period: Period, deals: Table) -> Value:
 
 
 @formula("sales_cycle_days")
-def sales_cycle_days(engine: Engine, period: Period, deals: Table) -> Value:
+def sales_cycle_days(engine: EngineView, period: Period, deals: Table) -> Value:
     prep = prepared(deals)
     won, _ = closed_in(engine, deals, period)
     close_role = prep.first("close_date", "date")
@@ -109,7 +104,7 @@ def sales_cycle_days(engine: Engine, period: Period, deals: Table) -> Value:
 
 
 @formula("pipeline_value")
-def pipeline_value(engine: Engine, period: Period, deals: Table) -> Value:
+def pipeline_value(engine: EngineView, period: Period, deals: Table) -> Value:
     open_, _ = open_deals(engine, deals)
     amounts = prepared(deals).number("amount")[open_]
     known = ~np.isnan(amounts)
@@ -119,7 +114,7 @@ def pipeline_value(engine: Engine, period: Period, deals: Table) -> Value:
 
 
 @formula("weighted_pipeline")
-def weighted_pipeline(engine: Engine, period: Period, deals: Table) -> Value:
+def weighted_pipeline(engine: EngineView, period: Period, deals: Table) -> Value:
     prep = prepared(deals)
     open_, keep = open_deals(engine, deals)
     amounts = prep.number("amount")
@@ -148,7 +143,7 @@ def weighted_pipeline(engine: Engine, period: Period, deals: Table) -> Value:
 
 
 @formula("sales_velocity")
-def sales_velocity(engine: Engine, period: Period, deals: Table) -> Value:
+def sales_velocity(engine: EngineView, period: Period, deals: Table) -> Value:
     open_, _ = open_deals(engine, deals)
     parts = {
         "win_rate": win_rate(engine, period, deals),
@@ -174,7 +169,7 @@ def sales_velocity(engine: Engine, period: Period, deals: Table) -> Value:
 
 
 @formula("stage_conversion")
-def stage_conversion(engine: Engine, period: Period, deals: Table) -> Value:
+def stage_conversion(engine: EngineView, period: Period, deals: Table) -> Value:
     prep, outcome, keep = deal_state(engine, deals)
     created = engine.period_rows(prep, ("created_date", "date"), period)
     order = stage_order(deals, engine.stage_order_)
@@ -198,7 +193,7 @@ def stage_conversion(engine: Engine, period: Period, deals: Table) -> Value:
 
 
 @formula("deals_created")
-def deals_created(engine: Engine, period: Period, deals: Table) -> Value:
+def deals_created(engine: EngineView, period: Period, deals: Table) -> Value:
     prep = prepared(deals)
     m = engine.rows(prep, ("created_date", "date"), period)
     n = distinct(prep, "opportunity_id", m)

@@ -10,13 +10,51 @@ then the orders table). It is registered with ``@formula("kpi_id")`` in its fami
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
+import numpy as np
+import pandas as pd
+
+from kpi.data import Table
+from kpi.metrics.aggregates import OrderRows, OrderTotals
 from kpi.metrics.catalogue import get_kpi
+from kpi.metrics.periods import Period
+from kpi.metrics.prepared import PreparedTable
 from kpi.metrics.results import Value
 
-__all__ = ["FORMULAS", "Formula", "formula", "get_formula"]
+__all__ = ["FORMULAS", "EngineView", "Formula", "formula", "get_formula"]
+
+
+class EngineView(Protocol):
+    """What a formula may ask the engine (:class:`kpi.metrics.Engine` is one): the tables and
+    the user's choices, and the rows and totals they select, memoised per engine."""
+
+    tables: tuple[Table, ...]
+    filters: dict[str, frozenset[str]]
+    statuses: frozenset[str] | None
+    stage_order_: list[str] | None
+    share_by: str | None
+
+    @property
+    def as_of(self) -> pd.Timestamp | None: ...
+
+    def memo(self, key: Any, make: Callable[[], Any]) -> Any: ...
+
+    def keep(self, prep: PreparedTable) -> np.ndarray | None: ...
+
+    def period_rows(
+        self, prep: PreparedTable, roles: Sequence[str], period: Period
+    ) -> np.ndarray: ...
+
+    def rows(self, prep: PreparedTable, roles: Sequence[str], period: Period) -> np.ndarray: ...
+
+    def order_rows(self, table: Table) -> OrderRows: ...
+
+    def order_totals(self, table: Table, period: Period) -> OrderTotals: ...
+
+    def orders(self, table: Table, period: Period) -> OrderTotals: ...
+
 
 Formula = Callable[..., Value]
 F = TypeVar("F", bound=Formula)

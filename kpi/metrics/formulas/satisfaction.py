@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from kpi.data import Table
-from kpi.metrics.formulas.registry import formula
+from kpi.metrics.formulas.registry import EngineView, formula
 from kpi.metrics.periods import Period
 from kpi.metrics.prepared import prepared
 from kpi.metrics.results import NO_DATA, UNDEFINED, NoValue, Value, no_value, ok
 
-if TYPE_CHECKING:
-    from kpi.metrics.engine import Engine
 
-
-def answers(engine: Engine, table: Table, role: str, period: Period) -> np.ndarray:
+def answers(engine: EngineView, table: Table, role: str, period: Period) -> np.ndarray:
     """The survey scores of ``role`` answered in ``period`` within the filters."""
     prep = prepared(table)
     m = engine.rows(prep, ("date", "created_date"), period)
@@ -28,7 +23,7 @@ def answers(engine: Engine, table: Table, role: str, period: Period) -> np.ndarr
 
 
 @formula("nps")
-def nps(engine: Engine, period: Period, survey: Table) -> Value:
+def nps(engine: EngineView, period: Period, survey: Table) -> Value:
     s = answers(engine, survey, "nps", period)
     valid = s[(s >= 0) & (s <= 10)]
     if len(valid) == 0:
@@ -45,7 +40,7 @@ def nps(engine: Engine, period: Period, survey: Table) -> Value:
 
 
 @formula("csat")
-def csat(engine: Engine, period: Period, survey: Table) -> Value:
+def csat(engine: EngineView, period: Period, survey: Table) -> Value:
     s = answers(engine, survey, "csat", period)
     valid = s[(s >= 1) & (s <= 5)]
     if len(valid) == 0:

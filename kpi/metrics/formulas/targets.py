@@ -4,7 +4,7 @@ targets helpers the engine and the team page use (:func:`target_total`,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,16 +12,13 @@ import pandas as pd
 from kpi.data import Table, role_label
 from kpi.metrics.aggregates import sums_by, sums_codes, union_names
 from kpi.metrics.catalogue import Text
-from kpi.metrics.formulas.registry import formula
+from kpi.metrics.formulas.registry import EngineView, formula
 from kpi.metrics.periods import Period, parse_period
 from kpi.metrics.prepared import NAT, mapped_column, prepared
 from kpi.metrics.results import NO_DATA, UNAVAILABLE, UNDEFINED, NoValue, Value, no_value, ok
 
-if TYPE_CHECKING:
-    from kpi.metrics.engine import Engine
 
-
-def target_span(engine: Engine, targets: Table) -> Period:
+def target_span(engine: EngineView, targets: Table) -> Period:
     """The months the targets table covers (within the filters), as one range."""
     prep = prepared(targets)
     if not prep.has("date"):
@@ -38,7 +35,7 @@ def target_span(engine: Engine, targets: Table) -> Period:
 
 
 def target_total(
-    engine: Engine, period: Period | str, targets: Table | None = None
+    engine: EngineView, period: Period | str, targets: Table | None = None
 ) -> float | None:
     """Σ of the targets table for ``period`` within the filters (``None`` without a table
     or rows)."""
@@ -58,13 +55,15 @@ def target_total(
     return float(np.nansum(prep.number("target")[m]))
 
 
-def uncovered_filter(engine: Engine, targets: Table) -> str | None:
+def uncovered_filter(engine: EngineView, targets: Table) -> str | None:
     """A filtered role the targets table cannot be split by (a region filter on targets set
     per rep): its total would not match the filtered revenue."""
     return next((role for role in engine.filters if not mapped_column(targets, role)), None)
 
 
-def attain(engine: Engine, period: Period, targets: Table, orders: Table) -> tuple[Value, Period]:
+def attain(
+    engine: EngineView, period: Period, targets: Table, orders: Table
+) -> tuple[Value, Period]:
     """Revenue / target for ``period`` (all data: the months the targets cover), and that span."""
     role = uncovered_filter(engine, targets)
     if role is not None:
@@ -87,7 +86,7 @@ def attain(engine: Engine, period: Period, targets: Table, orders: Table) -> tup
 
 
 @formula("attainment")
-def attainment(engine: Engine, period: Period, targets: Table, orders: Table) -> Value:
+def attainment(engine: EngineView, period: Period, targets: Table, orders: Table) -> Value:
     value, span = attain(engine, period, targets, orders)
     if value.value is None:
         return value
@@ -102,7 +101,7 @@ def attainment(engine: Engine, period: Period, targets: Table, orders: Table) ->
 
 
 @formula("pacing")
-def pacing(engine: Engine, period: Period, targets: Table, orders: Table) -> Value:
+def pacing(engine: EngineView, period: Period, targets: Table, orders: Table) -> Value:
     value, span = attain(engine, period, targets, orders)
     if value.value is None:
         return value
@@ -117,7 +116,7 @@ def pacing(engine: Engine, period: Period, targets: Table, orders: Table) -> Val
     )
 
 
-def attainment_table(engine: Engine, period: Period | str, by: str = "rep") -> pd.DataFrame:
+def attainment_table(engine: EngineView, period: Period | str, by: str = "rep") -> pd.DataFrame:
     """Revenue vs targets per rep or team for ``period``.
 
     Returns
