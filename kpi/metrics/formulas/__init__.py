@@ -20,6 +20,6 @@ from kpi.metrics.formulas import (  # noqa: F401  (each module registers its for
     satisfaction,
     targets,
 )
-from kpi.metrics.formulas.registry import FORMULAS, Formula, formula, get_formula
+from kpi.metrics.formulas.registry import FORMULAS, EngineView, Formula, formula, get_formula
 
-__all__ = ["FORMULAS", "Formula", "formula", "get_formula"]
+__all__ = ["FORMULAS", "EngineView", "Formula", "formula", "get_formula"]
