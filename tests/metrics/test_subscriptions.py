@@ -784,3 +784,67 @@ def test_random_tables_match_a_plain_reference(seed: int) -> None:
         assert row["customers"] == len(members)
         assert row["nrr"] == pytest.approx(now_.sum() / base.sum())
         assert row["grr"] == pytest.approx(np.minimum(now_, base).sum() / base.sum())
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo company's subscriptions (sample_data/pending/abonnements.csv)
+
+DEMO = Path(__file__).resolve().parents[2] / "sample_data" / "pending" / "abonnements.csv"
+DEMO_MAPPING = {
+    "subscription_id": "N° abonnement",
+    "customer_id": "Client",
+    "product": "Formule",
+    "interval": "Périodicité",
+    "quantity": "Postes",
+    "unit_price": "Prix unitaire HT",
+    "currency": "Devise",
+    "start_date": "Date de début",
+    "trial_end": "Fin d'essai",
+    "canceled_at": "Date de résiliation",
+    "end_date": "Date de fin",
+    "status": "Statut",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_customers() -> pd.DataFrame:
+    from sample_data.make_samples import make_orders
+
+    return make_orders()[1]
+
+
+def test_demo_file_is_what_the_generator_writes(demo_customers: pd.DataFrame) -> None:
+    from sample_data.make_samples import csv_bytes
+    from sample_data.subscriptions import SPEC, make_subscriptions
+
+    df = make_subscriptions(demo_customers)
+    assert csv_bytes(df, SPEC) == DEMO.read_bytes()
+    assert set(df["Client"]) <= set(demo_customers.index)  # the customers of the orders
+    business = demo_customers.loc[df["Client"].unique(), "segment"]
+    assert set(business) <= {"PME", "Administration", "Grand compte"}
+
+
+def test_demo_story() -> None:
+    dates = ["Date de début", "Fin d'essai", "Date de résiliation", "Date de fin"]
+    df = pd.read_csv(DEMO, sep=";", decimal=",", encoding="utf-8-sig", parse_dates=dates,
+                     date_format="%d/%m/%Y")  # fmt: skip
+    t = prepare(df, DEMO_MAPPING)
+    assert t.as_of_ <= T("2025-12-31") and t.last_month_ == pd.Period("2025-12", "M")
+    assert t.first_month_ <= pd.Period("2024-01", "M")  # at least two years
+    assert {e.reason.rsplit(".", 1)[1]: e.rows for e in t.exclusions_} == {
+        "unpaid": 4,
+        "in_trial": 5,
+    }
+    assert t.currency_ == "EUR" and not t.notes_
+    assert {"Mensuel", "Trimestriel", "Annuel"} == set(df["Périodicité"])
+    assert df["Fin d'essai"].notna().sum() > 20 and df["Postes"].max() > 20
+    for year in ("2024", "2025"):
+        got = t.kpis(year)
+        for kpi_id in ("new_mrr", "reactivation_mrr", "expansion_mrr", "contraction_mrr",
+                       "churned_mrr"):  # fmt: skip
+            assert got[kpi_id].value > 0, (year, kpi_id)
+    dec = t.kpis("2025-12")
+    assert dec["mrr"].value == 94937.80 and dec["mrr"].detail["customers"] == 222
+    assert 0.95 < dec["nrr"].value < 1.15 and 0.8 < dec["grr"].value < 0.95
+    h = t.history("2024-01", "2025-12")
+    assert (h["end_mrr"].iloc[-1] > 2 * h["end_mrr"].iloc[0]) and len(h) == 24
