@@ -247,7 +247,7 @@ def test_year_2023(table: subs.Subscriptions) -> None:
 
 
 def test_period_objects_and_ranges(table: subs.Subscriptions) -> None:
-    from kpi.periods import Period
+    from kpi.periods import Period  # kpi.metrics.periods once the restructure lands
 
     assert table.kpi("mrr", Period.month(2024, 3)).value == 805.09
     assert table.kpi("new_mrr", Period.quarter(2024, 1)).value == pytest.approx(131.60)
@@ -274,8 +274,10 @@ def test_partial_period_is_flagged() -> None:
     t = prepare(story(), MAPPING)  # as_of: the latest event, Mike's cancellation on 2024-03-28
     assert t.as_of_ == T("2024-03-28")
     assert t.last_month_ == pd.Period("2024-03", "M")
-    assert t.kpi("mrr", "2024-03").detail["partial"] is True
+    assert t.kpi("mrr", "2024-03").detail["partial"] is True  # data to the 28th of 31
     assert t.kpi("mrr", "2024-02").detail["partial"] is False
+    late = prepare(story(), MAPPING, as_of="2024-03-29")  # a last day or two allowed
+    assert late.kpi("mrr", "2024-03").detail["partial"] is False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -577,8 +579,9 @@ def test_no_interval_column_reads_prices_as_monthly() -> None:
 
 
 def test_monthly_amount_column() -> None:
-    # The export's own MRR is used for rows with no price; the price wins when both exist
-    # (Chargebee's MRR of a cancelled subscription is 0, which would erase its history).
+    # The export's own MRR is used for rows with no price; the price wins when both exist: an
+    # MRR column describes each subscription on the export day (a cancelled one may show 0,
+    # as in the Chargebee fixture), which would erase its history.
     df = pd.DataFrame(
         {
             "c": ["a", "b", "c"],

@@ -38,6 +38,8 @@ SCALE = 10**8  # money units per currency unit in the integer arithmetic
 NAT = np.iinfo(np.int64).min
 OPEN = np.iinfo(np.int64).max
 _SECOND = 10**9
+_CHURNED = MOVEMENTS.index("churned")
+_GRACE = pd.Timedelta(days=2)  # KPI_SPEC: "allowing for a last day or two"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,6 +172,15 @@ def find_changes(
     cust: np.ndarray, amount: np.ndarray, start: np.ndarray, end: np.ndarray,
     n_customers: int, first: int, last: int,
 ) -> _Changes:  # fmt: skip
+    """The MRR changes of every customer from month ``first`` to ``last``.
+
+    Each counted row adds its amount at the first month-end where it is active and takes it back
+    at the first where it no longer is; summing those steps per (customer, month) gives the
+    cells where a customer's MRR changes, and a running sum per customer its MRR before and
+    after. Movements follow KPI_SPEC: up from 0 is *new* at the customer's first MRR, else a
+    *reactivation*; a rise from above 0 is *expansion*; a fall to above 0 *contraction*; a fall
+    to 0 *churn*.
+    """
     k = last - first + 1
     snaps = _snapshots(first, last)
     # Active at a snapshot when counted_from ≤ snapshot < end: months [a, b).
@@ -198,14 +209,14 @@ def find_changes(
     first_month[seen] = month[first_up[where]]
     kind = np.select(
         [up & (month == first_month[customer]), up, now > before, now > 0, now == 0],
-        [0, 1, 2, 3, 4],
+        list(range(len(MOVEMENTS))),  # new, reactivation, expansion, contraction, churned
     )
     flows: dict[str, np.ndarray] = {}
     change = np.zeros(k, dtype=np.int64)
     np.add.at(change, month, diff)
     flows["mrr"] = np.cumsum(change)
     flows["customers"] = np.cumsum(
-        np.bincount(month[up], minlength=k) - np.bincount(month[kind == 4], minlength=k)
+        np.bincount(month[up], minlength=k) - np.bincount(month[kind == _CHURNED], minlength=k)
     )
     for i, name in enumerate(MOVEMENTS):
         amounts = np.zeros(k, dtype=np.int64)
@@ -380,7 +391,8 @@ class Subscriptions:
         base = {
             "first_month": _label(first), "last_month": _label(last),
             "snapshot": _last_day(last),
-            "partial": bool(pd.Timestamp(_last_day(last)) >= self.as_of_.normalize()),
+            # complete when the data runs to the period's end, a last day or two allowed
+            "partial": bool(self.as_of_.normalize() < pd.Timestamp(_last_day(last)) - _GRACE),
         }  # fmt: skip
         if last < self._first:
             return {i: _none(NO_DATA, "subscriptions.reason.before_data", base) for i in ids}
