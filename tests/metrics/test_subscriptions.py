@@ -247,7 +247,7 @@ def test_year_2023(table: subs.Subscriptions) -> None:
 
 
 def test_period_objects_and_ranges(table: subs.Subscriptions) -> None:
-    from kpi.periods import Period  # kpi.metrics.periods once the restructure lands
+    from kpi.metrics.periods import Period
 
     assert table.kpi("mrr", Period.month(2024, 3)).value == 805.09
     assert table.kpi("new_mrr", Period.quarter(2024, 1)).value == pytest.approx(131.60)

@@ -22,7 +22,7 @@ from kpi import i18n
 from kpi.errors import PiloteError
 from kpi.metrics.subscriptions._vocabulary import currency_code
 
-# Statuses of a value, as in the engine's results (kpi.compute.Value today).
+# Statuses of a value, as in the engine's results (kpi.metrics.results.Value).
 OK = "ok"
 NO_DATA = "no_data"
 UNDEFINED = "undefined"
@@ -129,7 +129,7 @@ def _label(month: int) -> str:
 def _months_of(period: Any, first_data: int, last_data: int) -> tuple[int, int]:
     """First and last month of ``period``: "2024-03", "2024-Q1" (or "2024-T1"), "2024", a
     :class:`pandas.Period`, or an object with ``kind``, ``start`` and exclusive ``end`` such as
-    ``kpi.periods.Period`` (kind ``all``: every month of the data; a range must be whole
+    ``kpi.metrics.periods.Period`` (kind ``all``: every month of the data; a range must be whole
     months)."""
     if isinstance(period, str):
         text = period.strip().upper().replace("-T", "Q").replace("-Q", "Q")
