@@ -2,6 +2,16 @@
 
 Each record's comment cites the pages or public parsers its headers and vocabularies come from,
 and says where the documentation is silent.
+
+What was read, and what was not: the stored copies consulted were Shopify's developer enums
+(OrderDisplayFinancialStatus) and a page describing the orders export's line-item shape;
+PrestaShop's own repository (order grid columns, order states and their "logable" flag, English
+and French names); Odoo's ``addons/crm/i18n/fr.po``; and public code that reads or writes real
+exports (Shopify, Stripe unified payments, Pipedrive deals in English and French, HubSpot deals in
+French, Salesforce leads and French opportunity reports, Zoho deals in French). The help-centre
+URLs in ``docs`` are each tool's official page on the subject, cited for the reader; where they
+were not in the stored corpus the record's comment says the labels come "from the UI" (the
+French Zoho, Dynamics, HubSpot option labels, Sellsy, Axonaut, noCRM, WooCommerce French).
 """
 
 from __future__ import annotations
