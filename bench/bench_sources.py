@@ -1,0 +1,178 @@
+"""Benchmark recognising a tool's export and joining a lookup table (issue 16).
+
+Run from the repository root::
+
+    .venv/bin/python bench/bench_sources.py [--rows 1000000]
+
+Prints:
+
+* recognition (:func:`kpi.data.sources.recognise`, headers plus a 50-row sample) of every fixture
+  in ``tests/fixtures/sources`` and of a 500-column table, with the registry as shipped and with
+  a registry twice as large (each profile copied under another tool name, 44 profiles) — target
+  ≤ 50 ms per file;
+* :func:`kpi.data.sources.apply_source` on a Shopify-shaped line-item export of ``--rows`` lines
+  (fill-down, counted orders, revenue spread over lines) — no target, for information;
+* :func:`kpi.data.lookups.join_lookups` of a 35-row team table (manager, regional office) onto a
+  ``--rows``-row deals table by agent, and :func:`find_lookups` on the pair — target ≤ 0.3 s for
+  the join.
+
+Each timing is the best and the median of several runs: the machine is shared, so wall times vary
+from run to run; read the medians as an upper bound.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kpi.data import lookups, sources  # noqa: E402
+from kpi.loading import load_bytes  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "sources"
+
+
+def timed(fn, repeat: int = 5) -> tuple[float, float]:
+    """Best and median wall time in seconds of ``fn()`` over ``repeat`` runs."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times), statistics.median(times)
+
+
+def bench_recognition() -> None:
+    doubled = sources.PROFILES + tuple(
+        replace(p, tool=p.tool + "_copy", tool_name=p.tool_name + " copy") for p in sources.PROFILES
+    )
+    files = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".csv", ".xlsx"))
+    frames = {f.name: load_bytes(f.read_bytes(), f.name)[0] for f in files}
+    wide = pd.DataFrame({f"Column {i}": ["x"] * 50 for i in range(480)})
+    wide = pd.concat([wide, frames["shopify_orders_en.csv"].head(50)], axis=1)
+    frames["500 columns (480 unknown + Shopify)"] = wide
+    for label, registry in (("registry as shipped", sources.PROFILES), ("44 profiles", doubled)):
+        start = time.perf_counter()
+        sources.recognise(["x"], profiles=registry)  # builds the registry's header index once
+        build = time.perf_counter() - start
+        worst = ("", 0.0, 0.0)
+        medians = []
+        for name, df in frames.items():
+            cols, sample = list(df.columns), df.head(50)
+            best, med = timed(lambda c=cols, s=sample, r=registry: sources.recognise(c, s, r))
+            medians.append(med)
+            if med > worst[2]:
+                worst = (name, best, med)
+        print(
+            f"recognition, {label} ({len(registry)} profiles; index built once in "
+            f"{build * 1000:.1f} ms): median over {len(frames)} files "
+            f"{statistics.median(medians) * 1000:.2f} ms, slowest {worst[0]} "
+            f"best {worst[1] * 1000:.2f} ms / median {worst[2] * 1000:.2f} ms (target ≤ 50 ms)"
+        )
+
+
+def shopify_lines(n: int, seed: int = 0) -> pd.DataFrame:
+    """A Shopify-shaped export of about ``n`` lines: 1–4 lines per order, order fields on the
+    first line only."""
+    rng = np.random.default_rng(seed)
+    lines_per_order = rng.integers(1, 5, size=n // 2)
+    order_of_line = np.repeat(np.arange(len(lines_per_order)), lines_per_order)[:n]
+    first = np.r_[True, order_of_line[1:] != order_of_line[:-1]]
+    qty = rng.integers(1, 4, size=len(order_of_line)).astype(float)
+    price = np.round(rng.uniform(5, 80, size=len(order_of_line)), 2)
+    line_total = pd.Series(qty * price).groupby(order_of_line).transform("sum").to_numpy()
+    status = rng.choice(
+        ["paid", "refunded", "partially_refunded", "voided", "pending"],
+        p=[0.8, 0.05, 0.05, 0.05, 0.05],
+        size=len(order_of_line),
+    )
+    created = pd.Timestamp("2024-01-01") + pd.to_timedelta(order_of_line // 50, unit="h")
+
+    def order_level(values):
+        return pd.Series(values).where(first)
+
+    return pd.DataFrame(
+        {
+            "Name": pd.Series(order_of_line).map("#{}".format),
+            "Email": order_level(pd.Series(order_of_line % 20_000).map("c{}@x.test".format)),
+            "Financial Status": order_level(status),
+            "Currency": order_level(np.full(len(first), "EUR", dtype=object)),
+            "Subtotal": order_level(line_total),
+            "Total": order_level(line_total * 1.2),
+            "Created at": order_level(created),
+            "Lineitem quantity": qty,
+            "Lineitem name": pd.Series(order_of_line % 300).map("Product {}".format),
+            "Lineitem price": price,
+            "Cancelled at": pd.Series([None] * len(first), dtype=object),
+            "Refunded Amount": order_level(np.where(status == "partially_refunded", 5.0, 0.0)),
+        }
+    )
+
+
+def as_loaded(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as the loader types them (Arrow-backed strings)."""
+    return df.astype({c: "str" for c in df.columns if df[c].dtype == object})
+
+
+def bench_apply(rows: int) -> None:
+    df = as_loaded(shopify_lines(rows))
+    match = sources.detect_source(list(df.columns), df.head(50))
+    assert match is not None and match.profile.id == "shopify.orders"
+    best, med = timed(lambda: sources.apply_source(df, match), repeat=3)
+    print(
+        f"apply_source, Shopify line items, {len(df):,} lines: best {best:.3f} s / "
+        f"median {med:.3f} s"
+    )
+
+
+def bench_join(rows: int) -> None:
+    rng = np.random.default_rng(1)
+    agents = [f"Agent {i:02d}" for i in range(35)]
+    teams = pd.DataFrame(
+        {
+            "sales_agent": agents,
+            "manager": [f"Manager {i // 6}" for i in range(35)],
+            "regional_office": [("Central", "East", "West")[i % 3] for i in range(35)],
+        }
+    )
+    deals = pd.DataFrame(
+        {
+            "opportunity_id": pd.Series(np.arange(rows)).map("{:08d}".format),
+            "sales_agent": pd.Series(np.asarray(agents, dtype=object)[rng.integers(0, 35, rows)]),
+            "close_value": np.round(rng.uniform(0, 5000, rows), 0),
+        }
+    )
+    deals = as_loaded(deals)
+    teams = as_loaded(teams)
+    tables = {"sales_pipeline": deals, "sales_teams": teams}
+    start = time.perf_counter()
+    links = lookups.find_lookups(tables)
+    found = time.perf_counter() - start
+    assert [(lk.lookup, lk.fact) for lk in links] == [("sales_teams", "sales_pipeline")]
+    best, med = timed(lambda: lookups.join_lookups(deals, links, tables), repeat=5)
+    print(
+        f"find_lookups on a {rows:,}-row table and a 35-row team table: {found:.3f} s; "
+        f"join_lookups: best {best:.3f} s / median {med:.3f} s (target ≤ 0.3 s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    bench_recognition()
+    bench_apply(args.rows)
+    bench_join(args.rows)
+
+
+if __name__ == "__main__":
+    main()
