@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kpi.data import lookups, sources  # noqa: E402
-from kpi.loading import load_bytes  # noqa: E402
+from kpi.data.loading import load_bytes  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sources"
 

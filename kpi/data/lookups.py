@@ -47,9 +47,9 @@ DIMENSION_ROLES: tuple[str, ...] = (
 
 
 def _role_scores(header: str) -> dict[str, float]:
-    """How strongly a header says each dimension role (the one place tied to ``kpi.roles``;
+    """How strongly a header says each dimension role (the one place tied to ``kpi.data.roles``;
     re-pointed to ``kpi.data.roles`` by the restructure)."""
-    from kpi.roles import MIN_SCORE, header_score
+    from kpi.data.roles import MIN_SCORE, header_score
 
     scores = {r: header_score(header, r) for r in DIMENSION_ROLES}
     return {r: s for r, s in scores.items() if s >= MIN_SCORE}

@@ -17,11 +17,11 @@ from kpi import i18n
 
 # The engine's current modules (re-pointed after the restructure: kpi.data.loading,
 # kpi.data.dataset, kpi.metrics…).
-from kpi.compute import Engine, deal_outcomes
+from kpi.metrics import Engine, deal_outcomes
 from kpi.data import sources as S
-from kpi.dataset import Table
-from kpi.loading import load_bytes
-from kpi.roles import ROLE_IDS
+from kpi.data.dataset import Table
+from kpi.data.loading import load_bytes
+from kpi.data.roles import ROLE_IDS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 NEW_ROLES = {"currency", "lost_reason", "counted"}

@@ -22,7 +22,7 @@ Each record's comment cites the documentation or the public parsers its headers 
 were taken from, and says where the documentation is silent. Values are matched after folding
 (lower case, accents removed, punctuation as spaces): ``Fermée gagnée`` = ``fermee gagnee``.
 
-New roles used here and not yet in ``kpi.roles`` (added at integration, see
+New roles used here and not yet in ``kpi.data.roles`` (added at integration, see
 ``/work/plan/out_C_roles.md``): ``currency``, ``lost_reason``, ``counted``.
 """
 

@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from kpi import i18n
+from kpi.text import words
 
 LANGS: tuple[str, ...] = ("fr", "en")
 KINDS: tuple[str, ...] = ("orders", "deals", "leads", "lookup")
 
 
 def fold(text: Any) -> str:
-    """Lower case, accents removed, ``n°`` as ``n``, every other non-alphanumeric run as a space.
-
-    (The restructure's ``kpi.text.fold`` will take this over.)
-    """
+    """Lower case, accents removed, ``n°`` as ``n``, every other non-alphanumeric run as a space
+    (:func:`kpi.text.words`; ``nº`` is read as ``n°``)."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
-    s = unicodedata.normalize("NFKD", str(text))
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = s.replace("n°", "n ").replace("nº", "n ")
-    return re.sub(r"[^0-9a-z]+", " ", s).strip()
+    return words(str(text).replace("º", "°"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,17 +9,17 @@ reported at once.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
+from kpi.text import words
+
 
 def fold(value: object) -> str:
-    """Lower case, no accents, words separated by single spaces."""
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    """Lower case, no accents, words separated by single spaces (:func:`kpi.text.words`)."""
+    return words(value, ascii_only=True)
 
 
 def _words(*texts: str) -> frozenset[str]:
