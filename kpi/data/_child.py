@@ -180,19 +180,17 @@ def _set_limit(which: int, soft: int, hard: int | None = None) -> None:
 
 
 def _lean_allocator() -> None:
-    # pyarrow's mimalloc and glibc's per-thread arenas reserve address space they do not use
-    # (a 1M-row CSV load: 1.4 GB of address space for 0.4 GB of data). In the child, the
-    # system allocator with two arenas keeps address space close to the memory really used,
-    # so that the limits measure what they should. Fewer threads: fewer stacks.
+    # Address space close to the memory really used, so that the limits measure what they
+    # should: pyarrow's mimalloc reserves small arenas (set in kpi.data._forkserver), glibc
+    # keeps two arenas instead of one per thread, pyarrow uses at most CHILD_THREADS threads.
     try:
         import pyarrow as pa
 
-        pa.set_memory_pool(pa.system_memory_pool())
         threads = max(1, min(os.cpu_count() or 1, CHILD_THREADS))
         pa.set_cpu_count(threads)
         pa.set_io_thread_count(threads)
-    except Exception:  # pyarrow absent or built without it: the limits still hold
-        log.debug("could not switch pyarrow's memory pool", exc_info=True)
+    except Exception:  # pyarrow absent: the limits still hold
+        log.debug("could not set pyarrow's thread counts", exc_info=True)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)

@@ -23,8 +23,8 @@ Start method: a **forkserver** whose server process imports pandas, pyarrow and 
 (:data:`PRELOAD`) and is then forked for each job. ``fork`` from the server would copy a
 multi-threaded process (Tornado, script threads, pyarrow's pools) whose locks may be held at
 that instant; ``spawn`` is safe but pays 1–3 s of imports per job. The forkserver is started
-single-threaded (OpenBLAS and jemalloc's background threads are turned off for it), so each job
-starts in tens of milliseconds (see ``bench/bench_worker.py``). :func:`warm_up` starts it in the
+single-threaded (OpenBLAS and jemalloc's background threads are turned off for it, see
+:mod:`kpi.data._forkserver`), so each job starts in tens of milliseconds (see ``bench/bench_worker.py``). :func:`warm_up` starts it in the
 background when the app starts.
 
 Platforms: on Linux everything above applies. On macOS the child still isolates crashes and
