@@ -1,0 +1,245 @@
+"""The child side of :mod:`kpi.data.worker`: limits, a lean allocator, the job, its result.
+
+Private to the worker; :func:`main` is what the forkserver's child runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import pickle
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kpi.errors import PiloteError
+
+if TYPE_CHECKING:
+    from kpi.data.worker import Budget
+
+try:  # POSIX only
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
+
+log = logging.getLogger("kpi.data.worker")
+
+MB = 2**20
+CHILD_THREADS = 4
+"""Most threads pyarrow may use in a child: one user's file does not get every core of a
+shared server, and each thread's stack counts in the child's memory limit."""
+_M_ARENA_MAX = -8  # glibc mallopt parameter
+_AS_SLACK = 256 * MB  # thread stacks and guard pages: address space that holds no data
+_JOB_START: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """Where a result table went: ``table-<index>.arrow`` in the job folder."""
+
+    index: int
+    pandas: bool
+
+
+def in_job() -> bool:
+    return "job_dir" in _JOB_START
+
+
+def tighten(budget: Budget) -> None:
+    start = _JOB_START.get("data")
+    if start is None or resource is None:
+        return
+    _set_limit(resource.RLIMIT_DATA, start + budget.memory_bytes)
+    if budget.limit_address_space and "as" in _JOB_START:
+        _set_limit(resource.RLIMIT_AS, _JOB_START["as"] + budget.memory_bytes + _AS_SLACK)
+    _record_limit(budget.memory_bytes)
+    # CPU: what the job has used so far, plus the new budget.
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = int(usage.ru_utime + usage.ru_stime) + 1
+    _set_limit(resource.RLIMIT_CPU, used + budget.cpu_seconds, used + budget.cpu_seconds + 5)
+
+
+def _record_limit(memory_bytes: int) -> None:
+    job = _JOB_START.get("job_dir")
+    if job is not None:
+        with contextlib.suppress(OSError):
+            Path(job).joinpath("limit.txt").write_text(str(memory_bytes))
+
+
+def main(
+    job: str,
+    func: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    budget: Budget,
+    sender: Any,
+) -> None:
+    job_dir = Path(job)
+    _JOB_START["job_dir"] = job
+    _redirect_output(job_dir)
+    try:
+        _apply_limits(budget)
+        _record_limit(budget.memory_bytes)
+        _lean_allocator()
+        if sender is not None:
+            kwargs = {**kwargs, "progress": _Progress(sender)}
+        result = func(*args, **kwargs)
+        outcome: tuple[Any, ...] = ("ok", _store(result, job_dir))
+    except PiloteError as exc:
+        outcome = ("pilote", exc.key, exc.params)
+    except MemoryError:
+        outcome = ("memory", traceback.format_exc())
+    except BaseException:  # noqa: BLE001 - reported to the parent, which logs it
+        outcome = ("error", traceback.format_exc())
+    try:
+        payload = pickle.dumps((*outcome, _own_stats()), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an unpicklable parameter: the parent still learns what happened
+        payload = pickle.dumps(("error", traceback.format_exc(), _own_stats()))
+    tmp = job_dir / "result.pickle.part"
+    tmp.write_bytes(payload)
+    os.replace(tmp, job_dir / "result.pickle")
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
+def _own_stats() -> dict[str, float]:
+    stats: dict[str, float] = {}
+    if resource is not None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        stats["cpu_seconds"] = usage.ru_utime + usage.ru_stime
+        # Linux reports kilobytes, macOS bytes.
+        scale = 1 if sys.platform == "darwin" else 1024
+        stats["peak_rss_bytes"] = usage.ru_maxrss * scale
+    start = _JOB_START.get("data")
+    peak = _status_kb("VmPeak")
+    if peak is not None and "as" in _JOB_START:
+        stats["peak_address_space_growth_bytes"] = peak - _JOB_START["as"]
+    if start is not None:
+        now = _status_kb("VmData")
+        stats["data_growth_bytes"] = (now or start) - start
+    return stats
+
+
+def _redirect_output(job: Path) -> None:
+    # What native code prints (a Rust panic, V8's fatal error) goes to a file the parent reads
+    # and logs, not to the server's terminal.
+    fd = os.open(job / "stderr.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 2)
+    os.dup2(fd, 1)
+    os.close(fd)
+
+
+def _status_kb(field: str) -> int | None:
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def _apply_limits(budget: Budget) -> None:
+    if resource is None:
+        return
+    _set_limit(resource.RLIMIT_CORE, 0, 0)
+    _set_limit(resource.RLIMIT_CPU, budget.cpu_seconds, budget.cpu_seconds + 5)
+    # Files the child writes: its result tables, which cannot exceed its memory.
+    fsize = max(budget.ceiling_bytes, budget.memory_bytes) + 64 * MB
+    _set_limit(resource.RLIMIT_FSIZE, fsize, fsize)
+    data = _status_kb("VmData")
+    if data is not None:
+        _JOB_START["data"] = data
+        ceiling = data + max(budget.ceiling_bytes, budget.memory_bytes)
+        _set_limit(resource.RLIMIT_DATA, data + budget.memory_bytes, ceiling)
+    size = _status_kb("VmSize")
+    if budget.limit_address_space and size is not None:
+        _JOB_START["as"] = size
+        ceiling = size + max(budget.ceiling_bytes, budget.memory_bytes) + _AS_SLACK
+        _set_limit(resource.RLIMIT_AS, size + budget.memory_bytes + _AS_SLACK, ceiling)
+
+
+def _set_limit(which: int, soft: int, hard: int | None = None) -> None:
+    if resource is None:
+        return
+    try:
+        current_hard = resource.getrlimit(which)[1]
+        if hard is None:
+            hard = current_hard
+        if current_hard != resource.RLIM_INFINITY:
+            hard = min(hard, current_hard)
+        resource.setrlimit(which, (min(soft, hard), hard))
+    except (ValueError, OSError):  # macOS ignores or refuses some limits
+        log.debug("could not set resource limit %s", which, exc_info=True)
+
+
+def _lean_allocator() -> None:
+    # Address space close to the memory really used, so that the limits measure what they
+    # should: pyarrow's mimalloc reserves small arenas (set in kpi.data._forkserver), glibc
+    # keeps two arenas instead of one per thread, pyarrow uses at most CHILD_THREADS threads.
+    try:
+        import pyarrow as pa
+
+        threads = max(1, min(os.cpu_count() or 1, CHILD_THREADS))
+        pa.set_cpu_count(threads)
+        pa.set_io_thread_count(threads)
+    except Exception:  # pyarrow absent: the limits still hold
+        log.debug("could not set pyarrow's thread counts", exc_info=True)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 2)
+
+
+class _Progress:
+    """``progress(fraction, key)`` for code in the child: sent to the parent, never blocking
+    the work for long (the parent reads as they come)."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def __call__(self, fraction: float, key: str) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._conn.send((float(fraction), str(key)))
+
+
+def _store(result: Any, job: Path) -> Any:
+    counter = iter(range(1 << 30))
+
+    def one(value: Any) -> Any:
+        ref = _write_table(value, job, counter)
+        return value if ref is None else ref
+
+    ref = _write_table(result, job, counter)
+    if ref is not None:
+        return ref
+    if isinstance(result, tuple):
+        return tuple(one(v) for v in result)
+    if isinstance(result, list):
+        return [one(v) for v in result]
+    if isinstance(result, dict):
+        return {k: one(v) for k, v in result.items()}
+    return result
+
+
+def _write_table(value: Any, job: Path, counter: Any) -> TableRef | None:
+    import pandas as pd
+    import pyarrow as pa
+
+    if isinstance(value, pd.DataFrame):
+        table, is_pandas = pa.Table.from_pandas(value), True
+    elif isinstance(value, pa.Table):
+        table, is_pandas = value, False
+    else:
+        return None
+    index = next(counter)
+    # Uncompressed IPC file format: the parent maps it and reads it without copying.
+    with pa.OSFile(str(job / f"table-{index}.arrow"), "wb") as sink:
+        with pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+    return TableRef(index, is_pandas)
