@@ -69,7 +69,7 @@ def _child(section: str, *args: str, env: dict[str, str] | None = None) -> dict:
 
 def measure_start(method: str) -> dict:
     os.environ["PILOTE_WORKER_START"] = method
-    import kpi.loading  # noqa: F401 - the server has the loader imported
+    import kpi.data.loading  # noqa: F401 - the server has the loader imported
     from kpi.data import worker
 
     data = TINY_CSV.encode("cp1252")
@@ -82,7 +82,7 @@ def measure_start(method: str) -> dict:
         worker.load_in_worker(data, "tiny.csv")
         times.append(time.perf_counter() - t0)
     t0 = time.perf_counter()
-    kpi.loading.load_bytes(data, "tiny.csv")
+    kpi.data.loading.load_bytes(data, "tiny.csv")
     in_process = time.perf_counter() - t0
     return {
         "method": method,
@@ -95,7 +95,7 @@ def measure_start(method: str) -> dict:
 
 def measure_load(path: str, mode: str) -> dict:
     from kpi.data import worker
-    from kpi.loading import load_bytes
+    from kpi.data.loading import load_bytes
 
     data = Path(path).read_bytes()
     if mode == "worker":
@@ -138,7 +138,7 @@ def _overhead_parts(data: bytes, name: str) -> dict:
     import pyarrow as pa
 
     from kpi.data import worker
-    from kpi.loading import load_bytes
+    from kpi.data.loading import load_bytes
 
     df, _ = load_bytes(data, name)
     parts = {}

@@ -514,7 +514,7 @@ def job_tighten_then_allocate(mb: int) -> int:
 
 def job_load_unguarded(path: str, name: str) -> tuple:
     """Today's loader on a file, without the streaming zip check (as if it were missing)."""
-    from kpi.loading import load_bytes
+    from kpi.data.loading import load_bytes
 
     return load_bytes(Path(path).read_bytes(), name)
 

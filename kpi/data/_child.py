@@ -181,7 +181,7 @@ def _set_limit(which: int, soft: int, hard: int | None = None) -> None:
 
 def _lean_allocator() -> None:
     # Address space close to the memory really used, so that the limits measure what they
-    # should: pyarrow's mimalloc reserves small arenas (set in kpi.data._forkserver), glibc
+    # should: pyarrow's mimalloc reserves small arenas (set in kpi._forkserver), glibc
     # keeps two arenas instead of one per thread, pyarrow uses at most CHILD_THREADS threads.
     try:
         import pyarrow as pa

@@ -42,7 +42,7 @@ _LEAD_BYTES = np.zeros(256, dtype=bool)
 _LEAD_BYTES[[0xC2, 0xEF]] = True  # C1 is C2 80..9F; U+FFFE/U+FFFF are EF BF BE/BF
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-"""Text a spreadsheet would run as a formula (as in :mod:`kpi.export`, which should import it
+"""Text a spreadsheet would run as a formula (as in :mod:`kpi.share.export`, which should import it
 from here once the restructure lands)."""
 EXCEL_CELL_MAX = 32_767
 """Characters Excel keeps in one cell."""

@@ -24,7 +24,7 @@ Start method: a **forkserver** whose server process imports pandas, pyarrow and 
 multi-threaded process (Tornado, script threads, pyarrow's pools) whose locks may be held at
 that instant; ``spawn`` is safe but pays 1–3 s of imports per job. The forkserver is started
 single-threaded (OpenBLAS and jemalloc's background threads are turned off for it, see
-:mod:`kpi.data._forkserver`), so each job starts in tens of milliseconds (see ``bench/bench_worker.py``). :func:`warm_up` starts it in the
+:mod:`kpi._forkserver`), so each job starts in tens of milliseconds (see ``bench/bench_worker.py``). :func:`warm_up` starts it in the
 background when the app starts.
 
 Platforms: on Linux everything above applies. On macOS the child still isolates crashes and
@@ -94,7 +94,8 @@ RENDER_CPU_SECONDS = 60
 
 # --- Start method --------------------------------------------------------------------------
 PRELOAD: tuple[str, ...] = (
-    "kpi.data._forkserver",  # first: keeps the forkserver single-threaded
+    "kpi._forkserver",  # first, and outside kpi.data (whose face imports pandas): keeps the
+    # forkserver single-threaded
     "kpi.data.worker",
     "numpy",
     "pandas",
@@ -105,8 +106,8 @@ PRELOAD: tuple[str, ...] = (
     "fastexcel",
     "python_calamine",
     "charset_normalizer",
-    # The loader itself (kpi.loading today; kpi.data.loading after the restructure).
-    "kpi.loading",
+    # The loader itself.
+    "kpi.data.loading",
 )
 """Modules the forkserver imports once, so that each job starts without importing them."""
 _start_lock = threading.Lock()
@@ -669,8 +670,8 @@ def _load_job(
     limits: Limits,
     progress: Callable[[float, str], None] | None = None,
 ) -> tuple[Any, Any]:
-    # The one import of the loader: kpi.loading today, kpi.data.loading after the restructure.
-    from kpi.loading import load_bytes
+    # The one import of the loader.
+    from kpi.data.loading import load_bytes
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     if in_job() and input_kind(data[:8]) == "zip":

@@ -14,7 +14,7 @@ import pytest
 
 from kpi.data import worker
 from kpi.errors import PiloteError
-from kpi.loading import load_bytes
+from kpi.data.loading import load_bytes
 from kpi.settings import Limits
 from tests import bombs
 from tests.conftest import french_export
