@@ -1,0 +1,415 @@
+"""Anomalies a user can believe: unusual points of a series, judged against its own season and
+trend, leaving out the days the business does not trade.
+
+A series from the trends module (``start``, ``value``, ``partial``) is judged point by point:
+
+- **Not judged**: partial buckets, missing values, days of a weekday on which the business is
+  closed week after week (at least 80 % zeros over at least 3 weeks: Online Retail's
+  Saturdays; any position of the season for other granularities), and public holidays (daily
+  series only; the ``holidays`` library, by default France, England and the United States —
+  their union, since a file does not say its country). Closed days expect 0; holidays expect
+  nothing.
+- **Too sparse to judge** (``method="sparse"``): more than 30 % of the judged values are 0
+  (``sales_data_sample`` by day: 72 % zero days). Nothing is flagged and the page says so.
+- **Scale**: non-negative series are judged on a log scale, so that a weekday or a month that
+  sells twice the average still does when the level doubles (Q4): expected = trend × seasonal
+  factor. Series with more than 5 % negative values are judged on their own scale.
+- **Expected value**: a robust trend (centred rolling median of the seasonally adjusted values:
+  7 days, 9 weeks, 7 months, 5 quarters) plus the effect of the point's position in the season
+  (weekday, week of the year, month, quarter: the median deviation from the trend over the
+  cycles; with two cycles, the deviation nearer zero, so that a one-off shock in one year does
+  not become "the season"), with two full cycles of history; otherwise a centred rolling median
+  over 5 buckets and no seasonal adjustment.
+- **Score**: the residual in robust standard deviations. The noise scale comes from each
+  deviation minus the median of the other cycles at the same position (1.4826 × median
+  absolute value, scaled for the number of cycles). A point is flagged when ``|score| > k``
+  (3 by default, as the dashboard's alerts) and it is at least 5 % away from the expected
+  value.
+- **Zeros** on a judged day (and negative values on a log scale) are flagged as drops when zeros
+  are rare: at most 5 % of the judged values and at most 10 % at that position; where zeros
+  are common (Superstore's Tuesdays, 40 % zero), a zero is not news.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from kpi import i18n
+from kpi.explore.forecast import SEASON, closed_positions
+
+__all__ = [
+    "ANOMALY_K",
+    "DEFAULT_COUNTRIES",
+    "anomalies",
+    "anomalies_note",
+    "holiday_dates",
+]
+
+ANOMALY_K = 3.0
+#: Smallest move, relative to the expected value, flagged as an anomaly.
+MIN_RELATIVE_DEVIATION = 0.05
+#: Fewest judged points to judge anything.
+MIN_POINTS = 7
+#: Above this share of zero values among the judged ones, the series is too sparse to judge.
+SPARSE_SHARE = 0.3
+#: A zero is an anomaly only when zeros are this rare among the judged values…
+RARE_ZERO_SHARE = 0.05
+#: …and at its position of the season (weekday).
+RARE_ZERO_POSITION = 0.10
+#: Share of negative values above which a series is judged on its own scale, not a log scale.
+NEGATIVE_SHARE = 0.05
+#: Smallest lasting change of level flagged (20 %).
+MIN_SHIFT = 0.2
+#: Public holidays not judged on daily series (ISO country codes; GB means England).
+DEFAULT_COUNTRIES: tuple[str, ...] = ("FR", "GB", "US")
+#: Centred rolling median of the seasonally adjusted values (buckets).
+TREND_WINDOW: dict[str, int] = {"day": 15, "week": 9, "month": 7, "quarter": 5}
+_SHORT_WINDOW = 5
+_SUBDIVISIONS = {"GB": "ENG"}
+
+
+def anomalies(
+    series: pd.DataFrame,
+    freq: str = "month",
+    k: float = ANOMALY_K,
+    *,
+    countries: Iterable[str] | None = DEFAULT_COUNTRIES,
+) -> tuple[pd.DataFrame, str | None]:
+    """Flag unusual points of a series (see the module notes).
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        ``start`` (bucket start), ``value`` (NaN when undefined) and ``partial``, oldest first.
+    freq : str
+        ``day``, ``week``, ``month`` or ``quarter``.
+    k : float
+        Robust standard deviations beyond which a point is flagged.
+    countries : iterable of str, optional
+        Countries whose public holidays are not judged (daily series); ``None`` or empty for
+        none.
+
+    Returns
+    -------
+    (pandas.DataFrame, str or None)
+        The series with ``expected``, ``score``, ``anomaly`` (−1, 0, 1) and ``excluded`` (why a
+        point was not judged: ``partial``, ``missing``, ``closed``, ``holiday``; ``None`` when
+        judged) columns, and the method: ``seasonal``, ``rolling_median``, ``sparse`` (too
+        sparse to judge: nothing flagged, see :func:`anomalies_note`), or ``None`` when fewer
+        than 7 points can be judged.
+    """
+    out = series.copy()
+    n = len(out)
+    out["expected"] = np.nan
+    out["score"] = np.nan
+    out["anomaly"] = 0
+    out["excluded"] = pd.Series([None] * n, index=out.index, dtype=object)
+    if out.empty:
+        return out, None
+    values = pd.to_numeric(out["value"], errors="coerce").to_numpy(dtype=float)
+    starts = pd.to_datetime(out["start"])
+    partial = out["partial"].astype(bool).to_numpy()
+    excluded = np.full(n, None, dtype=object)
+    excluded[np.isnan(values)] = "missing"
+    excluded[partial] = "partial"
+    usable = excluded == None  # noqa: E711 - elementwise
+    period = SEASON.get(freq, 12)
+    pos = _positions(starts, freq)
+    if freq == "day" and countries:
+        days = starts.dt.normalize()
+        holiday = days.isin(holiday_dates(tuple(countries), int(days.min().year),
+                                          int(days.max().year)))  # fmt: skip
+        excluded[usable & holiday.to_numpy()] = "holiday"
+    judged = excluded == None  # noqa: E711
+    closed = closed_positions(np.where(judged, values, np.nan), pos, period)
+    shut = judged & np.isin(pos, sorted(closed))
+    excluded[shut] = "closed"
+    judged &= ~shut
+    expected = np.full(n, np.nan)
+    expected[shut] = 0.0
+    out["excluded"] = pd.Series(excluded, index=out.index, dtype=object)
+    if judged.sum() < MIN_POINTS:
+        out["expected"] = expected
+        return out, None
+    y = np.where(judged, values, np.nan)
+    log_scale = (y[judged] < 0).mean() <= NEGATIVE_SHARE
+    zero = judged & (values <= 0) if log_scale else np.zeros(n, dtype=bool)
+    zero_share = float(zero.sum() / judged.sum())
+    if zero_share > SPARSE_SHARE:
+        out["expected"] = expected
+        return out, "sparse"
+    fitted = judged & ~zero
+    if fitted.sum() < MIN_POINTS:
+        out["expected"] = expected
+        return out, None
+    v = np.where(fitted, np.log(np.where(fitted, values, 1.0)) if log_scale else values, np.nan)
+    window = TREND_WINDOW.get(freq, 7)
+    if period >= 2 and _full_cycles(fitted, pos, period) >= 2:
+        trend, effect, sample = _seasonal_fit(v, pos, period, window)
+        method = "seasonal"
+    else:
+        trend, sample = _rolling_fit(v)
+        effect = np.zeros(n)
+        method = "rolling_median"
+    centre = trend + effect
+    resid = v - centre
+    if zero.any():
+        # a zero (or a negative value) counts as half the smallest positive value: far below
+        # the expected value, and part of the lower tail the scale of drops is drawn from
+        resid[zero] = math.log(0.5 * float(np.nanmin(values[fitted]))) - centre[zero]
+        sample = np.concatenate([sample, resid[zero]])
+    low, high = _half_scales(sample)
+    to_value = np.exp if log_scale else (lambda a: a)
+    expected[judged] = to_value(centre[judged])
+    score = np.full(n, np.nan)
+    if math.isfinite(low) and math.isfinite(high) and min(low, high) > 1e-9:
+        score[judged] = np.where(resid[judged] > 0, resid[judged] / high, resid[judged] / low)
+        if zero.any() and zero_share > RARE_ZERO_SHARE:
+            score[zero] = np.nan  # zeros are common in this series: not news
+        elif zero.any():
+            for p in np.unique(pos[zero]):
+                at = judged & (pos == p)
+                if (zero & at).sum() > RARE_ZERO_POSITION * at.sum():
+                    score[zero & at] = np.nan  # common on this weekday: not news
+        for i, stat, before in _level_shifts(v - effect, fitted, window, low, high, k, log_scale):
+            # the first bucket at a new level: judged against the level before it
+            if np.isnan(score[i]) or abs(stat) > abs(score[i]):
+                score[i] = stat
+                expected[i] = to_value(before + effect[i])
+    material = np.abs(values - expected) >= MIN_RELATIVE_DEVIATION * np.abs(expected)
+    ok = judged & ~np.isnan(score) & material
+    flags = np.where(ok & (score > k), 1, 0)
+    flags = np.where(ok & (score < -k), -1, flags)
+    out["expected"] = expected
+    out["score"] = score
+    out["anomaly"] = flags.astype(int)
+    return out, method
+
+
+def _half_scales(sample: np.ndarray) -> tuple[float, float]:
+    """Robust standard deviations below and above the median (1.4826 × the median distance of
+    each half): sales have a longer tail on one side — a day with one small order is far below
+    the usual on a log scale without being news."""
+    sample = np.asarray(sample, dtype=float)
+    sample = sample[~np.isnan(sample)]
+    if len(sample) < 4:
+        return math.nan, math.nan
+    med = float(np.median(sample))
+    below, above = med - sample[sample < med], sample[sample > med] - med
+    low = 1.4826 * float(np.median(below)) if len(below) else 0.0
+    high = 1.4826 * float(np.median(above)) if len(above) else 0.0
+    return low, high
+
+
+def _level_shifts(
+    adjusted: np.ndarray,
+    fitted: np.ndarray,
+    window: int,
+    low: float,
+    high: float,
+    k: float,
+    log_scale: bool,
+) -> list[tuple[int, float, float]]:
+    """Buckets where the level moved for good: the median of the next ``window`` seasonally
+    adjusted values against the median of the ``window`` before, in standard deviations of that
+    difference (a median of ``w`` values varies π/2w times one value's variance); the largest
+    change within ``window`` of it, beyond ``k`` and at least :data:`MIN_SHIFT`, whose first
+    bucket is itself more than ``k`` robust standard deviations from the level before (a
+    gradual ramp is a trend, not a shift).
+
+    Returns ``(position, score of the first bucket against the level before, that level)``.
+    """
+    idx = np.flatnonzero(fitted)
+    a = adjusted[idx]
+    m = len(a)
+    if m < 2 * window + 1:
+        return []
+    windows = np.lib.stride_tricks.sliding_window_view(a, window)
+    medians = np.median(windows, axis=1)  # medians[j] = median(a[j : j + window])
+    j = np.arange(window, m - window + 1)
+    before, after = medians[j - window], medians[j]
+    diff = after - before
+    sd = np.where(diff > 0, high, low) * math.sqrt(math.pi / window)
+    stat = np.divide(diff, sd, out=np.zeros_like(diff), where=sd > 0)
+    size = np.abs(np.expm1(diff)) if log_scale else np.abs(diff) / np.maximum(np.abs(before), 1e-12)
+    # the first bucket itself must stand out from the level before it (a ramp does not)
+    first = a[j] - before
+    first_stat = first / np.where(first > 0, high, low)
+    candidates = (np.abs(stat) > k) & (size >= MIN_SHIFT) & (np.abs(first_stat) > k)
+    candidates &= np.sign(first) == np.sign(diff)
+    out = []
+    for t in np.flatnonzero(candidates):
+        lo_, hi_ = max(0, t - window), min(len(stat), t + window + 1)
+        if abs(stat[t]) >= np.abs(stat[lo_:hi_]).max():
+            out.append((int(idx[j[t]]), float(first_stat[t]), float(before[t])))
+    return out
+
+
+def _positions(starts: pd.Series, freq: str) -> np.ndarray:
+    """Position of each bucket in its season: weekday, week of the year, month, quarter."""
+    if freq == "day":
+        return starts.dt.day_of_week.to_numpy(dtype=np.int64)
+    if freq == "week":
+        return np.minimum(starts.dt.isocalendar().week.to_numpy(dtype=np.int64), 52) - 1
+    if freq == "quarter":
+        return ((starts.dt.month.to_numpy(dtype=np.int64) - 1) // 3).astype(np.int64)
+    return starts.dt.month.to_numpy(dtype=np.int64) - 1
+
+
+def _full_cycles(fitted: np.ndarray, pos: np.ndarray, period: int) -> int:
+    """Cycles of the season covered: the fewest values at an open position."""
+    counts = [int((fitted & (pos == p)).sum()) for p in range(period)]
+    counts = [c for c in counts if c > 0]
+    return min(counts) if len(counts) >= max(2, period // 2) else 0
+
+
+def _rolling(v: np.ndarray, window: int) -> np.ndarray:
+    """Centred rolling median of the ``window − 1`` neighbours of each value, the value itself
+    left out (so that a spike does not lift its own expected value, and the residuals keep the
+    noise's full size); NaN values ignored, gaps interpolated."""
+    half = window // 2
+    padded = np.concatenate([np.full(half, np.nan), v, np.full(half, np.nan)])
+    views = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    neighbours = np.delete(views, half, axis=1)
+    enough = (~np.isnan(neighbours)).sum(axis=1) >= max(2, half)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows
+        med = np.where(enough, np.nanmedian(neighbours, axis=1), np.nan)
+    return pd.Series(med).interpolate(limit_direction="both").to_numpy()
+
+
+def _rolling_fit(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    trend = _rolling(v, _SHORT_WINDOW)
+    r = v - trend
+    return trend, r[~np.isnan(r)]
+
+
+def _effects(dev: np.ndarray, pos: np.ndarray, period: int) -> tuple[np.ndarray, list[float]]:
+    """Seasonal effect per position and the leave-one-out residuals (scaled to one value's
+    noise: a deviation minus the median of ``m`` others has about 1 + 1/m times its
+    variance)."""
+    effect = np.zeros(period)
+    loo: list[float] = []
+    for p in range(period):
+        d = dev[(pos == p) & ~np.isnan(dev)]
+        if len(d) >= 3:
+            effect[p] = float(np.median(d))
+        elif len(d) == 2:
+            effect[p] = float(d[np.argmin(np.abs(d))])
+        if len(d) >= 2:
+            for i in range(len(d)):
+                others = np.delete(d, i)
+                loo.append(float(d[i] - np.median(others)) / math.sqrt(1 + 1 / len(others)))
+    seen = [p for p in range(period) if ((pos == p) & ~np.isnan(dev)).any()]
+    if seen:
+        effect[seen] -= effect[seen].mean()
+    return effect, loo
+
+
+def _seasonal_fit(
+    v: np.ndarray, pos: np.ndarray, period: int, window: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Trend, seasonal effect of each bucket (two passes), and the leave-one-out residuals the
+    noise scale is drawn from."""
+    first = period + 1 if period % 2 == 0 else period
+    trend = _rolling(v, max(first, 5))
+    effect, _ = _effects(v - trend, pos, period)
+    trend = _rolling(v - effect[pos], window)
+    effect, loo = _effects(v - trend, pos, period)
+    return trend, effect[pos], np.asarray(loo, dtype=float)
+
+
+@functools.lru_cache(maxsize=32)
+def holiday_dates(countries: tuple[str, ...], first_year: int, last_year: int) -> pd.DatetimeIndex:
+    """Public holidays of ``countries`` between two years (the ``holidays`` library; GB is
+    England, where Online Retail trades: Easter Monday and the bank holidays)."""
+    import holidays
+
+    days: set = set()
+    for code in countries:
+        try:
+            cal = holidays.country_holidays(
+                code, subdiv=_SUBDIVISIONS.get(code), years=range(first_year, last_year + 1)
+            )
+        except NotImplementedError:
+            continue  # an unknown country: no holidays rather than an error
+        days.update(cal.keys())
+    return pd.DatetimeIndex(sorted(pd.Timestamp(d) for d in days))
+
+
+def anomalies_note(
+    flagged: pd.DataFrame, method: str | None, lang: str = i18n.DEFAULT_LANGUAGE
+) -> str | None:
+    """What the page says next to the anomalies: too short, too sparse, or which days were not
+    judged (closed weekdays, holidays); ``None`` when there is nothing to say."""
+    if method is None:
+        return i18n.t("anomalies.too_short", lang, n=MIN_POINTS)
+    if method == "sparse":
+        judged = flagged["excluded"].isna()
+        values = pd.to_numeric(flagged["value"], errors="coerce")
+        share = float((values[judged] <= 0).mean()) if judged.any() else 0.0
+        return i18n.t("anomalies.too_sparse", lang, share=i18n.format_percent_value(share, lang, 0))
+    parts = []
+    closed = flagged[flagged["excluded"] == "closed"]
+    if len(closed):
+        days = sorted(set(pd.to_datetime(closed["start"]).dt.day_of_week))
+        names = ", ".join(_weekday_name(d, lang) for d in days)
+        parts.append(i18n.t("anomalies.closed", lang, n=len(closed), days=names))
+    holidays_ = int((flagged["excluded"] == "holiday").sum())
+    if holidays_:
+        parts.append(i18n.t("anomalies.holidays", lang, n=holidays_))
+    if not parts:
+        return None
+    return i18n.t(
+        "anomalies.not_judged", lang, what=" ; ".join(parts) if lang == "fr" else "; ".join(parts)
+    )
+
+
+def _weekday_name(day: int, lang: str) -> str:
+    from babel.dates import get_day_names
+
+    return str(get_day_names("wide", locale=i18n.locale(lang))[day])
+
+
+i18n.add_messages(
+    {
+        "anomalies.too_short": {
+            "fr": "Trop peu de périodes pour juger des anomalies (il en faut au moins {n}).",
+            "en": "Too few periods to judge anomalies (at least {n} are needed).",
+        },
+        "anomalies.too_sparse": {
+            "fr": "Série trop clairsemée pour juger des anomalies : {share} des périodes "
+            "jugeables sont à zéro. Regardez-la par semaine ou par mois.",
+            "en": "Series too sparse to judge anomalies: {share} of the periods that could be "
+            "judged are zero. Look at it by week or by month.",
+        },
+        "anomalies.not_judged": {
+            "fr": "Non jugés : {what}.",
+            "en": "Not judged: {what}.",
+        },
+        "anomalies.closed": {
+            "fr": "{n} jours de fermeture habituelle ({days})",
+            "en": "{n} days the business is usually closed ({days})",
+        },
+        "anomalies.holidays": {
+            "fr": "{n} jours fériés",
+            "en": "{n} public holidays",
+        },
+        "anomalies.method.seasonal": {
+            "fr": "attendu : tendance × saison (jour de la semaine, mois…), écart en écarts "
+            "robustes",
+            "en": "expected: trend × season (weekday, month…), deviation in robust standard "
+            "deviations",
+        },
+        "anomalies.method.rolling_median": {
+            "fr": "attendu : médiane glissante (historique trop court pour la saison)",
+            "en": "expected: rolling median (history too short for the season)",
+        },
+    }
+)
