@@ -11,8 +11,8 @@ Generated series (fixed seeds):
 - **monthly**, four years: growth 20 % a year, a yearly season (± 35 %, a December peak),
   noise σ = 0.08. Injected: 1 spike (× 1.8–2.2), 1 drop (× 0.4–0.55), 1 level shift (× 1.5).
 
-An injected event is found when a flag falls on it (on the 7 days, or 3 months, from a level
-shift's start). Recall = events found / events; precision = flags on an event / all flags.
+An injected event is found when a flag falls on it (for a level shift: from the bucket before
+its start to 7 days, or 3 months, after it). Recall = events found / events; precision = flags on an event / all flags.
 
 Real series (plain pandas): net revenue per day and per month of Online Retail, Superstore and
 sales_data_sample (Cancelled excluded), every calendar day present (0 without sales).
@@ -97,7 +97,8 @@ def _inject(rng, y, candidates, plan, shift_window):
             else:
                 factor = 1.5 if len(y) <= 100 else rng.choice([1.6, 0.55])
                 y[i:] *= factor
-                events.append((kind, i, i + shift_window))
+                # a change point found one bucket early (noise) still finds it
+                events.append((kind, i - 1, i + shift_window))
     return events
 
 

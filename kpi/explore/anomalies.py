@@ -14,20 +14,27 @@ A series from the trends module (``start``, ``value``, ``partial``) is judged po
 - **Scale**: non-negative series are judged on a log scale, so that a weekday or a month that
   sells twice the average still does when the level doubles (Q4): expected = trend × seasonal
   factor. Series with more than 5 % negative values are judged on their own scale.
-- **Expected value**: a robust trend (centred rolling median of the seasonally adjusted values:
-  7 days, 9 weeks, 7 months, 5 quarters) plus the effect of the point's position in the season
-  (weekday, week of the year, month, quarter: the median deviation from the trend over the
-  cycles; with two cycles, the deviation nearer zero, so that a one-off shock in one year does
-  not become "the season"), with two full cycles of history; otherwise a centred rolling median
-  over 5 buckets and no seasonal adjustment.
-- **Score**: the residual in robust standard deviations. The noise scale comes from each
-  deviation minus the median of the other cycles at the same position (1.4826 × median
-  absolute value, scaled for the number of cycles). A point is flagged when ``|score| > k``
-  (3 by default, as the dashboard's alerts) and it is at least 5 % away from the expected
-  value.
+- **Expected value**: a robust trend — the median of the seasonally adjusted values around the
+  point, the point itself left out (14 days, 8 weeks, 6 months, 4 quarters) — times the effect
+  of the point's position in the season (weekday, week of the year, month, quarter: the median
+  deviation from the trend over the cycles; with two cycles, the deviation nearer zero, so that
+  a one-off shock in one year does not become "the season"), with two full cycles of history;
+  otherwise the median of the 4 neighbours and no seasonal adjustment.
+- **Score**: the residual in robust standard deviations, drawn from each deviation minus the
+  median of the other cycles at the same position (1.4826 × median absolute value, scaled for
+  the number of cycles); below and above the expected value separately from 100 values on
+  (sales have a long lower tail: a day with one small order is not news). A point is flagged
+  when ``|score| > k`` (3 by default, as the dashboard's alerts) and it is at least 5 % away
+  from the expected value.
 - **Zeros** on a judged day (and negative values on a log scale) are flagged as drops when zeros
-  are rare: at most 5 % of the judged values and at most 10 % at that position; where zeros
-  are common (Superstore's Tuesdays, 40 % zero), a zero is not news.
+  are rare: at most 5 % of the judged values, and not a habit of that weekday (3 or more and
+  over 10 % of them); where zeros are common (Superstore's Tuesdays, 40 % zero) a zero is not
+  news.
+- **Level shifts**: where the median of the next buckets (as many as the trend's window) moves
+  at least 20 % and ``k`` standard deviations from the median of the previous ones, and the
+  first bucket itself stands ``k`` deviations out (a gradual ramp is a trend, not a shift),
+  that first bucket is flagged, expected at the level before; the trend is then fitted on each
+  side separately, so the days around a shift are not judged against the other level.
 """
 
 from __future__ import annotations
@@ -64,6 +71,8 @@ RARE_ZERO_SHARE = 0.05
 RARE_ZERO_POSITION = 0.10
 #: Share of negative values above which a series is judged on its own scale, not a log scale.
 NEGATIVE_SHARE = 0.05
+#: Fewest residuals to give drops and rises their own scale.
+ASYMMETRIC_MIN = 100
 #: Smallest lasting change of level flagged (20 %).
 MIN_SHIFT = 0.2
 #: Public holidays not judged on daily series (ISO country codes; GB means England).
@@ -150,38 +159,41 @@ def anomalies(
         return out, None
     v = np.where(fitted, np.log(np.where(fitted, values, 1.0)) if log_scale else values, np.nan)
     window = TREND_WINDOW.get(freq, 7)
-    if period >= 2 and _full_cycles(fitted, pos, period) >= 2:
-        trend, effect, sample = _seasonal_fit(v, pos, period, window)
-        method = "seasonal"
-    else:
-        trend, sample = _rolling_fit(v)
-        effect = np.zeros(n)
-        method = "rolling_median"
+    seasonal = period >= 2 and _full_cycles(fitted, pos, period) >= 2
+    method = "seasonal" if seasonal else "rolling_median"
+    floor = math.log(0.5 * float(np.nanmin(values[fitted]))) if zero.any() else math.nan
+    segment = np.zeros(n, dtype=np.int64)
+    trend, effect, low, high = _fit(v, pos, period, window, segment, seasonal, zero, floor)
+    to_value = np.exp if log_scale else np.asarray
+    if not (math.isfinite(low) and math.isfinite(high) and min(low, high) > 1e-9):
+        expected[judged] = to_value(trend + effect)[judged]
+        out["expected"] = expected
+        return out, method
+    shifts = _level_shifts(v - effect, fitted, window, low, high, k, log_scale)
+    if shifts:
+        # the level moved for good: each stretch gets its own trend, so that the days just
+        # before a shift are not judged against the level after it (nor the reverse)
+        for i, _, _ in shifts:
+            segment[i:] += 1
+        trend, effect, low, high = _fit(v, pos, period, window, segment, seasonal, zero, floor)
     centre = trend + effect
     resid = v - centre
-    if zero.any():
-        # a zero (or a negative value) counts as half the smallest positive value: far below
-        # the expected value, and part of the lower tail the scale of drops is drawn from
-        resid[zero] = math.log(0.5 * float(np.nanmin(values[fitted]))) - centre[zero]
-        sample = np.concatenate([sample, resid[zero]])
-    low, high = _half_scales(sample)
-    to_value = np.exp if log_scale else (lambda a: a)
+    resid[zero] = floor - centre[zero]
     expected[judged] = to_value(centre[judged])
     score = np.full(n, np.nan)
-    if math.isfinite(low) and math.isfinite(high) and min(low, high) > 1e-9:
-        score[judged] = np.where(resid[judged] > 0, resid[judged] / high, resid[judged] / low)
-        if zero.any() and zero_share > RARE_ZERO_SHARE:
-            score[zero] = np.nan  # zeros are common in this series: not news
-        elif zero.any():
-            for p in np.unique(pos[zero]):
-                at = judged & (pos == p)
-                if (zero & at).sum() > RARE_ZERO_POSITION * at.sum():
-                    score[zero & at] = np.nan  # common on this weekday: not news
-        for i, stat, before in _level_shifts(v - effect, fitted, window, low, high, k, log_scale):
-            # the first bucket at a new level: judged against the level before it
-            if np.isnan(score[i]) or abs(stat) > abs(score[i]):
-                score[i] = stat
-                expected[i] = to_value(before + effect[i])
+    score[judged] = np.where(resid[judged] > 0, resid[judged] / high, resid[judged] / low)
+    if zero.any() and zero_share > RARE_ZERO_SHARE:
+        score[zero] = np.nan  # zeros are common in this series: not news
+    elif zero.any():
+        for p in np.unique(pos[zero]):
+            at = judged & (pos == p)
+            count = int((zero & at).sum())
+            if count >= 3 and count > RARE_ZERO_POSITION * at.sum():
+                score[zero & at] = np.nan  # a habit of this weekday: not news
+    for i, stat, before in shifts:
+        # the first bucket at a new level: judged against the level before it
+        score[i] = stat
+        expected[i] = to_value(before + effect[i])
     material = np.abs(values - expected) >= MIN_RELATIVE_DEVIATION * np.abs(expected)
     ok = judged & ~np.isnan(score) & material
     flags = np.where(ok & (score > k), 1, 0)
@@ -195,12 +207,17 @@ def anomalies(
 def _half_scales(sample: np.ndarray) -> tuple[float, float]:
     """Robust standard deviations below and above the median (1.4826 × the median distance of
     each half): sales have a longer tail on one side — a day with one small order is far below
-    the usual on a log scale without being news."""
+    the usual on a log scale without being news. Below :data:`ASYMMETRIC_MIN` values, one
+    symmetric scale (a half of 12 values is too few to estimate a tail)."""
     sample = np.asarray(sample, dtype=float)
     sample = sample[~np.isnan(sample)]
     if len(sample) < 4:
         return math.nan, math.nan
     med = float(np.median(sample))
+    if len(sample) < ASYMMETRIC_MIN:
+        # too few values to tell the two tails apart: one scale (1.4826 × MAD)
+        mad = 1.4826 * float(np.median(np.abs(sample - med)))
+        return mad, mad
     below, above = med - sample[sample < med], sample[sample > med] - med
     low = 1.4826 * float(np.median(below)) if len(below) else 0.0
     high = 1.4826 * float(np.median(above)) if len(above) else 0.0
@@ -223,7 +240,7 @@ def _level_shifts(
     bucket is itself more than ``k`` robust standard deviations from the level before (a
     gradual ramp is a trend, not a shift).
 
-    Returns ``(position, score of the first bucket against the level before, that level)``.
+    Returns ``(position, score of the change, level before)`` for each shift.
     """
     idx = np.flatnonzero(fitted)
     a = adjusted[idx]
@@ -247,7 +264,7 @@ def _level_shifts(
     for t in np.flatnonzero(candidates):
         lo_, hi_ = max(0, t - window), min(len(stat), t + window + 1)
         if abs(stat[t]) >= np.abs(stat[lo_:hi_]).max():
-            out.append((int(idx[j[t]]), float(first_stat[t]), float(before[t])))
+            out.append((int(idx[j[t]]), float(stat[t]), float(before[t])))
     return out
 
 
@@ -269,25 +286,53 @@ def _full_cycles(fitted: np.ndarray, pos: np.ndarray, period: int) -> int:
     return min(counts) if len(counts) >= max(2, period // 2) else 0
 
 
-def _rolling(v: np.ndarray, window: int) -> np.ndarray:
-    """Centred rolling median of the ``window − 1`` neighbours of each value, the value itself
-    left out (so that a spike does not lift its own expected value, and the residuals keep the
-    noise's full size); NaN values ignored, gaps interpolated."""
+def _fit(
+    v: np.ndarray,
+    pos: np.ndarray,
+    period: int,
+    window: int,
+    segment: np.ndarray,
+    seasonal: bool,
+    zero: np.ndarray,
+    floor: float,
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Trend, seasonal effect of each bucket, and the noise scales below and above."""
+    if seasonal:
+        trend, effect, sample = _seasonal_fit(v, pos, period, window, segment)
+    else:
+        trend = _rolling(v, _SHORT_WINDOW, segment)
+        effect = np.zeros(len(v))
+        sample = (v - trend)[~np.isnan(v)]
+    if zero.any():
+        # a zero (or a negative value) counts as half the smallest positive value: far below
+        # the expected value, and part of the lower tail the scale of drops is drawn from
+        sample = np.concatenate([sample, floor - (trend + effect)[zero]])
+    low, high = _half_scales(sample)
+    return trend, effect, low, high
+
+
+def _rolling(v: np.ndarray, window: int, segment: np.ndarray) -> np.ndarray:
+    """Centred rolling median of the ``window − 1`` neighbours of each value in its segment,
+    the value itself left out (so that a spike does not lift its own expected value, and the
+    residuals keep the noise's full size); NaN values ignored, gaps interpolated."""
     half = window // 2
-    padded = np.concatenate([np.full(half, np.nan), v, np.full(half, np.nan)])
-    views = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
-    neighbours = np.delete(views, half, axis=1)
+    pad = np.full(half, np.nan)
+    views = np.lib.stride_tricks.sliding_window_view(np.concatenate([pad, v, pad]), 2 * half + 1)
+    seg = np.concatenate([np.full(half, -1), segment, np.full(half, -1)])
+    same = np.lib.stride_tricks.sliding_window_view(seg, 2 * half + 1) == segment[:, None]
+    neighbours = np.delete(np.where(same, views, np.nan), half, axis=1)
     enough = (~np.isnan(neighbours)).sum(axis=1) >= max(2, half)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows
         med = np.where(enough, np.nanmedian(neighbours, axis=1), np.nan)
-    return pd.Series(med).interpolate(limit_direction="both").to_numpy()
-
-
-def _rolling_fit(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    trend = _rolling(v, _SHORT_WINDOW)
-    r = v - trend
-    return trend, r[~np.isnan(r)]
+    out = np.full(len(v), np.nan)
+    for s_ in np.unique(segment):
+        at = segment == s_
+        part = pd.Series(med[at]).interpolate(limit_direction="both").to_numpy()
+        if np.isnan(part).all() and (~np.isnan(v[at])).any():
+            part = np.full(int(at.sum()), np.nanmedian(v[at]))  # a short stretch: its median
+        out[at] = part
+    return pd.Series(out).interpolate(limit_direction="both").to_numpy()
 
 
 def _effects(dev: np.ndarray, pos: np.ndarray, period: int) -> tuple[np.ndarray, list[float]]:
@@ -313,14 +358,14 @@ def _effects(dev: np.ndarray, pos: np.ndarray, period: int) -> tuple[np.ndarray,
 
 
 def _seasonal_fit(
-    v: np.ndarray, pos: np.ndarray, period: int, window: int
+    v: np.ndarray, pos: np.ndarray, period: int, window: int, segment: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Trend, seasonal effect of each bucket (two passes), and the leave-one-out residuals the
     noise scale is drawn from."""
     first = period + 1 if period % 2 == 0 else period
-    trend = _rolling(v, max(first, 5))
+    trend = _rolling(v, max(first, 5), segment)
     effect, _ = _effects(v - trend, pos, period)
-    trend = _rolling(v - effect[pos], window)
+    trend = _rolling(v - effect[pos], window, segment)
     effect, loo = _effects(v - trend, pos, period)
     return trend, effect[pos], np.asarray(loo, dtype=float)
 
