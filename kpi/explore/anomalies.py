@@ -181,7 +181,11 @@ def anomalies(
     resid[zero] = floor - centre[zero]
     expected[judged] = to_value(centre[judged])
     score = np.full(n, np.nan)
-    score[judged] = np.where(resid[judged] > 0, resid[judged] / high, resid[judged] / low)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = resid[judged]
+        # a side without noise (a perfectly regular stretch) gives no score rather than ∞
+        score[judged] = np.where(r > 0, r / high if high > 1e-9 else np.nan,
+                                 r / low if low > 1e-9 else np.nan)  # fmt: skip
     if zero.any() and zero_share > RARE_ZERO_SHARE:
         score[zero] = np.nan  # zeros are common in this series: not news
     elif zero.any():
@@ -257,13 +261,15 @@ def _level_shifts(
     size = np.abs(np.expm1(diff)) if log_scale else np.abs(diff) / np.maximum(np.abs(before), 1e-12)
     # the first bucket itself must stand out from the level before it (a ramp does not)
     first = a[j] - before
-    first_stat = first / np.where(first > 0, high, low)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first_stat = first / np.where(first > 0, high, low)
     candidates = (np.abs(stat) > k) & (size >= MIN_SHIFT) & (np.abs(first_stat) > k)
     candidates &= np.sign(first) == np.sign(diff)
+    strength = np.where(candidates, np.abs(stat), 0.0)
     out = []
     for t in np.flatnonzero(candidates):
         lo_, hi_ = max(0, t - window), min(len(stat), t + window + 1)
-        if abs(stat[t]) >= np.abs(stat[lo_:hi_]).max():
+        if t == lo_ + int(np.argmax(strength[lo_:hi_])):  # the strongest, the first of equals
             out.append((int(idx[j[t]]), float(stat[t]), float(before[t])))
     return out
 
