@@ -48,13 +48,14 @@ import numpy as np
 import pandas as pd
 
 from kpi import i18n
-from kpi.explore.forecast import SEASON, closed_positions
+from kpi.explore.forecast import SEASON, check_freq, closed_positions
 
 __all__ = [
     "ANOMALY_K",
     "DEFAULT_COUNTRIES",
     "anomalies",
     "anomalies_note",
+    "excluded_label",
     "holiday_dates",
 ]
 
@@ -112,7 +113,13 @@ def anomalies(
         judged) columns, and the method: ``seasonal``, ``rolling_median``, ``sparse`` (too
         sparse to judge: nothing flagged, see :func:`anomalies_note`), or ``None`` when fewer
         than 7 points can be judged.
+
+    Raises
+    ------
+    PiloteError
+        ``forecast.invalid_freq`` for a granularity other than the four.
     """
+    check_freq(freq)
     out = series.copy()
     n = len(out)
     out["expected"] = np.nan
@@ -395,10 +402,13 @@ def holiday_dates(countries: tuple[str, ...], first_year: int, last_year: int) -
 
 
 def anomalies_note(
-    flagged: pd.DataFrame, method: str | None, lang: str = i18n.DEFAULT_LANGUAGE
+    flagged: pd.DataFrame,
+    method: str | None,
+    freq: str = "month",
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> str | None:
-    """What the page says next to the anomalies: too short, too sparse, or which days were not
-    judged (closed weekdays, holidays); ``None`` when there is nothing to say."""
+    """What the page says next to the anomalies of :func:`anomalies`: too short, too sparse, or
+    what was not judged (closed weekdays, holidays); ``None`` when there is nothing to say."""
     if method is None:
         return i18n.t("anomalies.too_short", lang, n=MIN_POINTS)
     if method == "sparse":
@@ -408,18 +418,26 @@ def anomalies_note(
         return i18n.t("anomalies.too_sparse", lang, share=i18n.format_percent_value(share, lang, 0))
     parts = []
     closed = flagged[flagged["excluded"] == "closed"]
-    if len(closed):
+    if len(closed) and freq == "day":
         days = sorted(set(pd.to_datetime(closed["start"]).dt.day_of_week))
         names = ", ".join(_weekday_name(d, lang) for d in days)
         parts.append(i18n.t("anomalies.closed", lang, n=len(closed), days=names))
+    elif len(closed):
+        parts.append(i18n.t("anomalies.closed_periods", lang, n=len(closed)))
     holidays_ = int((flagged["excluded"] == "holiday").sum())
     if holidays_:
         parts.append(i18n.t("anomalies.holidays", lang, n=holidays_))
     if not parts:
         return None
-    return i18n.t(
-        "anomalies.not_judged", lang, what=" ; ".join(parts) if lang == "fr" else "; ".join(parts)
-    )
+    return i18n.t("anomalies.not_judged", lang, what=(" ; " if lang == "fr" else "; ").join(parts))
+
+
+def excluded_label(reason: str | None, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """The ``excluded`` column for people: ``jour férié``, ``fermeture habituelle``… ("" when
+    the point was judged)."""
+    if reason is None or (isinstance(reason, float) and math.isnan(reason)):
+        return ""
+    return i18n.t(f"anomalies.excluded.{reason}", lang)
 
 
 def _weekday_name(day: int, lang: str) -> str:
@@ -448,19 +466,20 @@ i18n.add_messages(
             "fr": "{n} jours de fermeture habituelle ({days})",
             "en": "{n} days the business is usually closed ({days})",
         },
+        "anomalies.closed_periods": {
+            "fr": "{n} périodes à zéro d'une année sur l'autre (fermeture saisonnière)",
+            "en": "{n} periods at zero year after year (seasonal closure)",
+        },
         "anomalies.holidays": {
             "fr": "{n} jours fériés",
             "en": "{n} public holidays",
         },
-        "anomalies.method.seasonal": {
-            "fr": "attendu : tendance × saison (jour de la semaine, mois…), écart en écarts "
-            "robustes",
-            "en": "expected: trend × season (weekday, month…), deviation in robust standard "
-            "deviations",
+        "anomalies.excluded.closed": {
+            "fr": "fermeture habituelle",
+            "en": "usually closed",
         },
-        "anomalies.method.rolling_median": {
-            "fr": "attendu : médiane glissante (historique trop court pour la saison)",
-            "en": "expected: rolling median (history too short for the season)",
-        },
+        "anomalies.excluded.holiday": {"fr": "jour férié", "en": "public holiday"},
+        "anomalies.excluded.partial": {"fr": "période incomplète", "en": "incomplete period"},
+        "anomalies.excluded.missing": {"fr": "valeur manquante", "en": "missing value"},
     }
 )

@@ -3,32 +3,34 @@
 A series from the trends module (``start``, ``value``, ``partial``) is forecast by the
 candidate that did best on its own recent past:
 
-- **Candidates**: naive (last value), seasonal naive (same bucket one season before), drift
-  (straight line from the first to the last value), damped-trend exponential smoothing with
-  additive errors, ETS(A,Ad,N), and multiplicative errors, ETS(M,Ad,N) (strictly positive
-  series only), and the Theta method (statsmodels). As soon as the history holds one full season
-  before the back-test window, seasonal variants of ETS and Theta are added: the series is
-  seasonally adjusted with one index per position of the season (ratio, or difference when a
-  value is ≤ 0, to a centred moving average over one season), the model forecasts the adjusted
-  series, and the forecast is re-seasonalised.
-- **Back-test**: rolling origin over the last ``W`` buckets (at most 12 months, 8 quarters,
-  26 weeks or 56 days, and a third of the history). Each candidate learns its parameters (and
-  seasonal indices) on the history before the first origin only, then forecasts 1 to ``h``
-  buckets ahead from every origin with those parameters frozen, seeing only the values before
-  that origin. Scores are WAPE, Σ|error| / Σ|actual|.
-- **Choice**: the candidate with the lowest multi-step WAPE (all the 1 … ``h``-step forecasts of
-  the back-test); a simpler candidate within 5 % of the best one wins (fewer parameters,
-  steadier out of sample). The chosen model is then refitted on the whole history.
-- **Interval** (split conformal): the 80 % band at ``k`` buckets ahead is the forecast ± the
-  ⌈0.8 (n + 1)⌉-th smallest absolute ``k``-step error of the chosen model in the back-test, so
-  it covers about 80 % out of sample by construction, whatever the model's own assumptions.
-  With fewer than 5 errors at ``k`` steps, the widest calibrated width is scaled by √k; widths
-  never shrink with the horizon.
-- **Coverage** shown is honest: each back-test error is checked against the band computed
-  from the errors *before* it only.
+- **Candidates** (:data:`CANDIDATES`): naive (last value), seasonal naive (same bucket one
+  season before), drift (line from the first to the last value), the Theta method, and
+  damped-trend exponential smoothing with additive errors, ETS(A,Ad,N), and with
+  multiplicative errors, ETS(M,Ad,N) (strictly positive series). As soon as one full season
+  precedes the back-test window, Theta and both ETS are also tried on seasonally adjusted
+  values: one index per position of the season (ratio to a centred moving average over one
+  season, or difference when a value is negative; a position that is 0 season after season — a
+  closed weekday — gets index 0), the model forecasts the adjusted series, the forecast is
+  re-seasonalised.
+- **Back-test** (:func:`backtest`): rolling origin over the last ``W`` buckets — a third of the
+  history, at least 6 when it allows, at most 12 months, 8 quarters, 26 weeks or 56 days. Each
+  candidate learns its parameters (and seasonal indices) on the history before the first origin
+  only, then forecasts 1 to ``h`` buckets ahead from every origin with them frozen, seeing only
+  the values before that origin. Scores are WAPE, Σ|error| / Σ|actual|.
+- **Choice**: the lowest multi-step WAPE (all 1…``h``-step forecasts of the back-test); a
+  simpler candidate within 5 % of it is preferred; the average of the two best candidates
+  replaces it when its own back-test score is lower still. The chosen model is refitted on the
+  whole history.
+- **Interval** (split conformal): the 80 % band ``k`` buckets ahead is the forecast ± the
+  ⌈0.8 (n + 1)⌉-th smallest absolute ``k``-step error of the chosen model in the back-test:
+  about 80 % coverage out of sample whatever the model's own assumptions. With fewer than 5
+  errors at ``k`` steps, the last calibrated width × √(k / k₀); widths never narrow.
+- **Coverage** reported is honest: each back-test error is checked against the band built from
+  the errors of earlier origins only (given from 10 such checks).
 
 Partial buckets are never trained on; the history is the latest uninterrupted run of values.
-Non-negative measures keep their forecast and band at or above zero.
+Non-negative measures keep their forecast and band at or above zero; a closed position of the
+season (a weekday with at least 80 % zeros over 3 seasons) is forecast at 0 with no band.
 """
 
 from __future__ import annotations
@@ -46,15 +48,22 @@ import pandas as pd
 from babel.dates import format_date
 
 from kpi import i18n
+from kpi.errors import PiloteError
 
 __all__ = [
     "CANDIDATES",
+    "COMBINATION",
     "HORIZON",
     "LEVEL",
+    "MIN_HISTORY",
     "SEASON",
+    "Backtest",
     "Forecast",
     "backtest",
+    "check_freq",
+    "closed_positions",
     "forecast",
+    "method_label",
     "usable_history",
 ]
 
@@ -310,6 +319,8 @@ CANDIDATES: tuple[_Model, ...] = (
     _Adjusted(_ETS("mul")),
 )
 _BY_NAME = {c.name: c for c in CANDIDATES}
+#: What statsmodels and scipy raise on a history a model cannot fit (constant, degenerate).
+_FIT_ERRORS = (ValueError, ArithmeticError, np.linalg.LinAlgError, RuntimeError)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -323,8 +334,12 @@ class Backtest:
 
     Attributes
     ----------
+    y : numpy.ndarray
+        The history.
     origins : numpy.ndarray
         Positions of the origins (the first value each forecast did not see).
+    h : int
+        Buckets forecast from each origin.
     forecasts : dict
         Candidate name → forecasts, shape ``(len(origins), h)``.
     errors : dict
@@ -373,9 +388,16 @@ def backtest(
 
     Candidates that need more history than there is, a strictly positive series, or that fail
     to fit are left out.
+
+    Raises
+    ------
+    ValueError
+        When ``window`` leaves no history before the first origin.
     """
     y = np.asarray(y, dtype=float)
     n = len(y)
+    if not 1 <= window < n:
+        raise ValueError(f"window must be between 1 and {n - 1}, not {window}")
     origins = np.arange(n - window, n)
     t0 = int(origins[0])
     train = y[:t0]
@@ -394,8 +416,8 @@ def backtest(
         try:
             params = model.fit(train, period)
             pred = model.predict(y, params, origins, h, period)
-        except (ValueError, np.linalg.LinAlgError, FloatingPointError, ZeroDivisionError):
-            continue
+        except _FIT_ERRORS:
+            continue  # a model that cannot fit this history is not a candidate for it
         if not np.isfinite(pred).all():
             continue
         forecasts[model.name] = pred
@@ -412,8 +434,9 @@ def _choose(bt: Backtest) -> tuple[tuple[str, ...], dict[str, float]]:
 
     The simplest candidate within :data:`_TOLERANCE` of the best score is chosen; the average of
     the two best candidates replaces it when its own back-test score is lower still (averaging
-    two good forecasts cancels part of their errors; on the real monthly series it lowered the
-    out-of-sample error on all three).
+    two good forecasts cancels part of their errors; out of sample on the real monthly series it
+    lowered the one-step WAPE from 24.1 % to 22.5 % on ``sales_data_sample`` and from 22.3 % to
+    22.0 % on Superstore, and changed nothing on Online Retail).
     """
     scores: dict[str, float] = {}
     for model in CANDIDATES:
@@ -519,7 +542,7 @@ class Forecast:
         Buckets the model learnt from.
     backtest_periods : int
         Rolling origins of the back-test.
-    backtest_wape : float
+    backtest_wape : float or None
         One-step WAPE of the chosen model over the back-test's origins.
     naive_wape, seasonal_naive_wape : float or None
         The same for the naive and seasonal naive forecasts (``None``: no full season before the
@@ -610,6 +633,13 @@ def method_label(method: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     return i18n.t(f"forecast.method.{method}", lang)
 
 
+def check_freq(freq: str) -> None:
+    """Raise ``forecast.invalid_freq`` unless ``freq`` is ``day``, ``week``, ``month`` or
+    ``quarter``."""
+    if freq not in SEASON:
+        raise PiloteError("forecast.invalid_freq", value=freq, valid=", ".join(SEASON))
+
+
 def usable_history(series: pd.DataFrame) -> tuple[np.ndarray, pd.Timestamp | None]:
     """The values a forecast learns from, and the start of the last of them.
 
@@ -663,7 +693,13 @@ def forecast(
     Forecast or None
         ``None`` when the history holds fewer than :data:`MIN_HISTORY` buckets (too short to
         both learn and test a model): the page says ``forecast.too_short``.
+
+    Raises
+    ------
+    PiloteError
+        ``forecast.invalid_freq`` for a granularity other than the four.
     """
+    check_freq(freq)
     y, last_start = usable_history(series)
     n = len(y)
     if n < MIN_HISTORY or last_start is None:
@@ -698,8 +734,8 @@ def _forecast(
         model = _BY_NAME[name]
         try:
             preds.append(model.predict(y, model.fit(y, period), np.array([n]), h, period)[0])
-        except (ValueError, np.linalg.LinAlgError, FloatingPointError, ZeroDivisionError):
-            pass  # fitted on less, it worked: the other member (or naive) carries on
+        except _FIT_ERRORS:
+            pass  # it fitted on less: the other member (or naive) carries on
     mean = np.mean(preds, axis=0) if preds else np.full(h, np.nan)
     if not np.isfinite(mean).all():
         members, method = ("naive",), "naive"
@@ -885,6 +921,10 @@ i18n.add_messages(
             "nombreuses pour en vérifier la couverture.",
             "en": "Band: {level} interval calibrated on the back-test errors, too few to check "
             "its coverage.",
+        },
+        "forecast.invalid_freq": {
+            "fr": "Granularité inconnue « {value} » : choisissez parmi {valid}.",
+            "en": "Unknown granularity “{value}”: choose one of {valid}.",
         },
         "forecast.too_short": {
             "fr": "Historique trop court pour une prévision : il faut au moins {n} périodes "

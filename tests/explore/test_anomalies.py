@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from kpi import i18n
-from kpi.explore.anomalies import anomalies, anomalies_note, holiday_dates
+from kpi.explore.anomalies import anomalies, anomalies_note, excluded_label, holiday_dates
 from tests.conftest import realdata
 
 
@@ -52,9 +52,22 @@ def test_closed_weekday_is_not_judged_and_expects_zero() -> None:
     assert (sundays["expected"] == 0).all()
     assert (out["anomaly"] == 0).all()  # a regular series: nothing else either
     assert out.loc[days.day_of_week != 6, "excluded"].isna().all()
-    note = anomalies_note(out, method, "en")
+    note = anomalies_note(out, method, "day", "en")
     assert note == "Not judged: 12 days the business is usually closed (Sunday)."
-    assert "dimanche" in anomalies_note(out, method, "fr")
+    assert "dimanche" in anomalies_note(out, method, "day", "fr")
+
+
+def test_a_month_closed_every_year() -> None:
+    # four years of months; the business shuts every August
+    rng = np.random.default_rng(9)
+    y = 500 * rng.lognormal(0, 0.05, 48)
+    months = pd.date_range("2021-01-01", periods=48, freq="MS")
+    y[months.month == 8] = 0.0
+    out, method = anomalies(frame(y, "2021-01-01", "MS"), "month")
+    assert method == "seasonal" and (out["anomaly"] == 0).all()
+    assert out.loc[months.month == 8, "excluded"].tolist() == ["closed"] * 4
+    note = anomalies_note(out, method, "month", "en")
+    assert note == "Not judged: 4 periods at zero year after year (seasonal closure)."
 
 
 def test_a_spike_and_a_zero_on_a_trading_day_are_flagged() -> None:
@@ -96,6 +109,8 @@ def test_public_holidays_are_not_judged() -> None:
     assert method == "seasonal"
     xmas = out[days == pd.Timestamp("2023-12-25")].iloc[0]
     assert xmas["excluded"] == "holiday" and xmas["anomaly"] == 0
+    assert excluded_label(xmas["excluded"], "fr") == "jour férié"
+    assert excluded_label(None, "en") == ""
     assert math.isnan(xmas["expected"])  # not "expected −24,029": nothing is expected
     assert (out["anomaly"] == 0).all()
     # the same zeros without the holiday calendar are drops on trading days
@@ -106,7 +121,7 @@ def test_public_holidays_are_not_judged() -> None:
     assert {pd.Timestamp("2023-11-11"), pd.Timestamp("2023-12-25"),
             pd.Timestamp("2023-12-26")} <= set(h)  # fmt: skip
     # 11 November (a Saturday), Christmas, New Year's Day
-    assert anomalies_note(out, method, "fr") == "Non jugés : 3 jours fériés."
+    assert anomalies_note(out, method, "day", "fr") == "Non jugés : 3 jours fériés."
 
 
 def test_too_sparse_says_so() -> None:
@@ -116,7 +131,7 @@ def test_too_sparse_says_so() -> None:
     assert method == "sparse"
     judged = out["excluded"] != "closed"  # a weekday that happened to be 80 % zeros
     assert (out["anomaly"] == 0).all() and out.loc[judged, "expected"].isna().all()
-    note = anomalies_note(out, method, "en")
+    note = anomalies_note(out, method, "day", "en")
     assert note.startswith("Series too sparse to judge anomalies: ")
     share = (y[judged.to_numpy()] == 0).mean()
     assert 0.5 < share < 0.7
@@ -126,7 +141,7 @@ def test_too_sparse_says_so() -> None:
 def test_too_short_and_partial() -> None:
     out, method = anomalies(frame([10, 11, 12, 50, 11, 10], "2024-01-01", "MS"), "month")
     assert method is None and (out["anomaly"] == 0).all()
-    assert anomalies_note(out, method, "fr").startswith("Trop peu de périodes")
+    assert anomalies_note(out, method, "day", "fr").startswith("Trop peu de périodes")
     values = [10, 11, 10, 12, 10, 40, 11, 10, 12, 11, 1]
     out, method = anomalies(frame(values, "2024-01-01", "MS", partial_last=True), "month")
     assert method == "rolling_median"
@@ -208,7 +223,7 @@ def test_superstore_and_sales_data_sample_daily() -> None:
     s = s.reindex(pd.date_range(s.index.min(), s.index.max()), fill_value=0.0)
     out, method = anomalies(frame(s.to_numpy(), str(s.index[0].date()), "D"), "day")
     assert method == "sparse" and (out["anomaly"] == 0).all()
-    assert "too sparse" in anomalies_note(out, method, "en")
+    assert "too sparse" in anomalies_note(out, method, "day", "en")
 
 
 def test_messages_in_both_languages() -> None:

@@ -154,6 +154,16 @@ def test_too_short_gives_none() -> None:
     assert "6" in i18n.t("forecast.too_short", "fr", n=MIN_HISTORY)
 
 
+def test_unknown_granularity_is_a_user_error() -> None:
+    from kpi.errors import PiloteError
+
+    with pytest.raises(PiloteError) as err:
+        forecast(frame(range(12)), "year")
+    assert err.value.message("fr") == (
+        "Granularité inconnue « year » : choisissez parmi day, week, month, quarter."
+    )
+
+
 def test_non_negative_measures_stay_non_negative() -> None:
     y = [100, 80, 60, 45, 30, 20, 12, 8, 5, 3, 2, 1]
     fc = forecast(frame(y), "month", 6)
