@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from kpi import i18n
-from kpi.explore.forecast import SEASON, check_freq, closed_positions
+from kpi.explore.forecast import SEASON, SPARSE_SHARE, check_freq, closed_positions
 
 __all__ = [
     "ANOMALY_K",
@@ -64,8 +64,6 @@ ANOMALY_K = 3.0
 MIN_RELATIVE_DEVIATION = 0.05
 #: Fewest judged points to judge anything.
 MIN_POINTS = 7
-#: Above this share of zero values among the judged ones, the series is too sparse to judge.
-SPARSE_SHARE = 0.3
 #: A zero is an anomaly only when zeros are this rare among the judged values…
 RARE_ZERO_SHARE = 0.05
 #: …and at its position of the season (weekday).

@@ -57,6 +57,7 @@ __all__ = [
     "LEVEL",
     "MIN_HISTORY",
     "SEASON",
+    "SPARSE_SHARE",
     "Backtest",
     "Forecast",
     "backtest",
@@ -64,7 +65,9 @@ __all__ = [
     "closed_positions",
     "forecast",
     "method_label",
+    "no_forecast_note",
     "usable_history",
+    "zero_share",
 ]
 
 #: Buckets in one season.
@@ -288,6 +291,9 @@ def _adjust(y: np.ndarray, index: np.ndarray, mult: bool, period: int) -> np.nda
 #: shop that never trades on Saturdays).
 CLOSED_SHARE = 0.8
 _CLOSED_MIN_COUNT = 3
+#: Above this share of zero values (outside closed positions), a series is too sparse to
+#: forecast or to judge anomalies on.
+SPARSE_SHARE = 0.3
 
 
 def closed_positions(
@@ -692,7 +698,8 @@ def forecast(
     -------
     Forecast or None
         ``None`` when the history holds fewer than :data:`MIN_HISTORY` buckets (too short to
-        both learn and test a model): the page says ``forecast.too_short``.
+        both learn and test a model) or more than 30 % zeros outside closed weekdays (too
+        sparse): :func:`no_forecast_note` says which.
 
     Raises
     ------
@@ -701,11 +708,45 @@ def forecast(
     """
     check_freq(freq)
     y, last_start = usable_history(series)
-    n = len(y)
-    if n < MIN_HISTORY or last_start is None:
+    if _unavailable(y, freq) is not None or last_start is None:
         return None
     with _one_blas_thread():
         return _forecast(y, last_start, freq, horizon, lang, non_negative, level)
+
+
+def _unavailable(y: np.ndarray, freq: str) -> str | None:
+    """Why there is no forecast: ``too_short`` or ``too_sparse``; ``None`` when there is one."""
+    if len(y) < MIN_HISTORY:
+        return "too_short"
+    if zero_share(y, SEASON[freq]) > SPARSE_SHARE:
+        return "too_sparse"
+    return None
+
+
+def zero_share(y: np.ndarray, period: int) -> float:
+    """Share of zero values outside the closed positions of the season (NaN ignored)."""
+    y = np.asarray(y, dtype=float)
+    pos = np.arange(len(y)) % period
+    closed = closed_positions(y, pos, period) if period >= 2 else set()
+    open_ = ~np.isnan(y) & ~np.isin(pos, sorted(closed))
+    return float((y[open_] == 0).mean()) if open_.any() else 0.0
+
+
+def no_forecast_note(
+    series: pd.DataFrame, freq: str = "month", lang: str = i18n.DEFAULT_LANGUAGE
+) -> str | None:
+    """What the page says when :func:`forecast` gives ``None``: the history is too short, or
+    too sparse (most buckets at 0: a daily forecast would copy last week's few sales days);
+    ``None`` when there is a forecast."""
+    check_freq(freq)
+    y, _ = usable_history(series)
+    reason = _unavailable(y, freq)
+    if reason == "too_short":
+        return i18n.t("forecast.too_short", lang, n=MIN_HISTORY)
+    if reason == "too_sparse":
+        share = i18n.format_percent_value(zero_share(y, SEASON[freq]), lang, 0)
+        return i18n.t("forecast.too_sparse", lang, share=share)
+    return None
 
 
 def _forecast(
@@ -925,6 +966,12 @@ i18n.add_messages(
         "forecast.invalid_freq": {
             "fr": "Granularité inconnue « {value} » : choisissez parmi {valid}.",
             "en": "Unknown granularity “{value}”: choose one of {valid}.",
+        },
+        "forecast.too_sparse": {
+            "fr": "Série trop clairsemée pour une prévision : {share} des périodes sont à zéro. "
+            "Regardez-la par semaine ou par mois.",
+            "en": "Series too sparse for a forecast: {share} of the periods are zero. Look at it "
+            "by week or by month.",
         },
         "forecast.too_short": {
             "fr": "Historique trop court pour une prévision : il faut au moins {n} périodes "

@@ -13,7 +13,7 @@ import pytest
 
 from kpi import i18n
 from kpi.explore import forecast as fc_mod
-from kpi.explore.forecast import CANDIDATES, MIN_HISTORY, backtest, forecast
+from kpi.explore.forecast import CANDIDATES, MIN_HISTORY, backtest, forecast, no_forecast_note
 from tests.conftest import realdata
 
 
@@ -151,7 +151,30 @@ def test_too_short_gives_none() -> None:
     assert forecast(frame([]), "month") is None
     assert forecast(frame([1, 2, 3, 4, 5, 6], partial_last=True), "month") is None
     assert forecast(frame(range(1, MIN_HISTORY + 1)), "month") is not None
-    assert "6" in i18n.t("forecast.too_short", "fr", n=MIN_HISTORY)
+    assert no_forecast_note(frame(range(1, MIN_HISTORY + 1)), "month") is None
+    assert no_forecast_note(frame([1, 2, 3, 4, 5]), "month", "en") == (
+        "History too short for a forecast: at least 6 complete periods are needed (to learn a "
+        "model and test it)."
+    )
+
+
+def test_too_sparse_gives_none() -> None:
+    # sales on 2 days in 5 (Sundays closed aside): a daily forecast would copy last week's
+    # few sales days
+    rng = np.random.default_rng(12)
+    days = pd.date_range("2024-01-01", periods=140, freq="D")
+    y = np.where(rng.random(140) < 0.4, rng.lognormal(8, 0.5, 140), 0.0)
+    y[days.day_of_week == 6] = 0.0
+    s = frame(y, "2024-01-01", "D")
+    assert forecast(s, "day") is None
+    share = (y[days.day_of_week != 6] == 0).mean()
+    note = no_forecast_note(s, "day", "fr")
+    assert note.startswith("Série trop clairsemée pour une prévision : ")
+    assert i18n.format_percent_value(share, "fr", 0) in note
+    # by week the same sales are a forecastable series
+    weekly = s.assign(start=s["start"].dt.to_period("W").dt.start_time).groupby("start")
+    w = weekly["value"].sum().reset_index().assign(partial=False)
+    assert forecast(w, "week") is not None
 
 
 def test_unknown_granularity_is_a_user_error() -> None:
