@@ -433,7 +433,7 @@ def _one_blas_thread() -> Iterator[None]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Buckets — TODO(merge): use kpi.explore.trends.bucket_* (copied from kpi.trends for now)
+# Buckets — TODO(merge): use kpi.explore.buckets.bucket_* (copied from kpi.trends for now)
 # ---------------------------------------------------------------------------------------------
 
 # 1970-01-05 was a Monday: weeks are numbered from it.
@@ -502,8 +502,8 @@ i18n.add_messages(
             "en": "seasonal damped ETS with multiplicative errors",
         },
         "forecast.method.combination": {
-            "fr": "moyenne de deux modèles ({first} ; {second})",
-            "en": "average of two models ({first}; {second})",
+            "fr": "moyenne de deux modèles, {first} et {second}",
+            "en": "average of two models, {first} and {second}",
         },
         "forecast.chosen": {
             "fr": "Modèle retenu : {method} — erreur en back-test {wape}{baseline}, prévisions "
