@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -20,6 +20,50 @@ DEFAULT_LANGUAGE = "fr"
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 _MESSAGES: dict[str, dict[str, str]] = {}
+
+
+@runtime_checkable
+class Localized(Protocol):
+    """Anything that can say itself in a language: used as a message parameter, it is rendered
+    in the language of the message (:func:`t`)."""
+
+    def text(self, lang: str = ...) -> str: ...
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in French and English (labels of records; a message parameter that differs by
+    language)."""
+
+    fr: str
+    en: str
+
+    def __call__(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self.en if lang == "en" else self.fr
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return self(lang)
+
+
+@dataclass(frozen=True)
+class Count:
+    """An integer count as a message parameter: ``5 268`` (fr) / ``5,268`` (en)."""
+
+    value: int
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return format_number(self.value, lang)
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A fraction as a message parameter: 0.125 → ``12,5 %`` (fr) / ``12.5%`` (en)."""
+
+    value: float
+    decimals: int = 1
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return format_percent_value(self.value, lang, self.decimals)
 
 
 @dataclass(frozen=True)
@@ -67,6 +111,9 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     text = texts.get(lang) or texts[DEFAULT_LANGUAGE]
     if not params:
         return text
+    # A parameter that is itself language-dependent (a Message, a Count, a Percent…) is
+    # rendered in the language asked for.
+    params = {k: v.text(lang) if isinstance(v, Localized) else v for k, v in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.explore import charts, trends
-from kpi.explore.anomalies import anomalies, explain_anomalies
+from kpi.explore.anomalies import anomalies
 from kpi.explore.buckets import FREQS
-from kpi.explore.drivers import contributions, price_volume_mix
+from kpi.explore.drivers import contributions, explain_anomalies, price_volume_mix
 from kpi.explore.forecast import forecast
 from kpi.metrics import Period, computable_kpis
 from ui import explore as ex

@@ -113,12 +113,9 @@ class LookupLink:
                 "lookups.link",
                 {
                     **base,
-                    "matched": self.matched_rows,
-                    "keyed": self.keyed_rows,
-                    **{
-                        f"share_{lang}": i18n.format_percent_value(self.coverage, lang)
-                        for lang in i18n.LANGUAGES
-                    },
+                    "matched": i18n.Count(self.matched_rows),
+                    "keyed": i18n.Count(self.keyed_rows),
+                    "share": i18n.Percent(self.coverage),
                 },
             )
         ]
@@ -425,8 +422,8 @@ def join_lookups(
 i18n.add_messages(
     {
         "lookups.link": {
-            "fr": "{lookup} complète {fact} par « {key_col} » : {matched} ligne(s) sur {keyed} retrouvée(s) ({share_fr})",
-            "en": "{lookup} adds to {fact} by “{key_col}”: {matched} of {keyed} row(s) found ({share_en})",
+            "fr": "{lookup} complète {fact} par « {key_col} » : {matched} ligne(s) sur {keyed} retrouvée(s) ({share})",
+            "en": "{lookup} adds to {fact} by “{key_col}”: {matched} of {keyed} row(s) found ({share})",
         },
         "lookups.unmatched": {
             "fr": "{rows} ligne(s) de {fact} ont une valeur de « {fact_key} » absente de {lookup} ({values}) : leurs colonnes ajoutées restent vides",

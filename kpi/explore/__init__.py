@@ -17,7 +17,6 @@ Every function takes what the engine already knows (an :class:`~kpi.metrics.Engi
 
 from __future__ import annotations
 
-from kpi.explore.anomalies import Anomaly, explain_anomalies
 from kpi.explore.clv import BetaGeoGammaGamma, CLVPrediction, historical_clv, predict_clv
 from kpi.explore.customers import (
     RFM_SEGMENTS,
@@ -27,7 +26,7 @@ from kpi.explore.customers import (
     rfm,
     satisfaction_by,
 )
-from kpi.explore.drivers import contributions, price_volume_mix
+from kpi.explore.drivers import Anomaly, contributions, explain_anomalies, price_volume_mix
 from kpi.explore.forecast import Forecast
 from kpi.explore.funnel import (
     PipelineSummary,

@@ -1,310 +1,483 @@
-"""Anomalies: the unusual points of a trend series, and the segment that moved most.
+"""Anomalies a user can believe: unusual points of a series, judged against its own season and
+trend, leaving out the days the business does not trade.
 
-Decisions where the issue is silent: the expected value is a robust trend (centred rolling median
-over one season) plus the seasonal effect of that position (median deviation from the trend over
-the cycles; with two cycles, the one nearer zero) when the series covers two seasonal cycles
-(7 days, 52 weeks, 12 months, 4 quarters), else a centred rolling median; a point is flagged when
-its residual is more than 3 robust standard deviations from the expected value (as the
-dashboard's alerts: 3 × 1.4826 × MAD) and at least 5 % away from it. STL was tried first: with
-two cycles (two years of months, the usual export) its seasonal component absorbs a one-off
-shock, so it flagged nothing. Each flag is explained by the segment that moved most against the
-same period last year (else the previous period).
+A series from the trends module (``start``, ``value``, ``partial``) is judged point by point:
+
+- **Not judged**: partial buckets, missing values, days of a weekday on which the business is
+  closed week after week (at least 80 % zeros over at least 3 weeks: Online Retail's
+  Saturdays; any position of the season for other granularities), and public holidays (daily
+  series only; the ``holidays`` library, by default France, England and the United States —
+  their union, since a file does not say its country). Closed days expect 0; holidays expect
+  nothing.
+- **Too sparse to judge** (``method="sparse"``): more than 30 % of the judged values are 0
+  (``sales_data_sample`` by day: 72 % zero days). Nothing is flagged and the page says so.
+- **Scale**: non-negative series are judged on a log scale, so that a weekday or a month that
+  sells twice the average still does when the level doubles (Q4): expected = trend × seasonal
+  factor. Series with more than 5 % negative values are judged on their own scale.
+- **Expected value**: a robust trend — the median of the seasonally adjusted values around the
+  point, the point itself left out (14 days, 8 weeks, 6 months, 4 quarters) — times the effect
+  of the point's position in the season (weekday, week of the year, month, quarter: the median
+  deviation from the trend over the cycles; with two cycles, the deviation nearer zero, so that
+  a one-off shock in one year does not become "the season"), with two full cycles of history;
+  otherwise the median of the 4 neighbours and no seasonal adjustment.
+- **Score**: the residual in robust standard deviations, drawn from each deviation minus the
+  median of the other cycles at the same position (1.4826 × median absolute value, scaled for
+  the number of cycles); below and above the expected value separately from 100 values on
+  (sales have a long lower tail: a day with one small order is not news). A point is flagged
+  when ``|score| > k`` (3 by default, as the dashboard's alerts) and it is at least 5 % away
+  from the expected value.
+- **Zeros** on a judged day (and negative values on a log scale) are flagged as drops when zeros
+  are rare: at most 5 % of the judged values, and not a habit of that weekday (3 or more and
+  over 10 % of them); where zeros are common (Superstore's Tuesdays, 40 % zero) a zero is not
+  news.
+- **Level shifts**: where the median of the next buckets (as many as the trend's window) moves
+  at least 20 % and ``k`` standard deviations from the median of the previous ones, and the
+  first bucket itself stands ``k`` deviations out (a gradual ramp is a trend, not a shift),
+  that first bucket is flagged, expected at the level before; the trend is then fitted on each
+  side separately, so the days around a shift are not judged against the other level.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+import warnings
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from kpi import i18n
-from kpi.data import role_label
-from kpi.explore.buckets import (
-    SEASON,
-    bucket_codes,
-    bucket_end,
-    bucket_label,
-    bucket_start,
-    year_lag,
-)
-from kpi.explore.drivers import contributions
-from kpi.explore.trends import Facts, TrendMeasure, get_measure
-from kpi.metrics import Period, period_mask
+from kpi.explore.forecast import SEASON, SPARSE_SHARE, check_freq, closed_positions
 
-__all__ = ["ANOMALY_K", "MIN_RELATIVE_DEVIATION", "Anomaly", "anomalies", "explain_anomalies"]
+__all__ = [
+    "ANOMALY_K",
+    "DEFAULT_COUNTRIES",
+    "anomalies",
+    "anomalies_note",
+    "excluded_label",
+    "holiday_dates",
+]
 
 ANOMALY_K = 3.0
 #: Smallest move, relative to the expected value, flagged as an anomaly.
 MIN_RELATIVE_DEVIATION = 0.05
-
-
-@dataclass(frozen=True)
-class Anomaly:
-    """An unusual point of a series, and why.
-
-    Attributes
-    ----------
-    start : pandas.Timestamp
-        Start of the bucket.
-    freq : str
-        Its granularity (``day``, ``week``, ``month``, ``quarter``).
-    value, expected : float
-        The value, and what the seasonal and trend components predicted.
-    score : float
-        Robust standard deviations between residual and median residual (signed).
-    method : str
-        ``seasonal`` (seasonally adjusted) or ``rolling_median``.
-    driver : dict or None
-        The segment that moved most: ``{"role", "segment", "delta", "share", "reference"}``
-        (``reference``: start of the bucket compared with).
-    """
-
-    start: pd.Timestamp
-    freq: str
-    value: float
-    expected: float
-    score: float
-    method: str
-    driver: Mapping[str, Any] | None = None
-
-    @property
-    def direction(self) -> str:
-        return "up" if self.score > 0 else "down"
-
-    def label(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        """The bucket, for people (``mars 2025``)."""
-        return bucket_label(self.start, self.freq, lang)
-
-    def text(
-        self, lang: str = i18n.DEFAULT_LANGUAGE, unit: str = "number", currency: str | None = None
-    ) -> str:
-        """One or two sentences for the user."""
-        fmt = lambda v: i18n.format_value(v, unit, lang, currency)  # noqa: E731
-        text = i18n.t(
-            f"trends.anomaly.{self.direction}.{self.method}",
-            lang,
-            label=self.label(lang),
-            value=fmt(self.value),
-            expected=fmt(self.expected),
-            score=i18n.format_number(abs(self.score), lang, 1),
-        )
-        d = self.driver
-        if d:
-            role = d["role"]
-            text += " " + i18n.t(
-                "trends.anomaly.driver",
-                lang,
-                role=role_label(role, lang),
-                segment=d["segment"],
-                delta=("+" if d["delta"] > 0 else "") + fmt(d["delta"]),
-                reference=bucket_label(d["reference"], self.freq, lang),
-                share=i18n.format_percent_value(d["share"], lang, 0),
-            )
-        return text
+#: Fewest judged points to judge anything.
+MIN_POINTS = 7
+#: A zero is an anomaly only when zeros are this rare among the judged values…
+RARE_ZERO_SHARE = 0.05
+#: …and at its position of the season (weekday).
+RARE_ZERO_POSITION = 0.10
+#: Share of negative values above which a series is judged on its own scale, not a log scale.
+NEGATIVE_SHARE = 0.05
+#: Fewest residuals to give drops and rises their own scale.
+ASYMMETRIC_MIN = 100
+#: Smallest lasting change of level flagged (20 %).
+MIN_SHIFT = 0.2
+#: Public holidays not judged on daily series (ISO country codes; GB means England).
+DEFAULT_COUNTRIES: tuple[str, ...] = ("FR", "GB", "US")
+#: Centred rolling median of the seasonally adjusted values (buckets).
+TREND_WINDOW: dict[str, int] = {"day": 15, "week": 9, "month": 7, "quarter": 5}
+_SHORT_WINDOW = 5
+_SUBDIVISIONS = {"GB": "ENG"}
 
 
 def anomalies(
-    series: pd.DataFrame, freq: str = "month", k: float = ANOMALY_K
+    series: pd.DataFrame,
+    freq: str = "month",
+    k: float = ANOMALY_K,
+    *,
+    countries: Iterable[str] | None = DEFAULT_COUNTRIES,
 ) -> tuple[pd.DataFrame, str | None]:
-    """Flag unusual points of a series from :func:`measure_trend` or :func:`kpi_trend`.
+    """Flag unusual points of a series (see the module notes).
 
-    Partial buckets and missing values are left out. With two full seasonal cycles the expected
-    value is a robust trend (centred rolling median over one season) plus the seasonal effect of
-    that position (median deviation over the cycles, see :func:`_expected`); otherwise it is a
-    centred rolling median over 5 buckets and no seasonal adjustment is made. A residual more
-    than ``k`` robust standard deviations from the expected value is an anomaly.
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        ``start`` (bucket start), ``value`` (NaN when undefined) and ``partial``, oldest first.
+    freq : str
+        ``day``, ``week``, ``month`` or ``quarter``.
+    k : float
+        Robust standard deviations beyond which a point is flagged.
+    countries : iterable of str, optional
+        Countries whose public holidays are not judged (daily series); ``None`` or empty for
+        none.
 
     Returns
     -------
     (pandas.DataFrame, str or None)
-        The series with ``expected``, ``score`` and ``anomaly`` (−1, 0, 1) columns, and the
-        method used (``seasonal``, ``rolling_median``; ``None`` when the series is too short:
-        fewer than 7 usable points).
+        The series with ``expected``, ``score``, ``anomaly`` (−1, 0, 1) and ``excluded`` (why a
+        point was not judged: ``partial``, ``missing``, ``closed``, ``holiday``; ``None`` when
+        judged) columns, and the method: ``seasonal``, ``rolling_median``, ``sparse`` (too
+        sparse to judge: nothing flagged, see :func:`anomalies_note`), or ``None`` when fewer
+        than 7 points can be judged.
+
+    Raises
+    ------
+    PiloteError
+        ``forecast.invalid_freq`` for a granularity other than the four.
     """
+    check_freq(freq)
     out = series.copy()
+    n = len(out)
     out["expected"] = np.nan
     out["score"] = np.nan
     out["anomaly"] = 0
+    out["excluded"] = pd.Series([None] * n, index=out.index, dtype=object)
     if out.empty:
         return out, None
-    usable = (~out["partial"].astype(bool)) & out["value"].notna()
-    idx = np.flatnonzero(usable.to_numpy())
-    if len(idx) < 7:
+    values = pd.to_numeric(out["value"], errors="coerce").to_numpy(dtype=float)
+    starts = pd.to_datetime(out["start"])
+    partial = out["partial"].astype(bool).to_numpy()
+    excluded = np.full(n, None, dtype=object)
+    excluded[np.isnan(values)] = "missing"
+    excluded[partial] = "partial"
+    usable = excluded == None  # noqa: E711 - elementwise
+    period = SEASON.get(freq, 12)
+    pos = _positions(starts, freq)
+    if freq == "day" and countries:
+        days = starts.dt.normalize()
+        holiday = days.isin(holiday_dates(tuple(countries), int(days.min().year),
+                                          int(days.max().year)))  # fmt: skip
+        excluded[usable & holiday.to_numpy()] = "holiday"
+    judged = excluded == None  # noqa: E711
+    closed = closed_positions(np.where(judged, values, np.nan), pos, period)
+    shut = judged & np.isin(pos, sorted(closed))
+    excluded[shut] = "closed"
+    judged &= ~shut
+    expected = np.full(n, np.nan)
+    expected[shut] = 0.0
+    out["excluded"] = pd.Series(excluded, index=out.index, dtype=object)
+    if judged.sum() < MIN_POINTS:
+        out["expected"] = expected
         return out, None
-    # a run of usable points (interior gaps interpolated for the decomposition only)
-    y = out["value"].iloc[idx[0] : idx[-1] + 1].astype(float)
-    y = y.interpolate(limit_direction="both")
-    expected, scale, method = _expected(y.to_numpy(), SEASON.get(freq, 12))
-    resid = y.to_numpy() - expected
-    positions = np.arange(idx[0], idx[-1] + 1)
-    valid = usable.to_numpy()[positions] & ~np.isnan(resid)
-    if scale <= 1e-12 * max(1.0, float(np.nanmax(np.abs(y.to_numpy())))):
+    y = np.where(judged, values, np.nan)
+    log_scale = (y[judged] < 0).mean() <= NEGATIVE_SHARE
+    zero = judged & (values <= 0) if log_scale else np.zeros(n, dtype=bool)
+    zero_share = float(zero.sum() / judged.sum())
+    if zero_share > SPARSE_SHARE:
+        out["expected"] = expected
+        return out, "sparse"
+    fitted = judged & ~zero
+    if fitted.sum() < MIN_POINTS:
+        out["expected"] = expected
+        return out, None
+    v = np.where(fitted, np.log(np.where(fitted, values, 1.0)) if log_scale else values, np.nan)
+    window = TREND_WINDOW.get(freq, 7)
+    seasonal = period >= 2 and _full_cycles(fitted, pos, period) >= 2
+    method = "seasonal" if seasonal else "rolling_median"
+    floor = math.log(0.5 * float(np.nanmin(values[fitted]))) if zero.any() else math.nan
+    segment = np.zeros(n, dtype=np.int64)
+    trend, effect, low, high = _fit(v, pos, period, window, segment, seasonal, zero, floor)
+    to_value = np.exp if log_scale else np.asarray
+    if not (math.isfinite(low) and math.isfinite(high) and min(low, high) > 1e-9):
+        expected[judged] = to_value(trend + effect)[judged]
+        out["expected"] = expected
         return out, method
-    score = np.where(valid, resid / scale, np.nan)
-    # a statistically unusual but tiny move (a very regular series) is not worth a flag
-    material = np.abs(resid) >= MIN_RELATIVE_DEVIATION * np.abs(expected)
-    flags = np.where(valid & material & (score > k), 1, 0)
-    flags = np.where(valid & material & (score < -k), -1, flags)
-    exp_col = out.columns.get_loc("expected")
-    out.iloc[positions, exp_col] = expected
-    out.iloc[positions, out.columns.get_loc("score")] = np.where(valid, score, np.nan)
-    out.iloc[positions, out.columns.get_loc("anomaly")] = flags
+    shifts = _level_shifts(v - effect, fitted, window, low, high, k, log_scale)
+    if shifts:
+        # the level moved for good: each stretch gets its own trend, so that the days just
+        # before a shift are not judged against the level after it (nor the reverse)
+        for i, _, _ in shifts:
+            segment[i:] += 1
+        trend, effect, low, high = _fit(v, pos, period, window, segment, seasonal, zero, floor)
+    centre = trend + effect
+    resid = v - centre
+    resid[zero] = floor - centre[zero]
+    expected[judged] = to_value(centre[judged])
+    score = np.full(n, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = resid[judged]
+        # a side without noise (a perfectly regular stretch) gives no score rather than ∞
+        score[judged] = np.where(r > 0, r / high if high > 1e-9 else np.nan,
+                                 r / low if low > 1e-9 else np.nan)  # fmt: skip
+    if zero.any() and zero_share > RARE_ZERO_SHARE:
+        score[zero] = np.nan  # zeros are common in this series: not news
+    elif zero.any():
+        for p in np.unique(pos[zero]):
+            at = judged & (pos == p)
+            count = int((zero & at).sum())
+            if count >= 3 and count > RARE_ZERO_POSITION * at.sum():
+                score[zero & at] = np.nan  # a habit of this weekday: not news
+    for i, stat, before in shifts:
+        # the first bucket at a new level: judged against the level before it
+        score[i] = stat
+        expected[i] = to_value(before + effect[i])
+    material = np.abs(values - expected) >= MIN_RELATIVE_DEVIATION * np.abs(expected)
+    ok = judged & ~np.isnan(score) & material
+    flags = np.where(ok & (score > k), 1, 0)
+    flags = np.where(ok & (score < -k), -1, flags)
+    out["expected"] = expected
+    out["score"] = score
+    out["anomaly"] = flags.astype(int)
     return out, method
 
 
-def _expected(y: np.ndarray, period: int) -> tuple[np.ndarray, float, str]:
-    """Expected values (trend + seasonal effect), the noise scale, and the method.
+def _half_scales(sample: np.ndarray) -> tuple[float, float]:
+    """Robust standard deviations below and above the median (1.4826 × the median distance of
+    each half): sales have a longer tail on one side — a day with one small order is far below
+    the usual on a log scale without being news. Below :data:`ASYMMETRIC_MIN` values, one
+    symmetric scale (a half of 12 values is too few to estimate a tail)."""
+    sample = np.asarray(sample, dtype=float)
+    sample = sample[~np.isnan(sample)]
+    if len(sample) < 4:
+        return math.nan, math.nan
+    med = float(np.median(sample))
+    if len(sample) < ASYMMETRIC_MIN:
+        # too few values to tell the two tails apart: one scale (1.4826 × MAD)
+        mad = 1.4826 * float(np.median(np.abs(sample - med)))
+        return mad, mad
+    below, above = med - sample[sample < med], sample[sample > med] - med
+    low = 1.4826 * float(np.median(below)) if len(below) else 0.0
+    high = 1.4826 * float(np.median(above)) if len(above) else 0.0
+    return low, high
 
-    The trend is a centred rolling median over one season. The seasonal effect of a position
-    (March, Monday…) is the median of its deviations from the trend over the cycles; with only
-    two cycles, the deviation nearer to zero, so that a one-off shock in one year does not
-    become "the season". The noise scale is a robust standard deviation (1.4826 × median
-    absolute value / √2) of the differences between each deviation and the other cycles' at the
-    same position. Without two full cycles the expected value is a centred rolling median over
-    5 buckets, the scale 1.4826 × MAD of the residuals, and the method ``rolling_median``.
+
+def _level_shifts(
+    adjusted: np.ndarray,
+    fitted: np.ndarray,
+    window: int,
+    low: float,
+    high: float,
+    k: float,
+    log_scale: bool,
+) -> list[tuple[int, float, float]]:
+    """Buckets where the level moved for good: the median of the next ``window`` seasonally
+    adjusted values against the median of the ``window`` before, in standard deviations of that
+    difference (a median of ``w`` values varies π/2w times one value's variance); the largest
+    change within ``window`` of it, beyond ``k`` and at least :data:`MIN_SHIFT`, whose first
+    bucket is itself more than ``k`` robust standard deviations from the level before (a
+    gradual ramp is a trend, not a shift).
+
+    Returns ``(position, score of the change, level before)`` for each shift.
     """
-    n = len(y)
-    if n < 2 * period or period < 2:
-        trend = pd.Series(y).rolling(5, center=True, min_periods=3).median().to_numpy()
-        r = y - trend
-        r = r[~np.isnan(r)]
-        med = float(np.median(r)) if len(r) else 0.0
-        scale = 1.4826 * float(np.median(np.abs(r - med))) if len(r) else 0.0
-        return trend, scale, "rolling_median"
-    window = period + 1 if period % 2 == 0 else period
-    trend = (
-        pd.Series(y).rolling(window, center=True, min_periods=window // 2 + 1).median().to_numpy()
-    )
-    dev = y - trend
-    seasonal = np.zeros(n)
-    loo: list[float] = []
-    for pos in range(period):
-        d = dev[pos::period]
-        ok = ~np.isnan(d)
-        if not ok.any():
-            continue
-        dd = d[ok]
-        effect = float(np.median(dd)) if len(dd) >= 3 else float(dd[np.argmin(np.abs(dd))])
-        seasonal[pos::period] = effect
-        for i in range(len(dd)):
-            others = np.delete(dd, i)
-            if len(others):
-                loo.append(float(dd[i] - np.median(others)))
-    scale = 1.4826 * float(np.median(np.abs(loo))) / math.sqrt(2) if loo else 0.0
-    return trend + seasonal, scale, "seasonal"
-
-
-def explain_anomalies(
-    flagged: pd.DataFrame,
-    method: str | None,
-    freq: str,
-    f: Facts | None = None,
-    measure_id: str | None = None,
-    *,
-    limit: int = 5,
-) -> list[Anomaly]:
-    """The anomalies of :func:`anomalies`, largest first, each with the segment that moved most
-    (for additive measures with facts): against the same bucket last year, else the previous
-    bucket, over every dimension the facts have."""
-    if method is None or flagged.empty:
+    idx = np.flatnonzero(fitted)
+    a = adjusted[idx]
+    m = len(a)
+    if m < 2 * window + 1:
         return []
-    rows = flagged[flagged["anomaly"] != 0]
-    rows = rows.reindex(rows["score"].abs().sort_values(ascending=False).index)[:limit]
+    windows = np.lib.stride_tricks.sliding_window_view(a, window)
+    medians = np.median(windows, axis=1)  # medians[j] = median(a[j : j + window])
+    j = np.arange(window, m - window + 1)
+    before, after = medians[j - window], medians[j]
+    diff = after - before
+    sd = np.where(diff > 0, high, low) * math.sqrt(math.pi / window)
+    stat = np.divide(diff, sd, out=np.zeros_like(diff), where=sd > 0)
+    size = np.abs(np.expm1(diff)) if log_scale else np.abs(diff) / np.maximum(np.abs(before), 1e-12)
+    # the first bucket itself must stand out from the level before it (a ramp does not)
+    first = a[j] - before
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first_stat = first / np.where(first > 0, high, low)
+    candidates = (np.abs(stat) > k) & (size >= MIN_SHIFT) & (np.abs(first_stat) > k)
+    candidates &= np.sign(first) == np.sign(diff)
+    strength = np.where(candidates, np.abs(stat), 0.0)
     out = []
-    m = None if measure_id is None else get_measure(measure_id)
-    for _, row in rows.iterrows():
-        driver = None
-        if f is not None and m is not None and m.additive:
-            driver = _driver(f, m, pd.Timestamp(row["start"]), freq, int(row["anomaly"]))
-        out.append(
-            Anomaly(
-                pd.Timestamp(row["start"]),
-                freq,
-                float(row["value"]),
-                float(row["expected"]),
-                float(row["score"]),
-                method,
-                driver,
-            )
-        )
+    for t in np.flatnonzero(candidates):
+        lo_, hi_ = max(0, t - window), min(len(stat), t + window + 1)
+        if t == lo_ + int(np.argmax(strength[lo_:hi_])):  # the strongest, the first of equals
+            out.append((int(idx[j[t]]), float(stat[t]), float(before[t])))
     return out
 
 
-def _driver(
-    f: Facts, m: TrendMeasure, start: pd.Timestamp, freq: str, direction: int
-) -> dict[str, Any] | None:
-    cur = Period("range", start, bucket_end(start, freq))
-    code = int(bucket_codes(np.array([start.to_datetime64()]), freq)[0])
-    dates = f.frame[m.date].to_numpy()
-    # dimensions that split the rows at hand (a filter on one region leaves one region)
-    dims = [r for r in f.dims if f.frame[r].nunique(dropna=True) > 1]
-    in_cur = period_mask(dates, cur)
-    for ref_code in (code - year_lag(freq), code - 1):
-        ref_start = bucket_start(ref_code, freq)
-        ref = Period("range", ref_start, bucket_end(ref_start, freq))
-        in_ref = period_mask(dates, ref)
-        if not in_ref.any():
-            continue
-        # the two buckets' rows only: contributions per dimension then cost little
-        sub = Facts(f.kind, f.frame.loc[in_cur | in_ref], f.dims, f.table)
-        best = None
-        for role in dims:
-            c = contributions(sub, m.id, role, ref, cur, top=1)
-            if len(c) < 2:
-                continue
-            total = float(c["delta"].sum())
-            first = c.iloc[0]
-            if direction * float(first["delta"]) <= 0:
-                continue
-            share = float(first["delta"]) / total if total * direction > 0 else 1.0
-            if best is None or abs(first["delta"]) > abs(best["delta"]) * 1.0001:
-                best = {
-                    "role": role,
-                    "segment": str(first["segment"]),
-                    "delta": float(first["delta"]),
-                    "share": min(share, 9.99),
-                    "reference": ref_start,
-                }
-        if best is not None:
-            return best
-    return None
+def _positions(starts: pd.Series, freq: str) -> np.ndarray:
+    """Position of each bucket in its season: weekday, week of the year, month, quarter."""
+    if freq == "day":
+        return starts.dt.day_of_week.to_numpy(dtype=np.int64)
+    if freq == "week":
+        return np.minimum(starts.dt.isocalendar().week.to_numpy(dtype=np.int64), 52) - 1
+    if freq == "quarter":
+        return ((starts.dt.month.to_numpy(dtype=np.int64) - 1) // 3).astype(np.int64)
+    return starts.dt.month.to_numpy(dtype=np.int64) - 1
+
+
+def _full_cycles(fitted: np.ndarray, pos: np.ndarray, period: int) -> int:
+    """Cycles of the season covered: the fewest values at an open position."""
+    counts = [int((fitted & (pos == p)).sum()) for p in range(period)]
+    counts = [c for c in counts if c > 0]
+    return min(counts) if len(counts) >= max(2, period // 2) else 0
+
+
+def _fit(
+    v: np.ndarray,
+    pos: np.ndarray,
+    period: int,
+    window: int,
+    segment: np.ndarray,
+    seasonal: bool,
+    zero: np.ndarray,
+    floor: float,
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Trend, seasonal effect of each bucket, and the noise scales below and above."""
+    if seasonal:
+        trend, effect, sample = _seasonal_fit(v, pos, period, window, segment)
+    else:
+        trend = _rolling(v, _SHORT_WINDOW, segment)
+        effect = np.zeros(len(v))
+        sample = (v - trend)[~np.isnan(v)]
+    if zero.any():
+        # a zero (or a negative value) counts as half the smallest positive value: far below
+        # the expected value, and part of the lower tail the scale of drops is drawn from
+        sample = np.concatenate([sample, floor - (trend + effect)[zero]])
+    low, high = _half_scales(sample)
+    return trend, effect, low, high
+
+
+def _rolling(v: np.ndarray, window: int, segment: np.ndarray) -> np.ndarray:
+    """Centred rolling median of the ``window − 1`` neighbours of each value in its segment,
+    the value itself left out (so that a spike does not lift its own expected value, and the
+    residuals keep the noise's full size); NaN values ignored, gaps interpolated."""
+    half = window // 2
+    pad = np.full(half, np.nan)
+    views = np.lib.stride_tricks.sliding_window_view(np.concatenate([pad, v, pad]), 2 * half + 1)
+    seg = np.concatenate([np.full(half, -1), segment, np.full(half, -1)])
+    same = np.lib.stride_tricks.sliding_window_view(seg, 2 * half + 1) == segment[:, None]
+    neighbours = np.delete(np.where(same, views, np.nan), half, axis=1)
+    enough = (~np.isnan(neighbours)).sum(axis=1) >= max(2, half)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows
+        med = np.where(enough, np.nanmedian(neighbours, axis=1), np.nan)
+    out = np.full(len(v), np.nan)
+    for s_ in np.unique(segment):
+        at = segment == s_
+        part = pd.Series(med[at]).interpolate(limit_direction="both").to_numpy()
+        if np.isnan(part).all() and (~np.isnan(v[at])).any():
+            part = np.full(int(at.sum()), np.nanmedian(v[at]))  # a short stretch: its median
+        out[at] = part
+    return pd.Series(out).interpolate(limit_direction="both").to_numpy()
+
+
+def _effects(dev: np.ndarray, pos: np.ndarray, period: int) -> tuple[np.ndarray, list[float]]:
+    """Seasonal effect per position and the leave-one-out residuals (scaled to one value's
+    noise: a deviation minus the median of ``m`` others has about 1 + 1/m times its
+    variance)."""
+    effect = np.zeros(period)
+    loo: list[float] = []
+    for p in range(period):
+        d = dev[(pos == p) & ~np.isnan(dev)]
+        if len(d) >= 3:
+            effect[p] = float(np.median(d))
+        elif len(d) == 2:
+            effect[p] = float(d[np.argmin(np.abs(d))])
+        if len(d) >= 2:
+            for i in range(len(d)):
+                others = np.delete(d, i)
+                loo.append(float(d[i] - np.median(others)) / math.sqrt(1 + 1 / len(others)))
+    seen = [p for p in range(period) if ((pos == p) & ~np.isnan(dev)).any()]
+    if seen:
+        effect[seen] -= effect[seen].mean()
+    return effect, loo
+
+
+def _seasonal_fit(
+    v: np.ndarray, pos: np.ndarray, period: int, window: int, segment: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Trend, seasonal effect of each bucket (two passes), and the leave-one-out residuals the
+    noise scale is drawn from."""
+    first = period + 1 if period % 2 == 0 else period
+    trend = _rolling(v, max(first, 5), segment)
+    effect, _ = _effects(v - trend, pos, period)
+    trend = _rolling(v - effect[pos], window, segment)
+    effect, loo = _effects(v - trend, pos, period)
+    return trend, effect[pos], np.asarray(loo, dtype=float)
+
+
+@functools.lru_cache(maxsize=32)
+def holiday_dates(countries: tuple[str, ...], first_year: int, last_year: int) -> pd.DatetimeIndex:
+    """Public holidays of ``countries`` between two years (the ``holidays`` library; GB is
+    England, where Online Retail trades: Easter Monday and the bank holidays)."""
+    import holidays
+
+    days: set = set()
+    for code in countries:
+        try:
+            cal = holidays.country_holidays(
+                code, subdiv=_SUBDIVISIONS.get(code), years=range(first_year, last_year + 1)
+            )
+        except NotImplementedError:
+            continue  # an unknown country: no holidays rather than an error
+        days.update(cal.keys())
+    return pd.DatetimeIndex(sorted(pd.Timestamp(d) for d in days))
+
+
+def anomalies_note(
+    flagged: pd.DataFrame,
+    method: str | None,
+    freq: str = "month",
+    lang: str = i18n.DEFAULT_LANGUAGE,
+) -> str | None:
+    """What the page says next to the anomalies of :func:`anomalies`: too short, too sparse, or
+    what was not judged (closed weekdays, holidays); ``None`` when there is nothing to say."""
+    if method is None:
+        return i18n.t("anomalies.too_short", lang, n=MIN_POINTS)
+    if method == "sparse":
+        judged = flagged["excluded"].isna()
+        values = pd.to_numeric(flagged["value"], errors="coerce")
+        share = float((values[judged] <= 0).mean()) if judged.any() else 0.0
+        return i18n.t("anomalies.too_sparse", lang, share=i18n.format_percent_value(share, lang, 0))
+    parts = []
+    closed = flagged[flagged["excluded"] == "closed"]
+    if len(closed) and freq == "day":
+        days = sorted(set(pd.to_datetime(closed["start"]).dt.day_of_week))
+        names = ", ".join(_weekday_name(d, lang) for d in days)
+        parts.append(i18n.t("anomalies.closed", lang, n=len(closed), days=names))
+    elif len(closed):
+        parts.append(i18n.t("anomalies.closed_periods", lang, n=len(closed)))
+    holidays_ = int((flagged["excluded"] == "holiday").sum())
+    if holidays_:
+        parts.append(i18n.t("anomalies.holidays", lang, n=holidays_))
+    if not parts:
+        return None
+    return i18n.t("anomalies.not_judged", lang, what=(" ; " if lang == "fr" else "; ").join(parts))
+
+
+def excluded_label(reason: str | None, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """The ``excluded`` column for people: ``jour férié``, ``fermeture habituelle``… ("" when
+    the point was judged)."""
+    if reason is None or (isinstance(reason, float) and math.isnan(reason)):
+        return ""
+    return i18n.t(f"anomalies.excluded.{reason}", lang)
+
+
+def _weekday_name(day: int, lang: str) -> str:
+    from babel.dates import get_day_names
+
+    return str(get_day_names("wide", locale=i18n.locale(lang))[day])
 
 
 i18n.add_messages(
     {
-        "trends.anomaly.up.seasonal": {
-            "fr": "{label} : {value}, au-dessus des {expected} attendus une fois la saison et "
-            "la tendance prises en compte ({score} écarts robustes).",
-            "en": "{label}: {value}, above the {expected} expected once season and trend are "
-            "taken into account ({score} robust deviations).",
+        "anomalies.too_short": {
+            "fr": "Trop peu de périodes pour juger des anomalies (il en faut au moins {n}).",
+            "en": "Too few periods to judge anomalies (at least {n} are needed).",
         },
-        "trends.anomaly.down.seasonal": {
-            "fr": "{label} : {value}, en dessous des {expected} attendus une fois la saison et "
-            "la tendance prises en compte ({score} écarts robustes).",
-            "en": "{label}: {value}, below the {expected} expected once season and trend are "
-            "taken into account ({score} robust deviations).",
+        "anomalies.too_sparse": {
+            "fr": "Série trop clairsemée pour juger des anomalies : {share} des périodes "
+            "jugeables sont à zéro. Regardez-la par semaine ou par mois.",
+            "en": "Series too sparse to judge anomalies: {share} of the periods that could be "
+            "judged are zero. Look at it by week or by month.",
         },
-        "trends.anomaly.up.rolling_median": {
-            "fr": "{label} : {value}, au-dessus des {expected} habituels autour de cette date "
-            "({score} écarts robustes ; historique trop court pour corriger la saison).",
-            "en": "{label}: {value}, above the usual {expected} around that date ({score} "
-            "robust deviations; too little history to adjust for the season).",
+        "anomalies.not_judged": {
+            "fr": "Non jugés : {what}.",
+            "en": "Not judged: {what}.",
         },
-        "trends.anomaly.down.rolling_median": {
-            "fr": "{label} : {value}, en dessous des {expected} habituels autour de cette date "
-            "({score} écarts robustes ; historique trop court pour corriger la saison).",
-            "en": "{label}: {value}, below the usual {expected} around that date ({score} "
-            "robust deviations; too little history to adjust for the season).",
+        "anomalies.closed": {
+            "fr": "{n} jours de fermeture habituelle ({days})",
+            "en": "{n} days the business is usually closed ({days})",
         },
-        "trends.anomaly.driver": {
-            "fr": "Principal écart — {role} « {segment} » : {delta} par rapport à {reference} "
-            "({share} de la variation).",
-            "en": "Main mover — {role} “{segment}”: {delta} against {reference} ({share} of "
-            "the change).",
+        "anomalies.closed_periods": {
+            "fr": "{n} périodes à zéro d'une année sur l'autre (fermeture saisonnière)",
+            "en": "{n} periods at zero year after year (seasonal closure)",
         },
+        "anomalies.holidays": {
+            "fr": "{n} jours fériés",
+            "en": "{n} public holidays",
+        },
+        "anomalies.excluded.closed": {
+            "fr": "fermeture habituelle",
+            "en": "usually closed",
+        },
+        "anomalies.excluded.holiday": {"fr": "jour férié", "en": "public holiday"},
+        "anomalies.excluded.partial": {"fr": "période incomplète", "en": "incomplete period"},
+        "anomalies.excluded.missing": {"fr": "valeur manquante", "en": "missing value"},
     }
 )

@@ -1,4 +1,4 @@
-"""What drove a change between two periods: each segment's contribution to the change of an
+"""What drove a change between two periods, and which segment moved most behind an anomaly: each segment's contribution to the change of an
 additive measure, and the split of a revenue change into price, volume and mix effects.
 
 Decisions where the issue is silent: contributions only for additive measures (sums and counts);
@@ -9,17 +9,22 @@ returns" effect, so the effects always add up to the change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from kpi import i18n
 from kpi.data import role_label
 from kpi.errors import PiloteError
-from kpi.explore.trends import Facts, aggregate, get_measure
+from kpi.explore.buckets import bucket_codes, bucket_end, bucket_label, bucket_start, year_lag
+from kpi.explore.trends import Facts, TrendMeasure, aggregate, get_measure
 from kpi.metrics import Period, period_mask
 from kpi.metrics.aggregates import EPS
 
-__all__ = ["contributions", "price_volume_mix"]
+__all__ = ["Anomaly", "contributions", "explain_anomalies", "price_volume_mix"]
 
 
 def contributions(
@@ -206,5 +211,187 @@ i18n.add_messages(
             "en": "New, discontinued, returns",
         },
         "trends.pvm.current": {"fr": "Période étudiée", "en": "Current period"},
+    }
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Anomalies explained: the segment that moved most
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anomaly:
+    """An unusual point of a series, and why.
+
+    Attributes
+    ----------
+    start : pandas.Timestamp
+        Start of the bucket.
+    freq : str
+        Its granularity (``day``, ``week``, ``month``, ``quarter``).
+    value, expected : float
+        The value, and what the seasonal and trend components predicted.
+    score : float
+        Robust standard deviations between residual and median residual (signed).
+    method : str
+        ``seasonal`` (seasonally adjusted) or ``rolling_median``.
+    driver : dict or None
+        The segment that moved most: ``{"role", "segment", "delta", "share", "reference"}``
+        (``reference``: start of the bucket compared with).
+    """
+
+    start: pd.Timestamp
+    freq: str
+    value: float
+    expected: float
+    score: float
+    method: str
+    driver: Mapping[str, Any] | None = None
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.score > 0 else "down"
+
+    def label(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        """The bucket, for people (``mars 2025``)."""
+        return bucket_label(self.start, self.freq, lang)
+
+    def text(
+        self, lang: str = i18n.DEFAULT_LANGUAGE, unit: str = "number", currency: str | None = None
+    ) -> str:
+        """One or two sentences for the user."""
+        fmt = lambda v: i18n.format_value(v, unit, lang, currency)  # noqa: E731
+        text = i18n.t(
+            f"trends.anomaly.{self.direction}.{self.method}",
+            lang,
+            label=self.label(lang),
+            value=fmt(self.value),
+            expected=fmt(self.expected),
+            score=i18n.format_number(abs(self.score), lang, 1),
+        )
+        d = self.driver
+        if d:
+            role = d["role"]
+            text += " " + i18n.t(
+                "trends.anomaly.driver",
+                lang,
+                role=role_label(role, lang),
+                segment=d["segment"],
+                delta=("+" if d["delta"] > 0 else "") + fmt(d["delta"]),
+                reference=bucket_label(d["reference"], self.freq, lang),
+                share=i18n.format_percent_value(d["share"], lang, 0),
+            )
+        return text
+
+
+def explain_anomalies(
+    flagged: pd.DataFrame,
+    method: str | None,
+    freq: str,
+    f: Facts | None = None,
+    measure_id: str | None = None,
+    *,
+    limit: int = 5,
+) -> list[Anomaly]:
+    """The anomalies of :func:`anomalies`, largest first, each with the segment that moved most
+    (for additive measures with facts): against the same bucket last year, else the previous
+    bucket, over every dimension the facts have."""
+    if method is None or flagged.empty:
+        return []
+    rows = flagged[flagged["anomaly"] != 0]
+    rows = rows.reindex(rows["score"].abs().sort_values(ascending=False).index)[:limit]
+    out = []
+    m = None if measure_id is None else get_measure(measure_id)
+    for _, row in rows.iterrows():
+        driver = None
+        if f is not None and m is not None and m.additive:
+            driver = _driver(f, m, pd.Timestamp(row["start"]), freq, int(row["anomaly"]))
+        out.append(
+            Anomaly(
+                pd.Timestamp(row["start"]),
+                freq,
+                float(row["value"]),
+                float(row["expected"]),
+                float(row["score"]),
+                method,
+                driver,
+            )
+        )
+    return out
+
+
+def _driver(
+    f: Facts, m: TrendMeasure, start: pd.Timestamp, freq: str, direction: int
+) -> dict[str, Any] | None:
+    cur = Period("range", start, bucket_end(start, freq))
+    code = int(bucket_codes(np.array([start.to_datetime64()]), freq)[0])
+    dates = f.frame[m.date].to_numpy()
+    # dimensions that split the rows at hand (a filter on one region leaves one region)
+    dims = [r for r in f.dims if f.frame[r].nunique(dropna=True) > 1]
+    in_cur = period_mask(dates, cur)
+    for ref_code in (code - year_lag(freq), code - 1):
+        ref_start = bucket_start(ref_code, freq)
+        ref = Period("range", ref_start, bucket_end(ref_start, freq))
+        in_ref = period_mask(dates, ref)
+        if not in_ref.any():
+            continue
+        # the two buckets' rows only: contributions per dimension then cost little
+        sub = Facts(f.kind, f.frame.loc[in_cur | in_ref], f.dims, f.table)
+        best = None
+        for role in dims:
+            c = contributions(sub, m.id, role, ref, cur, top=1)
+            if len(c) < 2:
+                continue
+            total = float(c["delta"].sum())
+            first = c.iloc[0]
+            if direction * float(first["delta"]) <= 0:
+                continue
+            share = float(first["delta"]) / total if total * direction > 0 else 1.0
+            if best is None or abs(first["delta"]) > abs(best["delta"]) * 1.0001:
+                best = {
+                    "role": role,
+                    "segment": str(first["segment"]),
+                    "delta": float(first["delta"]),
+                    "share": min(share, 9.99),
+                    "reference": ref_start,
+                }
+        if best is not None:
+            return best
+    return None
+
+
+i18n.add_messages(
+    {
+        "trends.anomaly.up.seasonal": {
+            "fr": "{label} : {value}, au-dessus des {expected} attendus une fois la saison et "
+            "la tendance prises en compte ({score} écarts robustes).",
+            "en": "{label}: {value}, above the {expected} expected once season and trend are "
+            "taken into account ({score} robust deviations).",
+        },
+        "trends.anomaly.down.seasonal": {
+            "fr": "{label} : {value}, en dessous des {expected} attendus une fois la saison et "
+            "la tendance prises en compte ({score} écarts robustes).",
+            "en": "{label}: {value}, below the {expected} expected once season and trend are "
+            "taken into account ({score} robust deviations).",
+        },
+        "trends.anomaly.up.rolling_median": {
+            "fr": "{label} : {value}, au-dessus des {expected} habituels autour de cette date "
+            "({score} écarts robustes ; historique trop court pour corriger la saison).",
+            "en": "{label}: {value}, above the usual {expected} around that date ({score} "
+            "robust deviations; too little history to adjust for the season).",
+        },
+        "trends.anomaly.down.rolling_median": {
+            "fr": "{label} : {value}, en dessous des {expected} habituels autour de cette date "
+            "({score} écarts robustes ; historique trop court pour corriger la saison).",
+            "en": "{label}: {value}, below the usual {expected} around that date ({score} "
+            "robust deviations; too little history to adjust for the season).",
+        },
+        "trends.anomaly.driver": {
+            "fr": "Principal écart — {role} « {segment} » : {delta} par rapport à {reference} "
+            "({share} de la variation).",
+            "en": "Main mover — {role} “{segment}”: {delta} against {reference} ({share} of "
+            "the change).",
+        },
     }
 )

@@ -25,6 +25,7 @@ from typing import Any
 from kpi import i18n
 from kpi.data.dataset import Table
 from kpi.errors import PiloteError
+from kpi.i18n import Text
 
 UNITS: tuple[str, ...] = (
     "money",
@@ -45,17 +46,6 @@ FAMILIES: tuple[str, ...] = (
     "satisfaction",
     "targets",
 )
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text in French and English."""
-
-    fr: str
-    en: str
-
-    def __call__(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        return self.en if lang == "en" else self.fr
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ import pytest
 # Table, Engine, deal_outcomes and load_path come from the engine's current modules (re-pointed
 # after the restructure).
 from kpi import i18n
-from kpi.metrics import Engine, deal_outcomes
-from kpi.data.lookups import find_lookups, join_lookups
 from kpi.data.dataset import Table
 from kpi.data.loading import load_path
+from kpi.data.lookups import find_lookups, join_lookups
+from kpi.metrics import Engine, deal_outcomes
 from tests.conftest import realdata
 
 

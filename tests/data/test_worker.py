@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from kpi.data import worker
-from kpi.errors import PiloteError
 from kpi.data.loading import load_bytes
+from kpi.errors import PiloteError
 from kpi.settings import Limits
 from tests import bombs
 from tests.conftest import french_export

@@ -10,9 +10,9 @@ import pytest
 from kpi.data import Table, load_table, sample_files
 from kpi.errors import PiloteError
 from kpi.explore import trends
-from kpi.explore.anomalies import anomalies, explain_anomalies
+from kpi.explore.anomalies import anomalies
 from kpi.explore.buckets import series_frame
-from kpi.explore.drivers import contributions, price_volume_mix
+from kpi.explore.drivers import contributions, explain_anomalies, price_volume_mix
 from kpi.explore.forecast import forecast
 from kpi.explore.trends import Facts
 from kpi.metrics import CATALOGUE, Engine, Period, parse_period

@@ -38,11 +38,11 @@ class CurrencySummary:
         """ "3 currencies: EUR 80 %, USD 15 %, GBP 5 %" when there are several, else None."""
         if not self.several:
             return None
-        params: dict[str, Any] = {"n": len(self.shares)}
-        for lang in LANGS:
-            params[f"shares_{lang}"] = ", ".join(
-                f"{code} {_share_text(share, lang)}" for code, _rows, share in self.shares
-            )
+        shares = {
+            lang: ", ".join(f"{code} {_share_text(share, lang)}" for code, _r, share in self.shares)
+            for lang in LANGS
+        }
+        params: dict[str, Any] = {"n": len(self.shares), "shares": i18n.Text(**shares)}
         return i18n.Message("sources.currencies", params)
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,8 +85,8 @@ def currency_summary(df: pd.DataFrame, mapping: Mapping[str, str]) -> CurrencySu
 i18n.add_messages(
     {
         "sources.currencies": {
-            "fr": "{n} devises : {shares_fr}",
-            "en": "{n} currencies: {shares_en}",
+            "fr": "{n} devises : {shares}",
+            "en": "{n} currencies: {shares}",
         },
     }
 )

@@ -246,10 +246,12 @@ def recognise(
         reason = i18n.Message(
             "sources.ambiguous",
             {
-                "a_fr": f"{first.tool_name} ({first.label_fr})",
-                "a_en": f"{first.tool_name} ({first.label_en})",
-                "b_fr": f"{other.tool_name} ({other.label_fr})",
-                "b_en": f"{other.tool_name} ({other.label_en})",
+                "a": i18n.Text(
+                    f"{first.tool_name} ({first.label_fr})", f"{first.tool_name} ({first.label_en})"
+                ),
+                "b": i18n.Text(
+                    f"{other.tool_name} ({other.label_fr})", f"{other.tool_name} ({other.label_en})"
+                ),
             },
         )
         return Recognition(None, reason, candidates)
@@ -391,7 +393,7 @@ def _rule_sentences(p: Profile, columns: Mapping[str, str]) -> list[i18n.Message
         out.append(
             i18n.Message(
                 "sources.sem.rule",
-                {"outcome_fr": fr, "outcome_en": en, "cond_fr": cond_fr, "cond_en": cond_en},
+                {"outcome": i18n.Text(fr, en), "cond": i18n.Text(cond_fr, cond_en)},
             )
         )
     if status_fields and p.kind == "deals":
@@ -406,8 +408,8 @@ i18n.add_messages(
     {
         "sources.recognised": {"fr": "Reconnu : {name}", "en": "Recognised as: {name}"},
         "sources.ambiguous": {
-            "fr": "Le fichier ressemble autant à un export {a_fr} qu'à un export {b_fr} : ses colonnes sont lues de façon générique. Vérifiez les rôles des colonnes.",
-            "en": "The file looks as much like a {a_en} export as a {b_en} export: its columns are read generically. Check the column roles.",
+            "fr": "Le fichier ressemble autant à un export {a} qu'à un export {b} : ses colonnes sont lues de façon générique. Vérifiez les rôles des colonnes.",
+            "en": "The file looks as much like a {a} export as a {b} export: its columns are read generically. Check the column roles.",
         },
         "sources.missing_key": {
             "fr": "Export {tool} reconnu, mais la colonne « {header} » manque : ce qui en dépend est lu de façon générique, le reste normalement.",
@@ -466,8 +468,8 @@ i18n.add_messages(
             "en": "every lead in this export is still open (a won lead becomes a deal): outcome unknown",
         },
         "sources.sem.rule": {
-            "fr": "{outcome_fr} quand {cond_fr}",
-            "en": "{outcome_en} when {cond_en}",
+            "fr": "{outcome} quand {cond}",
+            "en": "{outcome} when {cond}",
         },
         "sources.sem.not_counted": {
             "fr": "commandes non comptées quand {column} vaut : {values}",

@@ -12,7 +12,6 @@ import pandas as pd
 from kpi import i18n
 from kpi.data.sources._recognise import SourceMatch
 from kpi.data.sources._records import (
-    LANGS,
     Amount,
     LineItems,
     Profile,
@@ -125,8 +124,9 @@ def _unique_name(df: pd.DataFrame, role: str, lang: str) -> str:
     return name
 
 
-def _per_lang(value: float, decimals: int = 2) -> dict[str, str]:
-    return {f"amount_{lang}": i18n.format_number(value, lang, decimals) for lang in LANGS}
+def _per_lang(value: float, decimals: int = 2) -> dict[str, i18n.Text]:
+    fr, en = (i18n.format_number(value, lang, decimals) for lang in ("fr", "en"))
+    return {"amount": i18n.Text(fr, en)}
 
 
 def apply_source(
@@ -537,8 +537,8 @@ i18n.add_messages(
             "en": "{orders} order(s) not counted ({rows} row(s))",
         },
         "sources.note.refunds": {
-            "fr": "{orders} remboursement(s) partiel(s) déduit(s) : {amount_fr}",
-            "en": "{orders} partial refund(s) subtracted: {amount_en}",
+            "fr": "{orders} remboursement(s) partiel(s) déduit(s) : {amount}",
+            "en": "{orders} partial refund(s) subtracted: {amount}",
         },
     }
 )

@@ -8,16 +8,16 @@ from kpi import i18n
 i18n.add_messages(
     {
         "subscriptions.bad_mapping": {
-            "fr": "Table d'abonnements illisible : {problems_fr}.",
-            "en": "Cannot read the subscriptions table: {problems_en}.",
+            "fr": "Table d'abonnements illisible : {problems}.",
+            "en": "Cannot read the subscriptions table: {problems}.",
         },
         "subscriptions.no_customer": {
             "fr": "Aucune colonne client : les indicateurs d'abonnement (MRR, churn, NRR…) se calculent par client. Indiquez la colonne qui identifie le client parmi : {columns}.",
             "en": "No customer column: subscription KPIs (MRR, churn, NRR…) are computed per customer. Say which column identifies the customer among: {columns}.",
         },
         "subscriptions.nothing_counted": {
-            "fr": "Aucun des {rows} abonnements ne peut être compté. {details_fr} Vérifiez la correspondance des colonnes.",
-            "en": "None of the {rows} subscriptions can be counted. {details_en} Check the column mapping.",
+            "fr": "Aucun des {rows} abonnements ne peut être compté. {details} Vérifiez la correspondance des colonnes.",
+            "en": "None of the {rows} subscriptions can be counted. {details} Check the column mapping.",
         },
         "subscriptions.several_currencies": {
             "fr": "Les abonnements sont en plusieurs devises ({currencies}) : les montants ne sont jamais additionnés d'une devise à l'autre. Choisissez une devise.",

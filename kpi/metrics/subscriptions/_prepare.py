@@ -222,8 +222,10 @@ def prepare(
     if not keep.any():
         raise PiloteError(
             "subscriptions.nothing_counted", rows=n,
-            details_fr=" ".join(e.text("fr") for e in exclusions) or "-",
-            details_en=" ".join(e.text("en") for e in exclusions) or "-",
+            details=i18n.Text(
+                " ".join(e.text("fr") for e in exclusions) or "-",
+                " ".join(e.text("en") for e in exclusions) or "-",
+            ),
         )  # fmt: skip
 
     if as_of is None:  # the latest event the export knows of
@@ -258,6 +260,7 @@ def prepare(
 def _raise(problems: Problems) -> None:
     raise PiloteError(
         "subscriptions.bad_mapping",
-        problems_fr="; ".join(fr for fr, _ in problems),
-        problems_en="; ".join(en for _, en in problems),
+        problems=i18n.Text(
+            "; ".join(fr for fr, _ in problems), "; ".join(en for _, en in problems)
+        ),
     )
