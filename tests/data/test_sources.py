@@ -24,7 +24,6 @@ from kpi.data.roles import ROLE_IDS
 from kpi.metrics import Engine, deal_outcomes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
-NEW_ROLES = {"currency", "lost_reason", "counted"}
 
 
 def load(name: str) -> pd.DataFrame:
@@ -152,7 +151,7 @@ def test_fixture_is_recognised_with_its_roles(name, source, rows, roles):
     assert len(df2) == rows
     for role, header in roles.items():
         assert mapping.get(role) == header, (role, mapping)
-    assert set(mapping) <= set(ROLE_IDS) | NEW_ROLES
+    assert set(mapping) <= set(ROLE_IDS)
     assert not match.warnings
 
 
@@ -483,7 +482,7 @@ def test_registry_records_are_complete():
         keys = [f for f in p.fields if f.key]
         assert len(keys) >= 3 or (len(keys) >= 2 and p.prefix_required), p.id
         for f in p.fields:
-            assert f.role is None or f.role in set(ROLE_IDS) | NEW_ROLES, (p.id, f.name)
+            assert f.role is None or f.role in set(ROLE_IDS), (p.id, f.name)
             for lang in p.langs:
                 assert f.header_list(lang), (p.id, f.name, lang)
         for rule in p.rules:

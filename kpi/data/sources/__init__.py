@@ -21,9 +21,6 @@ Entry points:
 Each record's comment cites the documentation or the public parsers its headers and vocabularies
 were taken from, and says where the documentation is silent. Values are matched after folding
 (lower case, accents removed, punctuation as spaces): ``Fermée gagnée`` = ``fermee gagnee``.
-
-New roles used here and not yet in ``kpi.data.roles`` (added at integration, see
-``/work/plan/out_C_roles.md``): ``currency``, ``lost_reason``, ``counted``.
 """
 
 from __future__ import annotations
