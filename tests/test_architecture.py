@@ -177,7 +177,7 @@ def test_the_private_import_check_catches_a_violation() -> None:
 
 
 # Declarative data (records, synonyms, message tables) may run long; code may not.
-DECLARATIVE = {"kpi/metrics/catalogue.py", "kpi/data/roles.py"}
+DECLARATIVE = {"kpi/metrics/catalogue.py", "kpi/data/roles.py", "kpi/data/sources/_registry.py"}
 
 
 def test_no_code_module_over_800_lines() -> None:

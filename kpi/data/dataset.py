@@ -23,6 +23,7 @@ KINDS: tuple[str, ...] = (
     "survey",
     "activities",
     "targets",
+    "subscriptions",
     "other",
 )
 
@@ -35,6 +36,7 @@ _KIND_LABELS: tuple[tuple[str, str, str], ...] = (
     ("survey", "Enquêtes de satisfaction", "Satisfaction surveys"),
     ("activities", "Activités commerciales", "Sales activities"),
     ("targets", "Objectifs", "Targets"),
+    ("subscriptions", "Abonnements", "Subscriptions"),
     ("other", "Autre tableau", "Other table"),
 )
 i18n.add_messages({f"kind.{kind}": {"fr": fr, "en": en} for kind, fr, en in _KIND_LABELS})

@@ -167,6 +167,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "number of cds:0.8",
         "nb articles",
         "items",
+        # subscriptions: seats
+        "seats",
+        "postes",
+        "licences",
+        "nb licences",
+        "nombre de licences",
+        "plan quantity",
     ),
     "unit_price": (
         "prix unitaire",
@@ -181,6 +188,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "unit cost:0.5",
         "tarif",
         "prix de vente",
+        # subscriptions: the price per billing interval
+        "plan unit price",
+        "price per unit",
+        "prix par periode",
     ),
     "order_id": (
         "n commande",
@@ -314,6 +325,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "productcode:0.8",
         "product id:0.7",
         "offre",
+        # subscriptions: the plan
+        "formule",
+        "plan",
+        "current plan",
+        "plan name",
     ),
     "category": (
         "categorie",
@@ -717,6 +733,17 @@ KIND_EVIDENCE: dict[str, dict[str, float]] = {
     "survey": {"nps": 3, "csat": 3},
     "activities": {"activity_type": 2.5, "duration": 1, "replied": 1, "meeting": 1},
     "targets": {"target": 3},
+    "subscriptions": {
+        "subscription_id": 2.5,
+        "interval": 2,
+        "trial_end": 1.5,
+        "current_period_end": 1.5,
+        "cancel_at_period_end": 1.5,
+        "monthly_amount": 2,
+        "canceled_at": 1,
+        "start_date": 1,
+        "end_date": 0.5,
+    },
 }
 
 
@@ -876,6 +903,9 @@ def _adjust_for_kind(
     used: set[str],
 ) -> None:
     """Role fixes that only make sense once the kind is known."""
+    if kind == "subscriptions":
+        _adjust_subscriptions(mapping, confidence)
+        return
     if kind == "spend" and "spend" not in mapping:
         for r in ("cost", "amount"):
             if r in mapping:
@@ -898,6 +928,28 @@ def _adjust_for_kind(
             role = "created_date" if kind in ("deals", "leads") else "date"
             mapping[role] = str(dates[0])
             confidence[role] = 0.5
+
+
+# Subscriptions: roles read generically as an order's, and what they are in a subscription.
+_SUBSCRIPTION_FIXES = (
+    ("close_date", "end_date"),  # "Date de fin"
+    ("date", "start_date"),
+    ("created_date", "start_date"),
+    ("amount", "unit_price"),  # Stripe's "Amount": the price per billing interval
+)
+
+
+def _adjust_subscriptions(mapping: dict[str, str], confidence: dict[str, float]) -> None:
+    """A subscriptions table: a close date is the end, a date or creation date the start, an
+    amount the price per interval; a sale or creation date left over means nothing here."""
+    for generic, role in _SUBSCRIPTION_FIXES:
+        if generic in mapping and role not in mapping:
+            mapping[role] = mapping.pop(generic)
+            confidence[role] = confidence.pop(generic)
+    for generic in ("date", "created_date", "close_date"):
+        if generic in mapping:
+            del mapping[generic]
+            confidence.pop(generic, None)
 
 
 def validate_mapping(df: pd.DataFrame, mapping: dict[str, str]) -> None:

@@ -42,6 +42,7 @@ _KIND_IN_SENTENCE: dict[str, Text] = {
     "survey": Text("d'enquêtes de satisfaction", "satisfaction survey"),
     "activities": Text("d'activités commerciales (appels, e-mails)", "sales activities"),
     "targets": Text("d'objectifs", "targets"),
+    "subscriptions": Text("d'abonnements", "subscriptions"),
     "other": Text("de données", "data"),
 }
 

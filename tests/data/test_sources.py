@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -140,6 +141,22 @@ RECOGNISED = [
     ("stripe_payments_en.csv", ("stripe", "payments", "en"), 6,
      {"order_id": "id", "status": "Status", "customer_id": "Customer ID",
       "currency": "Converted Currency", "date": "Created date (UTC)"}),
+    # subscriptions (issue 15): the engine's figures are in tests/metrics/test_subscription_kpis
+    ("stripe_subscriptions.csv", ("stripe", "subscriptions", "en"), 16,
+     {"subscription_id": "id", "customer_id": "Customer ID", "unit_price": "Amount",
+      "interval": "Interval", "start_date": "Start Date (UTC)", "end_date": "Ended At (UTC)",
+      "canceled_at": "Canceled At (UTC)", "cancel_at_period_end": "Cancel At Period End",
+      "current_period_end": "Current Period End (UTC)", "trial_end": "Trial End (UTC)"}),
+    ("stripe_sigma_subscriptions.csv", ("stripe", "sigma_subscriptions", "en"), 16,
+     {"subscription_id": "id", "customer_id": "customer_id", "unit_price": "Unit price (Pilote)",
+      "interval": "recurring_interval", "interval_count": "recurring_interval_count"}),
+    ("chargebee_subscriptions.csv", ("chargebee", "subscriptions", "en"), 15,
+     {"subscription_id": "Subscription ID", "unit_price": "Plan Unit Price",
+      "monthly_amount": "MRR", "interval": "Subscription Billing Period",
+      "end_date": "Canceled On", "current_period_end": "Current Billing Term End Date"}),
+    ("baremetrics_subscriptions.csv", ("baremetrics", "subscriptions", "en"), 12,
+     {"unit_price": "Unit price (Pilote)", "interval_count": "plan_interval_count",
+      "start_date": "subscription_started_at", "end_date": "subscription_canceled_at"}),
 ]  # fmt: skip
 
 
@@ -501,6 +518,8 @@ def test_registry_records_are_complete():
         outcomes = {r.outcome for r in p.rules}
         if p.kind == "orders":
             assert outcomes <= {"not_counted", "partial", "counted"} and p.default == "counted"
+        elif p.kind == "subscriptions":  # statuses are read by kpi.metrics.subscriptions
+            assert not outcomes and set(p.minor_units) <= set(names)
         else:
             assert outcomes <= {"won", "lost", "open"} and p.default == "open"
 
@@ -537,3 +556,23 @@ def test_fold():
     assert S.fold("Commande n°") == "commande n"
     assert S.fold("Affaire – Étape") == "affaire etape"
     assert S.fold(None) == "" and S.fold(float("nan")) == ""
+
+
+def test_subscription_amounts_in_cents_are_divided_except_zero_decimal_currencies():
+    df = pd.DataFrame({
+        "id": ["sub_1", "sub_2", "sub_3"], "customer_id": ["c1", "c2", "c3"],
+        "current_period_end": ["2024-04-05"] * 3, "cancel_at_period_end": ["false"] * 3,
+        "unit_amount": [4990, 120000, None], "currency": ["eur", "jpy", "usd"],
+        "recurring_interval": ["month", "year", "month"],
+    })  # fmt: skip
+    match = S.detect_source(list(df.columns), df)
+    assert match is not None and match.profile.id == "stripe.sigma_subscriptions"
+    assert any("100" in m.text("fr") and "JPY" in m.text("en") for m in match.semantics)
+    df2, mapping, notes = S.apply_source(df, match)
+    assert mapping["unit_price"] == "Unit price (Pilote)"
+    got = df2[mapping["unit_price"]].tolist()
+    assert got[:2] == [49.90, 120000.0] and np.isnan(got[2])  # yen have no cents
+    assert [n.key for n in notes] == ["sources.note.minor_units"]
+    assert notes[0].params["rows"] == 1
+    assert "unit_amount" not in df2 or df2["unit_amount"].tolist()[0] == 4990  # not modified
+    assert df["unit_amount"].tolist()[0] == 4990

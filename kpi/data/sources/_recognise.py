@@ -18,6 +18,7 @@ from kpi.data.sources._records import (
     fold,
 )
 from kpi.data.sources._registry import PROFILES
+from kpi.data.sources._subscriptions import subscription_sentences
 
 # ---------------------------------------------------------------------------------------------
 # Recognition
@@ -356,6 +357,7 @@ def _make_match(
     if "currency" in mapping:
         sem.append(i18n.Message("sources.sem.currency", {"column": _q(mapping["currency"])}))
     sem.extend(_rule_sentences(p, columns))
+    sem.extend(subscription_sentences(p, columns))
     for outcome, fields in p.close:
         present = [columns[f] for f in fields if f in columns]
         if present:

@@ -11,7 +11,7 @@ from kpi import i18n
 from kpi.text import words
 
 LANGS: tuple[str, ...] = ("fr", "en")
-KINDS: tuple[str, ...] = ("orders", "deals", "leads", "lookup")
+KINDS: tuple[str, ...] = ("orders", "deals", "leads", "lookup", "subscriptions")
 
 
 def fold(text: Any) -> str:
@@ -159,7 +159,7 @@ class Profile:
     tool, export : str
         Ids (``pipedrive``, ``deals``); ``tool_name`` is how the tool writes its name.
     kind : str
-        What the table is: ``orders``, ``deals``, ``leads`` or ``lookup``.
+        What the table is: ``orders``, ``deals``, ``leads``, ``lookup`` or ``subscriptions``.
     label_fr, label_en : str
         The export's name (``export des affaires`` / ``deals export``).
     langs : tuple of str
@@ -181,6 +181,12 @@ class Profile:
         Report furniture rows (folded prefixes of a row's only cell) to drop.
     docs : tuple of str
         Where the headers and vocabularies come from.
+    minor_units : tuple of str
+        Fields whose amounts are in the currency's minor unit (cents): divided by 100, except
+        for zero-decimal currencies (JPY…).
+    current_state : bool
+        A subscriptions export giving each subscription as it is today (a price or quantity
+        changed since is not in the file): its whole life is valued at today's price.
     """
 
     tool: str
@@ -200,6 +206,8 @@ class Profile:
     money: Money | None = None
     footer: tuple[str, ...] = ()
     docs: tuple[str, ...] = ()
+    minor_units: tuple[str, ...] = ()
+    current_state: bool = False
 
     @property
     def id(self) -> str:

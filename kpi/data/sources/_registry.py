@@ -766,6 +766,157 @@ PROFILES: tuple[Profile, ...] = (
 )
 # fmt: on
 
+# -- Subscriptions (issue 15) ----------------------------------------------------------------
+# Kind "subscriptions": read by kpi.metrics.subscriptions (MRR and its movements). Header lists
+# and meanings: /work/plan/out_S_roles.md, section 3, summarised in each record's comment. A
+# generic French or English "abonnements" table (no tool) is read by the role synonyms.
+# fmt: off
+SUBSCRIPTION_PROFILES: tuple[Profile, ...] = (
+    # Stripe — Dashboard › Billing › Subscriptions › Export (CSV). Headers as exported, read in
+    # public scripts parsing this export (found through the code index); "Cancel At Period End"
+    # is assumed from the API field's name in the export's title-case style. `Start Date (UTC)`
+    # is the subscription's start (`Start (UTC)` the start of its current phase); `Canceled At`
+    # the request, `Ended At` the real end. Amounts in major units, currency in lower case.
+    # Current state only: a quantity or price changed on a subscription is not in the file.
+    # Statuses: https://docs.stripe.com/api/subscriptions/object (active, past_due, trialing,
+    # incomplete, incomplete_expired, canceled, unpaid, paused); MRR rules (active and past_due
+    # count, trials do not): https://docs.stripe.com/billing/subscriptions/analytics/glossary.
+    Profile(
+        "stripe", "Stripe", "subscriptions", "subscriptions",
+        "export des abonnements", "subscriptions export", ("en",),
+        (
+            F("period_end", "current_period_end", en="Current Period End (UTC)", key=True),
+            F("customer", "customer_id", en="Customer ID", key=True),
+            F("interval", "interval", en="Interval", key=True),
+            F("trial_end", "trial_end", en="Trial End (UTC)", key=True),
+            F("id", "subscription_id", en="id"),
+            F("product", "product", en="Product"),
+            F("plan", en="Plan"),
+            F("quantity", "quantity", en="Quantity"),
+            F("currency", "currency", en="Currency"),
+            F("amount", "unit_price", en="Amount"),
+            F("status", "status", en="Status"),
+            F("start_date", "start_date", en="Start Date (UTC)"),
+            F("created", "start_date", en="Created (UTC)"),
+            F("phase_start", en="Start (UTC)"),
+            F("period_start", en="Current Period Start (UTC)"),
+            F("trial_start", en="Trial Start (UTC)"),
+            F("canceled_at", "canceled_at", en="Canceled At (UTC)"),
+            F("at_period_end", "cancel_at_period_end", en="Cancel At Period End"),
+            F("ended_at", "end_date", en="Ended At (UTC)"),
+            F("reason", en="Cancellation Reason"),
+            F("name", en="Customer Name"),
+            F("email", en="Customer Email"),
+            F("description", en="Customer Description"),
+        ),
+        current_state=True,
+        docs=("https://docs.stripe.com/billing/subscriptions/analytics/glossary",
+              "https://docs.stripe.com/api/subscriptions/object"),
+    ),
+    # Stripe — Sigma / Data Pipeline `subscriptions` table joined with `subscription_items` and
+    # `prices` (API field names). `unit_amount` is in cents (zero-decimal currencies excepted):
+    # https://docs.stripe.com/api/subscription_items/object; price recurrence
+    # (recurring_interval, recurring_interval_count): https://docs.stripe.com/api/prices/object.
+    # One row per subscription item: all kept (the engine sums a customer's rows). The Sigma
+    # schema page itself was not in the stored documentation; column names from a public LookML
+    # view of the synced table (glossier/stripe_block subscriptions.view.lookml).
+    Profile(
+        "stripe", "Stripe", "sigma_subscriptions", "subscriptions",
+        "table Sigma des abonnements", "Sigma subscriptions table", ("en",),
+        (
+            F("customer", "customer_id", en=("customer_id", "customer"), key=True),
+            F("period_end", "current_period_end", en="current_period_end", key=True),
+            F("at_period_end", "cancel_at_period_end", en="cancel_at_period_end", key=True),
+            F("unit_amount", "unit_price", en=("unit_amount", "price_unit_amount"), key=True),
+            F("interval", "interval", en=("recurring_interval", "price_recurring_interval"),
+              key=True),
+            F("interval_count", "interval_count",
+              en=("recurring_interval_count", "price_recurring_interval_count")),
+            F("id", "subscription_id", en=("id", "subscription_id")),
+            F("status", "status", en="status"),
+            F("start_date", "start_date", en="start_date"),
+            F("created", en="created"),
+            F("trial_start", en="trial_start"),
+            F("trial_end", "trial_end", en="trial_end"),
+            F("period_start", en="current_period_start"),
+            F("cancel_at", en="cancel_at"),
+            F("canceled_at", "canceled_at", en="canceled_at"),
+            F("ended_at", "end_date", en="ended_at"),
+            F("quantity", "quantity", en="quantity"),
+            F("currency", "currency", en="currency"),
+            F("plan", "product", en=("plan_id", "price_id")),
+        ),
+        minor_units=("unit_amount",),
+        docs=("https://docs.stripe.com/api/subscription_items/object",
+              "https://docs.stripe.com/api/prices/object"),
+    ),
+    # Chargebee — Reports › Subscriptions (CSV). Report labels from
+    # https://www.chargebee.com/docs/billing/2.0/reports-and-analytics/standard-subscriptions
+    # (Canceled On, Plan Quantity, Currency, Subscription Billing Period / Billing Frequency,
+    # Current Plan, Trial End, Activated On, Next Billing On…); `Subscription ID`,
+    # `Customer ID`, `Plan Unit Price`, `Started On`, `Current Billing Term End Date` and `MRR`
+    # are assumed labels of the API fields (the page's list was cut before them). Statuses
+    # future, in_trial, active, non_renewing, paused, cancelled, transferred (shown title case).
+    # `Canceled On` is the end ("cancelled or set to be cancelled"), not the request. The price
+    # wins over `MRR` (an export's MRR describes each subscription on the export day).
+    Profile(
+        "chargebee", "Chargebee", "subscriptions", "subscriptions",
+        "rapport des abonnements", "subscriptions report", ("en",),
+        (
+            F("interval", "interval", en=("Subscription Billing Period", "Billing Frequency"),
+              key=True),
+            F("quantity", "quantity", en="Plan Quantity", key=True),
+            F("price", "unit_price", en="Plan Unit Price", key=True),
+            F("plan", "product", en="Current Plan", key=True),
+            F("id", "subscription_id", en="Subscription ID"),
+            F("customer", "customer_id", en="Customer ID"),
+            F("company", en="Customer Company"),
+            F("currency", "currency", en="Currency"),
+            F("status", "status", en="Status"),
+            F("created", en="Created On"),
+            F("started", "start_date", en="Started On"),
+            F("trial_end", "trial_end", en="Trial End"),
+            F("activated", en="Activated On"),
+            F("term_start", en="Current Billing Term Start Date"),
+            F("term_end", "current_period_end", en="Current Billing Term End Date"),
+            F("next_billing", en="Next Billing On"),
+            F("canceled", "end_date", en="Canceled On"),
+            F("reason", en="Reason Code"),
+            F("mrr", "monthly_amount", en="MRR"),
+        ),
+        current_state=True,
+        docs=("https://www.chargebee.com/docs/billing/2.0/reports-and-analytics/standard-subscriptions",
+              "https://apidocs.chargebee.com/docs/api/subscriptions"),
+    ),
+    # Baremetrics — subscriptions import template (a generic English table many tools can
+    # produce): plan_amount in cents, plan_interval + plan_interval_count,
+    # subscription_canceled_at = the cancellation date, not the period end. Template:
+    # https://docs.google.com/spreadsheets/d/1IJHXeGiuIK9C-J2dEUZJqlFYIp4aEzCwIDXfJBWJuAc
+    Profile(
+        "baremetrics", "Baremetrics", "subscriptions", "subscriptions",
+        "modèle d'import des abonnements", "subscriptions import template", ("en",),
+        (
+            F("amount", "unit_price", en="plan_amount", key=True),
+            F("interval", "interval", en="plan_interval", key=True),
+            F("customer", "customer_id", en="customer_oid", key=True),
+            F("id", "subscription_id", en="subscription_oid", key=True),
+            F("started", "start_date", en="subscription_started_at", key=True),
+            F("interval_count", "interval_count", en="plan_interval_count"),
+            F("plan", en="plan_oid"),
+            F("plan_name", "product", en="plan_name"),
+            F("currency", "currency", en="plan_currency"),
+            F("name", en="customer_name"),
+            F("email", en="customer_email"),
+            F("canceled", "end_date", en="subscription_canceled_at"),
+            F("quantity", "quantity", en="subscription_quantity"),
+        ),
+        minor_units=("amount",),
+        docs=("https://docs.google.com/spreadsheets/d/1IJHXeGiuIK9C-J2dEUZJqlFYIp4aEzCwIDXfJBWJuAc",),
+    ),
+)
+# fmt: on
+PROFILES = (*PROFILES, *SUBSCRIPTION_PROFILES)
+
 _BY_ID: dict[str, Profile] = {p.id: p for p in PROFILES}
 
 

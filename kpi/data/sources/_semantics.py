@@ -20,6 +20,7 @@ from kpi.data.sources._records import (
     _cols,
     fold,
 )
+from kpi.data.sources._subscriptions import minor_units
 
 # ---------------------------------------------------------------------------------------------
 # Semantics
@@ -177,6 +178,8 @@ def apply_source(
         _deal_semantics(df2, p, lang, columns, mapping, notes)
     elif p.kind == "orders":
         _order_semantics(df2, p, lang, columns, mapping, notes, codes, first_rows)
+    if p.minor_units:
+        minor_units(df2, p, lang, columns, mapping, notes)
     mapping = {r: c for r, c in mapping.items() if c in df2.columns}
     return df2, mapping, notes
 
