@@ -326,7 +326,7 @@ def lead_sources(
         cpl = engine.derive(tables=[spend, leads]).value("cost_per_lead", period)
         for item in cpl.detail.get("by_channel", []) if cpl.value is not None else []:
             key = fold(item["channel"])
-            if key in rows and item.get("spend") is not None:
+            if key in rows and item.get("spend"):  # no spend on a channel: no cost per lead
                 rows[key]["spend"] = rows[key].get("spend", 0.0) + float(item["spend"])
         for row in rows.values():
             if row.get("spend") is not None and row.get("leads"):

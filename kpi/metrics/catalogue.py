@@ -45,6 +45,7 @@ FAMILIES: tuple[str, ...] = (
     "activities",
     "satisfaction",
     "targets",
+    "subscriptions",
 )
 
 
@@ -229,6 +230,11 @@ class KPI:
 # Role clauses used by many KPIs.
 _AMOUNT = "amount|quantity+unit_price"
 _CHANNEL = "channel|source"
+# Every subscription KPI reads the whole table (kpi.metrics.subscriptions): a customer, a start
+# and a price per interval (or the export's own MRR).
+_SUBSCRIPTIONS = (
+    Need("subscriptions", ("customer_id", "start_date", "unit_price|monthly_amount")),
+)
 
 OBJECTIVES: tuple[Objective, ...] = (
     Objective(
@@ -294,6 +300,16 @@ OBJECTIVES: tuple[Objective, ...] = (
         Text(
             "Signer plus vite : durée du cycle, vitesse du pipeline et conversion par étape.",
             "Close faster: cycle length, pipeline velocity and stage-to-stage conversion.",
+        ),
+    ),
+    Objective(
+        "recurring_revenue",
+        Text("Croître en revenu récurrent", "Grow recurring revenue"),
+        Text(
+            "Développer les abonnements (MRR, nouveaux abonnés, hausses de formule) et garder "
+            "ce qui est acquis (désabonnements, rétention du revenu).",
+            "Grow subscriptions (MRR, new subscribers, upgrades) and keep what is won "
+            "(cancellations, revenue retention).",
         ),
     ),
 )
@@ -1805,6 +1821,430 @@ CATALOGUE: tuple[KPI, ...] = (
                     "Dit tôt si la période sera bonne.",
                     "Tells early whether the period will be good.",
                 ),
+            ),
+        ),
+    ),
+    # -- Subscriptions (KPI_SPEC "Subscription"; kpi.metrics.subscriptions) -------------------
+    # MRR, ARR, ARPA, NRR and GRR are levels at the period's end (a month-end snapshot, with a
+    # previous period and last year like every KPI); the movements and the logo churn rate add
+    # up over the period's months (``accumulates``).
+    KPI(
+        id="mrr",
+        family="subscriptions",
+        label=Text("MRR (revenu mensuel récurrent)", "MRR (monthly recurring revenue)"),
+        description=Text(
+            "Revenu mensuel récurrent des abonnements actifs à la fin de la période.",
+            "Monthly recurring revenue of the subscriptions active at the end of the period.",
+        ),
+        formula=Text(
+            "Σ des montants mensuels des abonnements actifs le dernier jour de la période à "
+            "23:59:59 (prix × quantité ramené au mois : annuel ÷ 12, hebdomadaire × 52 ÷ 12 ; "
+            "essais, impayés et jamais payés exclus)",
+            "Σ monthly amounts of the subscriptions active at 23:59:59 on the period's last day "
+            "(price × quantity normalised to a month: yearly ÷ 12, weekly × 52 ÷ 12; trials, "
+            "unpaid and never paid excluded)",
+        ),
+        reading=Text(
+            "Plus c'est haut, mieux c'est. Une photo de fin de période : il monte avec les "
+            "nouveaux clients, les retours et les hausses, baisse avec les réductions et les "
+            "départs (voir le MRR net nouveau).",
+            "Higher is better. A photo at the period's end: it rises with new customers, "
+            "returns and upgrades, and falls with downgrades and cancellations (see net new MRR).",
+        ),
+        unit="money",
+        higher_is_better=True,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                3,
+                Text(
+                    "C'est le niveau du revenu récurrent.",
+                    "It is the level of recurring revenue.",
+                ),
+            ),
+            Serve(
+                "grow_revenue",
+                1,
+                Text(
+                    "Le revenu des abonnements, qui s'ajoute aux ventes.",
+                    "Subscription revenue, on top of sales.",
+                ),
+            ),
+        ),
+    ),
+    KPI(
+        id="arr",
+        family="subscriptions",
+        label=Text("ARR (revenu annuel récurrent)", "ARR (annual recurring revenue)"),
+        description=Text("Le MRR en rythme annuel.", "MRR at a yearly rate."),
+        formula=Text("12 × MRR de fin de période", "12 × MRR at the period's end"),
+        reading=Text(
+            "Plus c'est haut, mieux c'est. Ce n'est pas le chiffre d'affaires de l'année : c'est "
+            "ce que rapporteraient les abonnements d'aujourd'hui sur douze mois.",
+            "Higher is better. It is not the year's revenue: it is what today's subscriptions "
+            "would bring in over twelve months.",
+        ),
+        unit="money",
+        higher_is_better=True,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                2,
+                Text(
+                    "Le MRR à l'échelle d'une année, comme le lisent les investisseurs.",
+                    "MRR on a yearly scale, as investors read it.",
+                ),
+            ),
+        ),
+    ),
+    KPI(
+        id="new_mrr",
+        family="subscriptions",
+        label=Text("MRR nouveau", "New MRR"),
+        description=Text(
+            "MRR apporté par les clients qui s'abonnent pour la première fois.",
+            "MRR brought by customers subscribing for the first time.",
+        ),
+        formula=Text(
+            "Σ MRR de fin de mois des clients sans MRR à la fin du mois précédent et qui n'en "
+            "avaient jamais eu, additionné sur les mois de la période",
+            "Σ month-end MRR of customers with no MRR at the previous month's end who never had "
+            "any before, added over the period's months",
+        ),
+        reading=Text(
+            "Plus c'est haut, mieux c'est. Mesure la conquête ; un essai ne compte qu'une fois "
+            "converti.",
+            "Higher is better. Measures acquisition; a trial counts only once converted.",
+        ),
+        unit="money",
+        higher_is_better=True,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                2,
+                Text("Ce que la conquête ajoute.", "What acquisition adds."),
+            ),
+            Serve(
+                "win_customers",
+                1,
+                Text("La conquête en revenu récurrent.", "Acquisition in recurring revenue."),
+            ),
+        ),
+        accumulates=True,
+    ),
+    KPI(
+        id="reactivation_mrr",
+        family="subscriptions",
+        label=Text("MRR réactivé", "Reactivation MRR"),
+        description=Text(
+            "MRR des anciens clients qui reviennent après avoir tout résilié.",
+            "MRR of former customers coming back after cancelling everything.",
+        ),
+        formula=Text(
+            "Σ MRR de fin de mois des clients sans MRR à la fin du mois précédent qui en avaient "
+            "eu avant, additionné sur les mois de la période",
+            "Σ month-end MRR of customers with no MRR at the previous month's end who had some "
+            "before, added over the period's months",
+        ),
+        reading=Text(
+            "Plus c'est haut, mieux c'est. Des clients perdus reviennent : regardez ce qui les a "
+            "fait revenir.",
+            "Higher is better. Lost customers come back: look at what brought them back.",
+        ),
+        unit="money",
+        higher_is_better=True,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                1,
+                Text("Les clients perdus qui reviennent.", "Lost customers coming back."),
+            ),
+        ),
+        accumulates=True,
+    ),
+    KPI(
+        id="expansion_mrr",
+        family="subscriptions",
+        label=Text("MRR d'expansion", "Expansion MRR"),
+        description=Text(
+            "Hausse du MRR des clients déjà abonnés (postes ajoutés, formule supérieure).",
+            "MRR added by existing customers (seats added, higher plan).",
+        ),
+        formula=Text(
+            "Σ (c − p) des clients avec p > 0 et c > p (p, c : MRR à la fin du mois précédent et "
+            "du mois), additionné sur les mois de la période",
+            "Σ (c − p) over customers with p > 0 and c > p (p, c: MRR at the previous and this "
+            "month's end), added over the period's months",
+        ),
+        reading=Text(
+            "Plus c'est haut, mieux c'est. La croissance la moins chère : elle vient de clients "
+            "qui restent.",
+            "Higher is better. The cheapest growth: it comes from customers who stay.",
+        ),
+        unit="money",
+        higher_is_better=True,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                2,
+                Text(
+                    "La croissance venue des clients existants.",
+                    "Growth from existing customers.",
+                ),
+            ),
+        ),
+        accumulates=True,
+    ),
+    KPI(
+        id="contraction_mrr",
+        family="subscriptions",
+        label=Text("MRR de contraction", "Contraction MRR"),
+        description=Text(
+            "Baisse du MRR des clients qui restent abonnés (postes retirés, formule inférieure).",
+            "MRR lost from customers who stay subscribed (seats removed, lower plan).",
+        ),
+        formula=Text(
+            "Σ (p − c) des clients avec c > 0 et c < p, additionné sur les mois de la période",
+            "Σ (p − c) over customers with c > 0 and c < p, added over the period's months",
+        ),
+        reading=Text(
+            "Plus c'est bas, mieux c'est. Souvent le signe avant-coureur d'une résiliation.",
+            "Lower is better. Often the early sign of a cancellation.",
+        ),
+        unit="money",
+        higher_is_better=False,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                1,
+                Text(
+                    "Ce que les clients existants retirent.",
+                    "What existing customers take away.",
+                ),
+            ),
+        ),
+        accumulates=True,
+    ),
+    KPI(
+        id="churned_mrr",
+        family="subscriptions",
+        label=Text("MRR perdu (churn)", "Churned MRR"),
+        description=Text(
+            "MRR des clients qui ont tout résilié.",
+            "MRR of the customers who cancelled everything.",
+        ),
+        formula=Text(
+            "Σ p des clients avec p > 0 et c = 0, additionné sur les mois de la période",
+            "Σ p over customers with p > 0 and c = 0, added over the period's months",
+        ),
+        reading=Text(
+            "Plus c'est bas, mieux c'est. À comparer au MRR nouveau : tant qu'il le dépasse, la "
+            "base se vide.",
+            "Lower is better. Compare with new MRR: as long as it is larger, the base shrinks.",
+        ),
+        unit="money",
+        higher_is_better=False,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                2,
+                Text("Ce que coûtent les départs.", "What cancellations cost."),
+            ),
+            Serve(
+                "keep_customers",
+                1,
+                Text(
+                    "Le revenu parti avec les clients perdus.",
+                    "The revenue lost with the customers who left.",
+                ),
+            ),
+        ),
+        accumulates=True,
+    ),
+    KPI(
+        id="net_new_mrr",
+        family="subscriptions",
+        label=Text("MRR net nouveau", "Net new MRR"),
+        description=Text(
+            "Variation du MRR sur la période, mouvement par mouvement.",
+            "Change in MRR over the period, movement by movement.",
+        ),
+        formula=Text(
+            "nouveau + réactivé + expansion − contraction − perdu (= MRR de fin − MRR de début)",
+            "new + reactivation + expansion − contraction − churned (= MRR at the end − MRR at "
+            "the start)",
+        ),
+        reading=Text(
+            "Plus c'est haut, mieux c'est. Positif : la base d'abonnements grandit ; la cascade "
+            "du MRR (page Abonnements) montre d'où vient la variation.",
+            "Higher is better. Positive: the subscription base grows; the MRR waterfall "
+            "(Subscriptions page) shows where the change comes from.",
+        ),
+        unit="money",
+        higher_is_better=True,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                3,
+                Text(
+                    "Dit si la base d'abonnements grandit ou rétrécit.",
+                    "Tells whether the subscription base grows or shrinks.",
+                ),
+            ),
+        ),
+        accumulates=True,
+    ),
+    KPI(
+        id="logo_churn_rate",
+        family="subscriptions",
+        label=Text("Taux de désabonnement", "Logo churn rate"),
+        description=Text(
+            "Part des clients abonnés en début de période qui ont tout résilié.",
+            "Share of the customers subscribed at the period's start who cancelled everything.",
+        ),
+        formula=Text(
+            "clients avec p > 0 et c = 0 (additionnés sur les mois) / clients avec un MRR > 0 "
+            "au début de la période",
+            "customers with p > 0 and c = 0 (added over the months) / customers with MRR > 0 at "
+            "the period's start",
+        ),
+        reading=Text(
+            "Plus c'est bas, mieux c'est. Compte les clients, pas les montants : un petit client "
+            "perdu pèse autant qu'un gros (voir le MRR perdu).",
+            "Lower is better. Counts customers, not amounts: a small customer lost weighs as "
+            "much as a large one (see churned MRR).",
+        ),
+        unit="percent",
+        higher_is_better=False,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                2,
+                Text(
+                    "Combien de clients abonnés s'en vont.",
+                    "How many subscribed customers leave.",
+                ),
+            ),
+            Serve(
+                "keep_customers",
+                2,
+                Text("L'attrition des clients abonnés.", "Churn of subscribed customers."),
+            ),
+        ),
+        accumulates=True,
+    ),
+    KPI(
+        id="arpa",
+        family="subscriptions",
+        label=Text("Revenu moyen par abonné (ARPA)", "Average revenue per account (ARPA)"),
+        description=Text(
+            "MRR moyen par client abonné à la fin de la période.",
+            "Average MRR per subscribed customer at the period's end.",
+        ),
+        formula=Text(
+            "MRR / clients avec un MRR > 0 à la fin de la période",
+            "MRR / customers with MRR > 0 at the period's end",
+        ),
+        reading=Text(
+            "Plus c'est haut, mieux c'est. Monte avec les hausses de formule et les gros "
+            "clients, baisse quand les petits comptes affluent.",
+            "Higher is better. Rises with upgrades and large customers, falls when small "
+            "accounts pour in.",
+        ),
+        unit="money",
+        higher_is_better=True,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                1,
+                Text("La valeur moyenne d'un abonné.", "The average value of a subscriber."),
+            ),
+        ),
+    ),
+    KPI(
+        id="nrr",
+        family="subscriptions",
+        label=Text("Rétention nette du revenu (NRR)", "Net revenue retention (NRR)"),
+        description=Text(
+            "Ce que rapportent aujourd'hui les clients d'il y a douze mois, hausses et baisses "
+            "comprises.",
+            "What the customers of twelve months ago bring in today, upgrades and downgrades "
+            "included.",
+        ),
+        formula=Text(
+            "MRR en fin de période des clients qui avaient un MRR > 0 douze mois plus tôt / "
+            "leur MRR d'alors",
+            "MRR at the period's end of the customers who had MRR > 0 twelve months before / "
+            "their MRR then",
+        ),
+        reading=Text(
+            "Plus c'est haut, mieux c'est. Au-dessus de 100 %, la base existante grandit d'elle-"
+            "même, sans nouveaux clients.",
+            "Higher is better. Above 100%, the existing base grows on its own, without new "
+            "customers.",
+        ),
+        unit="percent",
+        higher_is_better=True,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                3,
+                Text(
+                    "Dit si les clients existants rapportent plus ou moins qu'il y a un an.",
+                    "Tells whether existing customers bring in more or less than a year ago.",
+                ),
+            ),
+            Serve(
+                "keep_customers",
+                1,
+                Text("La fidélité mesurée en revenu.", "Loyalty measured in revenue."),
+            ),
+        ),
+    ),
+    KPI(
+        id="grr",
+        family="subscriptions",
+        label=Text("Rétention brute du revenu (GRR)", "Gross revenue retention (GRR)"),
+        description=Text(
+            "Comme la NRR, sans les hausses : ce qui reste du revenu d'il y a douze mois.",
+            "Like NRR without upgrades: what is left of the revenue of twelve months ago.",
+        ),
+        formula=Text(
+            "Comme la NRR, le MRR de chaque client plafonné à son niveau d'il y a douze mois",
+            "As NRR, each customer's MRR capped at its level twelve months before",
+        ),
+        reading=Text(
+            "Plus c'est haut, mieux c'est ; 100 % au plus. Mesure les pertes seules (baisses et "
+            "départs).",
+            "Higher is better; 100% at most. Measures losses alone (downgrades and cancellations).",
+        ),
+        unit="percent",
+        higher_is_better=True,
+        needs=_SUBSCRIPTIONS,
+        serves=(
+            Serve(
+                "recurring_revenue",
+                2,
+                Text(
+                    "Ce qui reste du revenu existant, hausses exclues.",
+                    "What remains of existing revenue, upgrades aside.",
+                ),
+            ),
+            Serve(
+                "keep_customers",
+                1,
+                Text("Les pertes sur la base existante.", "Losses on the existing base."),
             ),
         ),
     ),

@@ -405,6 +405,7 @@ class Engine:
         roles = {
             "deals": ("close_date", "created_date", "date"),
             "leads": ("created_date", "date"),
+            "subscriptions": ("start_date", "canceled_at"),
         }.get(table.kind, ("date", "created_date"))
         return data_span([table], roles)
 
@@ -462,8 +463,9 @@ class Engine:
     ) -> pd.DataFrame:
         """The KPI for each value of role ``by`` (rep, team, region…) in ``period``.
 
-        One computation per value (the ``limit`` most frequent values of the first table that
-        has the role), each with the engine's filters plus ``{by: [value]}``.
+        One computation per value (the ``limit`` most frequent values of the KPI's own table
+        when it has the role, else of the first table that has it), each with the engine's
+        filters plus ``{by: [value]}``.
 
         Returns
         -------
@@ -471,10 +473,14 @@ class Engine:
             Columns ``by`` value (named after the role), ``value`` (float, NaN when none),
             ``status``.
         """
-        get_kpi(kpi_id)
+        kpi = get_kpi(kpi_id)
         period = parse_period(period)
+        try:  # revenue by product: the orders' products, not a subscription table's plans
+            own = self._tables_for(kpi)
+        except NoValue:
+            own = []
         values: list[str] = []
-        for table in self.tables:
+        for table in [*own, *self.tables]:
             col = mapped_column(table, by)
             if col is not None:
                 counts = table.df[col].dropna().astype(str).str.strip().value_counts()

@@ -381,9 +381,11 @@ def filter_keep(prep: PreparedTable, filters: Mapping[str, frozenset[str]]) -> n
 
 
 def data_span(
-    tables: Sequence[Table], roles: Sequence[str] = ("date", "created_date", "close_date")
+    tables: Sequence[Table],
+    roles: Sequence[str] = ("date", "created_date", "close_date", "start_date", "canceled_at"),
 ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """First and last date found in ``roles`` of ``tables``."""
+    """First and last date found in ``roles`` of ``tables`` (a subscription's start and
+    cancellation request are past events; its end may be booked in the future)."""
     lo = hi = None
     for table in tables:
         prep = prepared(table)

@@ -37,7 +37,7 @@ FORMULAS_DIR = ROOT / "kpi" / "metrics" / "formulas"
 
 OBJECTIVES_EXPECTED = (
     "grow_revenue", "win_customers", "keep_customers", "profitability", "team_performance",
-    "leads_marketing", "satisfaction", "shorter_cycle",
+    "leads_marketing", "satisfaction", "shorter_cycle", "recurring_revenue",
 )  # fmt: skip
 
 

@@ -790,9 +790,9 @@ def test_random_tables_match_a_plain_reference(seed: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The demo company's subscriptions (sample_data/pending/abonnements.csv)
+# The demo company's subscriptions (sample_data/abonnements.csv)
 
-DEMO = Path(__file__).resolve().parents[2] / "sample_data" / "pending" / "abonnements.csv"
+DEMO = Path(__file__).resolve().parents[2] / "sample_data" / "abonnements.csv"
 DEMO_MAPPING = {
     "subscription_id": "N° abonnement",
     "customer_id": "Client",

@@ -28,19 +28,15 @@ change of MRR to the cent.
 
 from __future__ import annotations
 
+from kpi.metrics.results import NO_DATA, OK, UNAVAILABLE, UNDEFINED, Value
 from kpi.metrics.subscriptions import _messages  # noqa: F401  (registers the texts)
 from kpi.metrics.subscriptions._prepare import ROLE_IDS, prepare
 from kpi.metrics.subscriptions._table import (
     KPI_IDS,
     MOVEMENTS,
-    NO_DATA,
-    OK,
     SCALE,
-    UNAVAILABLE,
-    UNDEFINED,
     Exclusion,
     Subscriptions,
-    Value,
 )
 from kpi.metrics.subscriptions._vocabulary import STATUS_CLASSES, parse_interval
 

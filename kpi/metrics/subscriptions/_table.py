@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,13 +20,8 @@ import pandas as pd
 
 from kpi import i18n
 from kpi.errors import PiloteError
+from kpi.metrics.results import NO_DATA, UNDEFINED, Value, ok
 from kpi.metrics.subscriptions._vocabulary import currency_code
-
-# Statuses of a value, as in the engine's results (kpi.metrics.results.Value).
-OK = "ok"
-NO_DATA = "no_data"
-UNDEFINED = "undefined"
-UNAVAILABLE = "unavailable"
 
 KPI_IDS: tuple[str, ...] = (
     "mrr", "arr", "new_mrr", "reactivation_mrr", "expansion_mrr", "contraction_mrr",
@@ -44,26 +39,6 @@ _GRACE = pd.Timedelta(days=2)  # KPI_SPEC: "allowing for a last day or two"
 
 # ---------------------------------------------------------------------------------------------
 # Results
-
-
-@dataclass(frozen=True)
-class Value:
-    """One KPI value for one period (same fields as the engine's ``Value``).
-
-    ``value`` is ``None`` unless ``status`` is ``ok``; ``reason`` is then a message key
-    (``subscriptions.reason.*``) with its ``params``. ``detail`` holds the inputs (numerator,
-    denominator, customer counts, snapshot dates) so that a page can explain the figure.
-    """
-
-    value: float | None
-    status: str = OK
-    reason: str | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
-    detail: Mapping[str, Any] = field(default_factory=dict)
-
-    def reason_text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
-        """Why there is no value, in ``lang``."""
-        return None if self.reason is None else i18n.t(self.reason, lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -93,8 +68,10 @@ def money(units: float) -> float:
     return float(f"{units / SCALE:.12g}")
 
 
-def _ok(value: float, **detail: Any) -> Value:
-    return Value(float(value), OK, None, {}, detail)
+# KPI values are the engine's (kpi.metrics.results.Value): ``value`` is None unless the status
+# is ok; a reason is a ``subscriptions.reason.*`` message key; ``detail`` holds the inputs
+# (numerator, denominator, customer counts, snapshot dates) so that a page can explain a figure.
+_ok = ok
 
 
 def _none(status: str, reason: str, detail: Mapping[str, Any] | None = None) -> Value:
