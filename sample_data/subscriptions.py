@@ -1,10 +1,9 @@
 """The demo company's subscription line of business: "Parc+" service contracts.
 
-Usage: ``python sample_data/subscriptions.py [OUT_DIR]`` writes ``abonnements.csv`` (French
-style, like the other French demo files: ``;``, decimal comma, dd/mm/yyyy, UTF-8 with BOM, CRLF),
-by default into ``sample_data/pending/`` until the app knows subscription tables (see OUT_DIR).
-From Python: ``make_subscriptions(customers)`` with the customer table of
-``make_samples.make_orders()`` (``make_samples.generate()`` is meant to call it).
+``make_samples.generate()`` calls ``make_subscriptions(customers)`` with the customer table of
+``make_samples.make_orders()``, and ``make_samples.py`` writes ``abonnements.csv`` / ``.xlsx``
+with the other demo files (French style: ``;``, decimal comma, dd/mm/yyyy, UTF-8 with BOM,
+CRLF). ``python sample_data/subscriptions.py [OUT_DIR]`` writes the CSV alone.
 
 The story. In January 2023 Démo Équipements SAS launched **Parc+**, a per-seat subscription
 covering the upkeep of the equipment it sells (hotline, on-site repairs, replacement units):
@@ -43,11 +42,9 @@ import pandas as pd
 if __package__ in (None, ""):  # run as a script: make `sample_data` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sample_data.make_samples import END, SEED, START, FileSpec, csv_bytes  # noqa: E402
+from sample_data.make_samples import END, SEED, SPECS, START, csv_bytes  # noqa: E402
 
-# Staged outside sample_data/*.csv until the subscriptions table kind is wired in: today the app
-# loads every CSV of sample_data/ as a demo table, and would read this one as orders.
-OUT_DIR = Path(__file__).resolve().parent / "pending"
+OUT_DIR = Path(__file__).resolve().parent
 LAUNCH = pd.Timestamp("2023-01-02")
 EXPORT = END  # the export is taken on the last day of the demo data
 
@@ -56,20 +53,7 @@ COLUMNS = [
     "Prix unitaire HT", "Devise", "Date de début", "Fin d'essai", "Date de résiliation",
     "Date de fin", "Statut",
 ]  # fmt: skip
-SPEC = FileSpec(
-    "abonnements",
-    "Abonnements",
-    True,
-    {
-        "Postes": "int",
-        "Prix unitaire HT": "money",
-        "Date de début": "date",
-        "Fin d'essai": "date",
-        "Date de résiliation": "date",
-        "Date de fin": "date",
-    },
-    "utf-8-sig",
-)
+SPEC = next(s for s in SPECS if s.stem == "abonnements")
 
 PLANS = ("Parc+ Essentiel", "Parc+ Pro", "Parc+ Premium")
 SEAT_PRICE = (15.0, 25.0, 39.0)  # per seat and month, excluding VAT

@@ -34,7 +34,8 @@ def test_sample_data_loads_every_table(app: AppTest) -> None:
     assert not app.exception
     tables = app.session_state["tables"]
     kinds = sorted(t.kind for t in tables.values())
-    assert kinds == ["activities", "deals", "leads", "orders", "spend", "survey", "targets"]
+    assert kinds == ["activities", "deals", "leads", "orders", "spend", "subscriptions", "survey",
+                     "targets"]  # fmt: skip
     assert any("tableaux de démonstration chargés" in s.value for s in app.success)
     app.selectbox(key="inspected_table").set_value("ventes.csv").run()
     # the title block and the Total row of the French orders export were dropped, and said so
@@ -48,7 +49,7 @@ def test_english_switch_keeps_the_data(app: AppTest) -> None:
     app.run()
     assert not app.exception
     assert app.title[0].value == "Data"
-    assert len(app.session_state["tables"]) == 7
+    assert len(app.session_state["tables"]) == 8
 
 
 def test_kind_can_be_changed_and_mapping_saved(app: AppTest, tmp_path) -> None:  # noqa: ANN001
