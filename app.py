@@ -65,6 +65,12 @@ PAGES = [
     st.Page("pages/trends.py", title=tr("nav.trends"), icon=":material/show_chart:"),
     st.Page("pages/funnel.py", title=tr("nav.funnel"), icon=":material/filter_alt:"),
     st.Page("pages/customers.py", title=tr("nav.customers"), icon=":material/groups:"),
+    st.Page(
+        "pages/subscriptions.py",
+        title=tr("nav.subscriptions"),
+        icon=":material/autorenew:",
+        url_path="subscriptions",
+    ),
     st.Page("pages/team.py", title=tr("nav.team"), icon=":material/leaderboard:"),
     st.Page(
         "pages/scoring.py", title=tr("nav.scoring"), icon=":material/target:", url_path="scoring"

@@ -521,3 +521,127 @@ i18n.add_messages(
         "explore.col.flag": {"fr": "Lecture", "en": "Reading"},
     }
 )
+
+
+# -- Subscriptions page (issue 15) ------------------------------------------------------------
+i18n.add_messages(
+    {
+        "nav.subscriptions": {"fr": "Abonnements", "en": "Subscriptions"},
+        "explore.subs.title": {"fr": "Abonnements", "en": "Subscriptions"},
+        "explore.subs.intro": {
+            "fr": "Le revenu récurrent de la table d'abonnements : d'où vient la variation du MRR "
+            "sur la période, mois par mois, ce que les clients de chaque cohorte rapportent "
+            "encore, et qui est derrière chaque mouvement. Les filtres s'appliquent ; les "
+            "montants sont mensuels (un abonnement annuel compte pour un douzième).",
+            "en": "Recurring revenue from the subscriptions table: where the period's change of "
+            "MRR comes from, month by month, what each cohort of customers still brings in, "
+            "and who is behind each movement. Filters apply; amounts are monthly (a yearly "
+            "plan counts for one twelfth).",
+        },
+        "explore.subs.no_table": {
+            "fr": "Aucune table d'abonnements chargée. Chargez l'export des abonnements de votre "
+            "outil de facturation (Stripe, Chargebee…) ou un tableau avec un client, une date "
+            "de début, un prix et une périodicité.",
+            "en": "No subscriptions table loaded. Load the subscriptions export of your billing "
+            "tool (Stripe, Chargebee…) or a table with a customer, a start date, a price and "
+            "a billing interval.",
+        },
+        "explore.subs.currency": {"fr": "Devise", "en": "Currency"},
+        "explore.subs.currency_help": {
+            "fr": "Les abonnements sont en {n} devises : les montants ne sont jamais additionnés "
+            "d'une devise à l'autre, la page en montre une à la fois.",
+            "en": "The subscriptions are in {n} currencies: amounts are never added across "
+            "currencies, the page shows one at a time.",
+        },
+        "explore.subs.partial": {
+            "fr": "Les abonnements s'arrêtent au {date} : {period} n'est pas terminé, le MRR "
+            "de fin est celui de ce jour-là.",
+            "en": "The subscriptions run to {date}: {period} is not over, the ending MRR is "
+            "that day's.",
+        },
+        "explore.subs.waterfall": {
+            "fr": "Cascade du MRR — {period}",
+            "en": "MRR waterfall — {period}",
+        },
+        "explore.subs.waterfall_help": {
+            "fr": "MRR de début (fin du mois précédent) + nouveaux + réactivations + expansion − "
+            "contraction − churn = MRR de fin (dernier jour de la période à 23:59:59). Les "
+            "mouvements d'un trimestre ou d'une année additionnent ceux de ses mois.",
+            "en": "Starting MRR (end of the previous month) + new + reactivation + expansion − "
+            "contraction − churn = ending MRR (the period's last day at 23:59:59). A quarter's "
+            "or a year's movements add up those of its months.",
+        },
+        "explore.subs.over_time": {"fr": "Le MRR dans le temps", "en": "MRR over time"},
+        "explore.subs.mrr_chart": {
+            "fr": "MRR en fin de mois",
+            "en": "MRR at each month's end",
+        },
+        "explore.subs.movements_chart": {
+            "fr": "Mouvements du MRR par mois (net en noir)",
+            "en": "MRR movements by month (net in black)",
+        },
+        "explore.subs.cohorts": {
+            "fr": "Rétention du revenu par cohorte",
+            "en": "Revenue retention by cohort",
+        },
+        "explore.subs.metric": {"fr": "Mesure", "en": "Measure"},
+        "explore.subs.metric.nrr": {"fr": "Rétention nette (NRR)", "en": "Net retention (NRR)"},
+        "explore.subs.metric.grr": {"fr": "Rétention brute (GRR)", "en": "Gross retention (GRR)"},
+        "explore.subs.cohorts_help.nrr": {
+            "fr": "Chaque ligne : les clients dont le premier MRR date de ce mois-là. Chaque "
+            "case : leur MRR n mois plus tard rapporté à leur MRR de départ, hausses comprises "
+            "(au-dessus de 100 %, la cohorte rapporte plus qu'à ses débuts).",
+            "en": "Each row: the customers whose first MRR is in that month. Each cell: their "
+            "MRR n months later against their starting MRR, upgrades included (above 100%, "
+            "the cohort brings in more than at its start).",
+        },
+        "explore.subs.cohorts_help.grr": {
+            "fr": "Comme la NRR, chaque client plafonné à son MRR de départ : seules les pertes "
+            "(baisses et départs) comptent, 100 % au plus.",
+            "en": "As NRR with each customer capped at its starting MRR: only losses "
+            "(downgrades and cancellations) count, 100% at most.",
+        },
+        "explore.subs.customers": {
+            "fr": "Les clients derrière chaque mouvement — {period}",
+            "en": "The customers behind each movement — {period}",
+        },
+        "explore.subs.customers_help": {
+            "fr": "{n} mouvement(s), les plus gros d'abord ; MRR à la fin du mois précédent et "
+            "du mois.",
+            "en": "{n} movement(s), the largest first; MRR at the end of the previous month and "
+            "of the month.",
+        },
+        "explore.subs.no_movement": {
+            "fr": "Aucun mouvement de MRR sur la période.",
+            "en": "No MRR movement in the period.",
+        },
+        "explore.subs.all": {"fr": "Tous les mouvements", "en": "Every movement"},
+        "explore.subs.notes": {
+            "fr": "Lignes non comptées et remarques",
+            "en": "Rows not counted and notes",
+        },
+        "explore.subs.all_counted": {
+            "fr": "Les {rows} lignes de la table sont comptées.",
+            "en": "All {rows} rows of the table are counted.",
+        },
+        "explore.subs.counted": {
+            "fr": "{counted} lignes comptées sur {rows} ; les autres sont listées ci-dessus.",
+            "en": "{counted} rows counted out of {rows}; the others are listed above.",
+        },
+        "explore.subs.col.step": {"fr": "Étape", "en": "Step"},
+        "explore.subs.col.amount": {"fr": "MRR", "en": "MRR"},
+        "explore.subs.col.customers": {"fr": "Clients", "en": "Customers"},
+        "explore.subs.col.start_mrr": {"fr": "MRR de début", "en": "Starting MRR"},
+        "explore.subs.col.end_mrr": {"fr": "MRR de fin", "en": "Ending MRR"},
+        "explore.subs.col.net_new": {"fr": "MRR net nouveau", "en": "Net new MRR"},
+        "explore.subs.col.subscribers": {"fr": "Clients abonnés", "en": "Subscribed customers"},
+        "explore.subs.col.cohort": {"fr": "Cohorte", "en": "Cohort"},
+        "explore.subs.col.age": {"fr": "Mois écoulés", "en": "Months since"},
+        "explore.subs.col.cohort_size": {"fr": "Clients de la cohorte", "en": "Cohort customers"},
+        "explore.subs.col.active": {"fr": "Encore abonnés", "en": "Still subscribed"},
+        "explore.subs.col.cohort_start": {"fr": "MRR de départ", "en": "Starting MRR"},
+        "explore.subs.col.mrr": {"fr": "MRR", "en": "MRR"},
+        "explore.subs.col.previous_mrr": {"fr": "MRR avant", "en": "MRR before"},
+        "explore.subs.col.change": {"fr": "Variation", "en": "Change"},
+    }
+)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kpi.data.dataset import Table
+from kpi.data.sources import currency_summary
 from kpi.metrics.prepared import (
     PreparedTable,
     check_filters,
@@ -203,9 +204,15 @@ def filter_options(
 
 
 def dataset_currency(tables: Sequence[Table]) -> str | None:
-    """The currency the loader found in the first table that states one (one per dataset)."""
+    """The currency the loader found in the first table that states one (one per dataset);
+    else the one currency of a table's currency column (a Stripe export's ``eur``)."""
     for table in tables:
         cur = getattr(table.report, "currency", None)
         if cur:
             return str(cur)
+    for table in tables:
+        if table.has("currency") and table.mapping["currency"] in table.df.columns:
+            summary = currency_summary(table.df, table.mapping)
+            if summary.main and not summary.several:
+                return summary.main
     return None
