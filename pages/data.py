@@ -8,6 +8,7 @@ import streamlit as st
 from kpi import i18n
 from kpi.data import KINDS, ROLES, LoadReport, Table, check, role_label, validate_mapping
 from kpi.errors import PiloteError
+from kpi.explore import subscriptions
 from ui.cache import DATA, session_cached
 from ui.ingest import forget_uploads, load_into_session, load_samples, process_uploads
 from ui.shell import require_shell
@@ -212,6 +213,11 @@ def quality_panel(table: Table) -> None:
         st.warning(issue.text(L))
     if not q.issues:
         st.caption(tr("data.no_issue"))
+    if table.kind == "subscriptions":  # rows the MRR leaves out, counted and shown
+        ok, lines = subscriptions.reading(table, L)
+        (st.caption if ok else st.error)(md_escape(lines[0]))
+        for line in lines[1:]:
+            st.info(md_escape(line), icon=":material/filter_alt:")
 
 
 loaded = tables()

@@ -95,7 +95,7 @@ if len(view.currencies) <= 1:  # the engine's series: one currency only
             lang=L,
             unit="money",
             currency=CUR,
-            label=get_kpi("mrr").label(L),
+            label="MRR",
             moving_avg=False,
             title=tr("explore.subs.mrr_chart"),
         ),  # fmt: skip

@@ -73,6 +73,13 @@ def duplicate_rows(df: pd.DataFrame) -> int:
     return int(candidates.duplicated().sum())
 
 
+# Roles whose empty cells say something rather than lack something: a subscription with no end
+# date is running, with no trial end had no trial (counted in the missing values, not warned).
+EMPTY_IS_AN_ANSWER = frozenset(
+    {"end_date", "canceled_at", "trial_end", "current_period_end", "cancel_at_period_end"}
+)
+
+
 def check(table: Table) -> QualityReport:
     """Run the data-quality checks on a table.
 
@@ -88,7 +95,11 @@ def check(table: Table) -> QualityReport:
             c: info.unparseable for c, info in table.report.column_info.items() if info.unparseable
         }
     date_col = next(
-        (table.mapping[r] for r in ("date", "created_date", "close_date") if r in table.mapping),
+        (
+            table.mapping[r]
+            for r in ("date", "created_date", "close_date", "start_date")
+            if r in table.mapping
+        ),
         None,
     )
     if date_col is not None:
@@ -119,6 +130,8 @@ def check(table: Table) -> QualityReport:
             i18n.Message("quality.outliers", {"n": rep.outliers, "column": rep.outlier_column})
         )
     for role, n in rep.missing_by_role.items():
+        if role in EMPTY_IS_AN_ANSWER:
+            continue
         if n and rep.rows and n / rep.rows >= 0.05:
             rep.issues.append(
                 i18n.Message(

@@ -385,11 +385,24 @@ def waterfall_chart(
     lang: str = i18n.DEFAULT_LANGUAGE,
     currency: str | None = None,
     title: str | None = None,
+    zoom: bool = False,
 ) -> Any:
-    """Price / volume / mix bridge (from :func:`kpi.explore.trends.price_volume_mix`)."""
+    """Price / volume / mix bridge (from :func:`kpi.explore.trends.price_volume_mix`).
+
+    ``zoom``: the value axis spans the levels the bridge goes through rather than starting at
+    zero (the total bars are cut at the bottom), for movements small against the totals (an
+    MRR bridge)."""
     if steps is None or steps.empty:
         return _finish(_empty(lang), lang, currency, title)
     d = steps.copy()
+    scale = alt.Scale()
+    if zoom:
+        totals = d["step"].isin(["base", "current"])
+        levels = np.r_[d.loc[~totals, ["start", "end"]].to_numpy().ravel(), d.loc[totals, "end"]]
+        lo, hi = float(levels.min()), float(levels.max())
+        pad = max(0.15 * (hi - lo), 0.01 * abs(hi)) or 1.0
+        scale = alt.Scale(domain=[max(lo - pad, 0.0) if lo >= 0 else lo - pad, hi + pad],
+                          zero=False, nice=False)  # fmt: skip
     d["kind"] = np.where(
         d["step"].isin(["base", "current"]), "total", np.where(d["value"] >= 0, "up", "down")
     )
@@ -401,11 +414,12 @@ def waterfall_chart(
     ]
     bars = (
         alt.Chart(d)
-        .mark_bar(size=46)
+        .mark_bar(size=46, clip=True)
         .encode(
             x=alt.X("label:N", sort=list(d["label"]), title=None,
                     axis=alt.Axis(labelAngle=0, labelLimit=160)),
-            y=alt.Y("start:Q", title=None, axis=alt.Axis(format=_axis_format("money", currency))),
+            y=alt.Y("start:Q", title=None, scale=scale,
+                    axis=alt.Axis(format=_axis_format("money", currency))),
             y2="end:Q",
             color=alt.Color("kind:N", scale=alt.Scale(domain=["total", "up", "down"],
                             range=[PALETTE[0], GOOD, BAD]), legend=None),

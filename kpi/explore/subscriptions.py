@@ -24,6 +24,7 @@ import pandas as pd
 
 from kpi import i18n
 from kpi.data import Table
+from kpi.errors import PiloteError
 from kpi.explore import charts
 from kpi.explore.buckets import bucket_label
 from kpi.metrics import Engine, Period
@@ -34,6 +35,7 @@ __all__ = [
     "Recurring",
     "cohort_chart",
     "movements_chart",
+    "reading",
     "recurring",
     "subscriptions_table",
     "waterfall_chart",
@@ -63,6 +65,11 @@ def _months_label(month: Any, lang: str) -> str:
 
 def _movement(name: str, lang: str) -> str:
     return i18n.t(f"subscriptions.movement.{name}", lang)
+
+
+def _one(name: str, lang: str) -> str:
+    """A movement of one customer ("Nouveau client"), where the bridge says "Nouveaux"."""
+    return i18n.t(f"explore.subs.one.{name}", lang)
 
 
 @dataclass(frozen=True)
@@ -121,7 +128,7 @@ class Recurring:
         ``previous_mrr``, ``mrr``, ``change``; biggest changes first within each movement."""
         m = self.data.movements(self.period)
         m.insert(1, "label", [_months_label(x, self.lang) for x in m["month"]])
-        m.insert(4, "movement_label", [_movement(x, self.lang) for x in m["movement"]])
+        m.insert(4, "movement_label", [_one(x, self.lang) for x in m["movement"]])
         return m
 
     def cohorts(self) -> pd.DataFrame:
@@ -198,6 +205,27 @@ def recurring(
     return view
 
 
+def reading(table: Table, lang: str = i18n.DEFAULT_LANGUAGE) -> tuple[bool, list[str]]:
+    """How a subscriptions table was read, for the Data page: ``(True, lines)`` with the rows
+    counted and each exclusion or note, or ``(False, [why it cannot be read])``."""
+    try:
+        data = subscriptions_of(Engine([table]), table)
+    except PiloteError as err:
+        return False, [err.message(lang)]
+    counted = data.rows_ - sum(e.rows for e in data.exclusions_)
+    lines = [
+        i18n.t(
+            "explore.subs.read",
+            lang,
+            counted=i18n.format_number(counted, lang, 0),
+            rows=i18n.format_number(data.rows_, lang, 0),
+            customers=i18n.format_number(len(data.table_["customer"].unique()), lang, 0),
+        )
+    ]
+    view = Recurring(data, Period.all(), data.currency_, tuple(data.currencies_), lang)
+    return True, lines + view.notes()
+
+
 # ---------------------------------------------------------------------------------------------
 # Charts
 
@@ -210,9 +238,10 @@ def waterfall_chart(
     title: str | None = None,
 ) -> Any:
     """The MRR bridge (from :meth:`Recurring.waterfall`): start and end MRR in blue, what
-    adds in green, what takes away in red, each bar labelled with its amount."""
+    adds in green, what takes away in red, each bar labelled with its amount; the value axis
+    zoomed on the levels the bridge goes through (movements are small against the MRR)."""
     steps = bridge.assign(step=bridge["step"].replace({"start": "base", "end": "current"}))
-    return charts.waterfall_chart(steps, lang=lang, currency=currency, title=title)
+    return charts.waterfall_chart(steps, lang=lang, currency=currency, title=title, zoom=True)
 
 
 def movements_chart(
@@ -238,11 +267,12 @@ def movements_chart(
     long["customers_text"] = [i18n.format_value(v, "count", lang) for v in long["customers"]]
     domain = [_movement(n, lang) for n in (*UP, *DOWN)]
     fmt = charts._axis_format("money", currency)
-    x = alt.X("month:T", axis=alt.Axis(title=None, format="%b %Y", labelAngle=0,
-                                       labelOverlap=True))  # fmt: skip
+    # one band per month: bars as wide as a month, the net line through their middles
+    axis = alt.Axis(title=None, format="%b %Y", labelAngle=0, labelOverlap=True)
+    x = alt.X("yearmonth(month):T", axis=axis)
     bars = (
         alt.Chart(long)
-        .mark_bar()
+        .mark_bar(width={"band": 0.8})
         .encode(
             x=x,
             y=alt.Y("amount:Q", stack="zero", axis=alt.Axis(title=None, format=fmt)),
@@ -268,9 +298,9 @@ def movements_chart(
     )
     line = (
         alt.Chart(net)
-        .mark_line(point=True, color="#222", strokeWidth=2)
+        .mark_line(point={"color": "#222"}, color="#222", strokeWidth=2)
         .encode(
-            x="month:T",
+            x=alt.X("yearmonth(month):T", bandPosition=0.5, axis=axis),
             y="net_new:Q",
             tooltip=[
                 alt.Tooltip("label:N", title=charts._t("period", lang)),
@@ -322,7 +352,10 @@ def cohort_chart(
             alt.Tooltip("value_text:N", title=name),
         ],
     )
-    text = base.mark_text(fontSize=9, color="#222").encode(text="cell:N")
+    dark = (alt.datum[metric] < 0.7) | (alt.datum[metric] > 1.6)  # deep red or green cells
+    text = base.mark_text(fontSize=9).encode(
+        text="cell:N", color=alt.condition(dark, alt.value("white"), alt.value("#222"))
+    )
     n_rows = d["cohort_label"].nunique()
     chart = alt.layer(rect, text).properties(height=max(160, 20 * n_rows), width="container")
     return charts._finish(chart, lang, None, title)
@@ -335,7 +368,18 @@ i18n.add_messages(
             "en": "Monthly amount left out: {amount}.",
         },
         "explore.subs.movement": {"fr": "Mouvement", "en": "Movement"},
+        "explore.subs.read": {
+            "fr": "Lue comme table d'abonnements : {counted} ligne(s) comptée(s) sur {rows}, "
+            "{customers} client(s).",
+            "en": "Read as a subscriptions table: {counted} row(s) counted out of {rows}, "
+            "{customers} customer(s).",
+        },
         "explore.subs.tip_customers": {"fr": "Clients", "en": "Customers"},
+        "explore.subs.one.new": {"fr": "Nouveau client", "en": "New"},
+        "explore.subs.one.reactivation": {"fr": "Retour", "en": "Reactivation"},
+        "explore.subs.one.expansion": {"fr": "Hausse", "en": "Expansion"},
+        "explore.subs.one.contraction": {"fr": "Baisse", "en": "Contraction"},
+        "explore.subs.one.churned": {"fr": "Départ", "en": "Churn"},
         "explore.subs.net_new": {"fr": "MRR net nouveau", "en": "Net new MRR"},
         "explore.subs.nrr": {"fr": "NRR", "en": "NRR"},
         "explore.subs.grr": {"fr": "GRR", "en": "GRR"},

@@ -16,7 +16,7 @@ def loaded(tmp_path, monkeypatch) -> AppTest:  # noqa: ANN001
     monkeypatch.setenv("PILOTE_DATA_DIR", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=180).run()
     next(b for b in at.button if b.key == "home_sample").click().run()
-    assert not at.exception and len(at.session_state["tables"]) == 7
+    assert not at.exception and len(at.session_state["tables"]) == 8
     return at
 
 

@@ -138,7 +138,7 @@ def test_save_then_reopen_in_a_new_session(data_dir: Path) -> None:
     ]
     assert at.dataframe[0].value.iloc[0, 0] == "Client Durand — septembre"
     saved = open_store(data_dir=data_dir).list(LOCAL_OWNER)
-    assert [w.name for w in saved] == ["Client Durand — septembre"] and len(saved[0].tables) == 7
+    assert [w.name for w in saved] == ["Client Durand — septembre"] and len(saved[0].tables) == 8
 
     # saving again under the same name replaces it, and says so
     _save(at, "Client Durand — septembre")
@@ -151,7 +151,7 @@ def test_save_then_reopen_in_a_new_session(data_dir: Path) -> None:
     assert fresh.selectbox(key="share_pick").value == "Client Durand — septembre"
     _button(fresh, "share_open").click().run()
     assert not fresh.exception
-    assert "ouvert : 7 tableau(x)" in fresh.success[0].value
+    assert "ouvert : 8 tableau(x)" in fresh.success[0].value
     tables = fresh.session_state["tables"]
     assert sorted(t.kind for t in tables.values()) == sorted(
         t.kind for t in at.session_state["tables"].values()
@@ -253,7 +253,7 @@ def test_team_instance_on_postgresql(pg_url: str, tmp_path: Path, monkeypatch) -
     again = _session(user=alice, secrets=AUTH)
     _button(again, "share_open").click().run()
     assert not again.exception
-    assert len(again.session_state["tables"]) == 7
+    assert len(again.session_state["tables"]) == 8
     bob = _session(user={**alice, "sub": "bob", "name": "Bob"}, secrets=AUTH)
     assert not bob.dataframe
     assert open_store(pg_url).list("https://idp.example|alice")[0].name == "Équipe Nord"

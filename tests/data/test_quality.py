@@ -55,3 +55,21 @@ def test_duplicate_rows_matches_pandas_on_mixed_frames() -> None:
     assert duplicate_rows(text_only) == 0
     assert duplicate_rows(pd.DataFrame({"v": [1.0, 1.0], "t": ["a", "a"]})) == 1
     assert duplicate_rows(df.iloc[:0]) == 0 and duplicate_rows(df.iloc[:1]) == 0
+
+
+def test_a_running_subscription_has_no_end_date_and_that_is_fine() -> None:
+    df = pd.DataFrame(
+        {
+            "Client": ["A", "B", "C", None],
+            "Début": pd.to_datetime(["2024-01-05", "2024-02-01", "2024-03-01", "2024-03-02"]),
+            "Fin": pd.to_datetime([None, None, "2024-06-01", None]),
+            "Prix": [10.0, 20.0, 30.0, 40.0],
+        }
+    )
+    mapping = {"customer_id": "Client", "start_date": "Début", "end_date": "Fin",
+               "unit_price": "Prix"}  # fmt: skip
+    q = check(Table("abonnements.csv", df, "subscriptions", mapping))
+    assert q.missing_by_role["end_date"] == 3  # counted and shown in the table…
+    columns = [m.params["column"] for m in q.issues if m.key == "quality.missing"]
+    assert columns == ["Client"]  # …but only a missing customer is a problem
+    assert q.date_column == "Début" and q.date_range[1] == pd.Timestamp("2024-03-02")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_sample_upload_navigation_and_languages(page, tmp_path) -> None:  # noqa: ANN001
     # 1. one click to the sample data
     page.get_by_role("button", name="Essayer avec les données de démonstration").click()
-    page.get_by_text("7 tableaux de démonstration chargés").wait_for()
+    page.get_by_text("8 tableaux de démonstration chargés").wait_for()
     wait_idle(page)
     shot(page, "data-sample-fr")
 
@@ -43,7 +43,7 @@ def test_sample_upload_navigation_and_languages(page, tmp_path) -> None:  # noqa
 
     # 3. change page and come back: the data is still there
     nav(page, "Accueil")
-    page.get_by_text("8 tableau(x) chargé(s).").wait_for()
+    page.get_by_text("9 tableau(x) chargé(s).").wait_for()
     nav(page, "Données")
     page.get_by_text("Tableau à vérifier").wait_for()
     wait_idle(page)
@@ -70,4 +70,4 @@ def test_bad_file_shows_a_message_and_the_app_keeps_working(page, tmp_path) -> N
     assert "Traceback" not in page.content()
     shot(page, "data-bad-files-fr")
     page.get_by_role("button", name="Essayer avec les données de démonstration").click()
-    page.get_by_text("7 tableaux de démonstration chargés").wait_for()
+    page.get_by_text("8 tableaux de démonstration chargés").wait_for()

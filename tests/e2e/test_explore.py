@@ -34,7 +34,7 @@ def _visit(page, link: str, marker: str) -> None:  # noqa: ANN001
 
 def test_explore_pages_in_both_languages(page) -> None:  # noqa: ANN001
     page.get_by_role("button", name="Essayer avec les données de démonstration").click()
-    page.get_by_text("7 tableaux de démonstration chargés").wait_for(timeout=90_000)
+    page.get_by_text("8 tableaux de démonstration chargés").wait_for(timeout=90_000)
     wait_idle(page)
     for link, name, marker in PAGES_FR:
         _visit(page, link, marker)

@@ -240,7 +240,7 @@ def _open_workspace(page) -> None:  # noqa: ANN001
     page.get_by_role("option", name=WORKSPACE).click()
     wait_idle(page, timeout=TIMEOUT_MS)
     page.get_by_role("button", name="Ouvrir").click()
-    page.get_by_text("ouvert : 7 tableau(x)").wait_for()
+    page.get_by_text("ouvert : 8 tableau(x)").wait_for()
     _sidebar_shows(page, "ventes.csv")
     wait_idle(page, timeout=TIMEOUT_MS)
 
@@ -289,7 +289,7 @@ def _scenario(browser, stack, proxy: Proxy, procs, query) -> None:  # noqa: ANN0
     page1.goto(proxy.url + "/data")
     page1.get_by_text("Fichiers à analyser").first.wait_for()
     page1.get_by_role("button", name="Essayer avec les données de démonstration").click()
-    page1.get_by_text("7 tableaux de démonstration chargés").wait_for()
+    page1.get_by_text("8 tableaux de démonstration chargés").wait_for()
     wait_idle(page1, timeout=TIMEOUT_MS)
     scorecard = _scorecard(page1, 8)
     _nav(page1, "share")

@@ -93,7 +93,7 @@ def test_scorecard_reports_and_workspace_in_a_new_session(
 ) -> None:
     # 1. sample data and the scorecard
     page.get_by_role("button", name="Essayer avec les données de démonstration").click()
-    page.get_by_text("7 tableaux de démonstration chargés").wait_for()
+    page.get_by_text("8 tableaux de démonstration chargés").wait_for()
     wait_idle(page)
     _nav(page, "dashboard")
     labels = _metric_labels(page)
@@ -145,7 +145,7 @@ def test_scorecard_reports_and_workspace_in_a_new_session(
         other.get_by_role("option", name="Démo e2e").click()
         wait_idle(other)
         other.get_by_role("button", name="Ouvrir").click()
-        other.get_by_text("ouvert : 7 tableau(x)").wait_for()
+        other.get_by_text("ouvert : 8 tableau(x)").wait_for()
         wait_idle(other)
         assert "ventes.csv" in sidebar.inner_text()
         other.get_by_role("button", name="Classeur Excel").wait_for()

@@ -129,3 +129,15 @@ def test_several_currencies_one_at_a_time() -> None:
 def test_no_subscriptions_table() -> None:
     orders = Table("o.csv", pd.DataFrame({"a": [1]}), "orders", {})
     assert xs.recurring(Engine([orders]), parse_period("2024-03")) is None
+
+
+def test_reading_for_the_data_page() -> None:
+    t = Table("subs.csv", story(), "subscriptions", dict(MAPPING))
+    ok, lines = xs.reading(t, "en")
+    assert ok and lines[0] == (
+        "Read as a subscriptions table: 13 row(s) counted out of 16, 10 customer(s)."
+    )
+    assert any("never paid" in line for line in lines[1:])
+    no_customer = {k: v for k, v in MAPPING.items() if k != "customer_id"}
+    ok, lines = xs.reading(Table("subs.csv", story(), "subscriptions", no_customer), "fr")
+    assert not ok and lines[0].startswith("Aucune colonne client")
