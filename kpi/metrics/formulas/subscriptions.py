@@ -69,27 +69,46 @@ def subscriptions_of(engine: EngineView, table: Table) -> subs.Subscriptions:
     return part
 
 
-def subscription_kpis(engine: EngineView, period: Period, table: Table) -> dict[str, Value]:
-    """The twelve subscription KPIs of ``period`` (memoised per engine and period).
+# Computed together: the ten figures of the period's MRR flows (one pass), and the two that
+# compare each customer with twelve months before (NRR, GRR: per-customer arrays, dearer), so
+# that a sparkline of MRR does not pay for the retention figures.
+RETENTION: tuple[str, ...] = ("nrr", "grr")
+FLOWS: tuple[str, ...] = tuple(k for k in subs.KPI_IDS if k not in RETENTION)
+
+
+def subscription_kpis(
+    engine: EngineView, period: Period, table: Table, ids: tuple[str, ...] = subs.KPI_IDS
+) -> dict[str, Value]:
+    """Subscription KPIs of ``period`` (memoised per engine, period and group of KPIs).
 
     A table that cannot be read, or a period that is not whole months, gives every KPI the
     status ``unavailable`` with the reason; several currencies give each KPI its figure per
     currency (see the module docstring).
     """
-
-    def make() -> dict[str, Value]:
-        try:
-            table_subs = subscriptions_of(engine, table)
-            return table_subs.kpis(period)
-        except PiloteError as err:
-            if err.key == _SEVERAL:
-                return _per_currency(subscriptions_of(engine, table), period)
-            return {k: Value(None, UNAVAILABLE, err.key, dict(err.params)) for k in subs.KPI_IDS}
-
-    return engine.memo(("subscription_kpis", id(table), period), make)
+    out: dict[str, Value] = {}
+    for group in (FLOWS, RETENTION):
+        if any(k in group for k in ids):
+            out.update(engine.memo(
+                ("subscription_kpis", id(table), period, group),
+                lambda group=group: _compute(engine, period, table, group),
+            ))  # fmt: skip
+    return {k: out[k] for k in ids}
 
 
-def _per_currency(table_subs: subs.Subscriptions, period: Period) -> dict[str, Value]:
+def _compute(
+    engine: EngineView, period: Period, table: Table, ids: tuple[str, ...]
+) -> dict[str, Value]:
+    try:
+        return subscriptions_of(engine, table).kpis(period, ids)
+    except PiloteError as err:
+        if err.key == _SEVERAL:
+            return _per_currency(subscriptions_of(engine, table), period, ids)
+        return {k: Value(None, UNAVAILABLE, err.key, dict(err.params)) for k in ids}
+
+
+def _per_currency(
+    table_subs: subs.Subscriptions, period: Period, ids: tuple[str, ...]
+) -> dict[str, Value]:
     """Each KPI per currency (the main one first), given in the reason and the detail."""
     total = sum(table_subs.currencies_.values())
 
@@ -103,11 +122,11 @@ def _per_currency(table_subs: subs.Subscriptions, period: Period) -> dict[str, V
     per: dict[str, dict[str, Value]] = {}
     for code, part in table_subs.by_currency().items():
         try:
-            per[code] = part.kpis(period)
+            per[code] = part.kpis(period, ids)
         except PiloteError:  # e.g. a currency whose rows all start after the period
             continue
     out = {}
-    for kpi_id in subs.KPI_IDS:
+    for kpi_id in ids:
         kpi = get_kpi(kpi_id)
         values = {c: v[kpi_id].value for c, v in per.items()}
 
@@ -133,62 +152,62 @@ def _per_currency(table_subs: subs.Subscriptions, period: Period) -> dict[str, V
 
 @formula("mrr")
 def mrr(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["mrr"]
+    return subscription_kpis(engine, period, table, ("mrr",))["mrr"]
 
 
 @formula("arr")
 def arr(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["arr"]
+    return subscription_kpis(engine, period, table, ("arr",))["arr"]
 
 
 @formula("new_mrr")
 def new_mrr(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["new_mrr"]
+    return subscription_kpis(engine, period, table, ("new_mrr",))["new_mrr"]
 
 
 @formula("reactivation_mrr")
 def reactivation_mrr(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["reactivation_mrr"]
+    return subscription_kpis(engine, period, table, ("reactivation_mrr",))["reactivation_mrr"]
 
 
 @formula("expansion_mrr")
 def expansion_mrr(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["expansion_mrr"]
+    return subscription_kpis(engine, period, table, ("expansion_mrr",))["expansion_mrr"]
 
 
 @formula("contraction_mrr")
 def contraction_mrr(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["contraction_mrr"]
+    return subscription_kpis(engine, period, table, ("contraction_mrr",))["contraction_mrr"]
 
 
 @formula("churned_mrr")
 def churned_mrr(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["churned_mrr"]
+    return subscription_kpis(engine, period, table, ("churned_mrr",))["churned_mrr"]
 
 
 @formula("net_new_mrr")
 def net_new_mrr(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["net_new_mrr"]
+    return subscription_kpis(engine, period, table, ("net_new_mrr",))["net_new_mrr"]
 
 
 @formula("logo_churn_rate")
 def logo_churn_rate(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["logo_churn_rate"]
+    return subscription_kpis(engine, period, table, ("logo_churn_rate",))["logo_churn_rate"]
 
 
 @formula("arpa")
 def arpa(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["arpa"]
+    return subscription_kpis(engine, period, table, ("arpa",))["arpa"]
 
 
 @formula("nrr")
 def nrr(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["nrr"]
+    return subscription_kpis(engine, period, table, ("nrr",))["nrr"]
 
 
 @formula("grr")
 def grr(engine: EngineView, period: Period, table: Table) -> Value:
-    return subscription_kpis(engine, period, table)["grr"]
+    return subscription_kpis(engine, period, table, ("grr",))["grr"]
 
 
 i18n.add_messages(

@@ -143,6 +143,7 @@ class _Changes:
     kind: np.ndarray  # index in MOVEMENTS
     first_month: np.ndarray  # per customer: the month of its first MRR (``months`` if none)
     flows: Mapping[str, np.ndarray]  # per month: mrr, customers, each movement and its customers
+    key: np.ndarray  # customer × months + month: sorted, to find a customer's last change
 
 
 def find_changes(
@@ -200,7 +201,7 @@ def find_changes(
         np.add.at(amounts, month[kind == i], np.abs(diff[kind == i]))
         flows[name] = amounts
         flows[f"{name}_customers"] = np.bincount(month[kind == i], minlength=k)
-    return _Changes(k, customer, month, before, now, kind, first_month, flows)
+    return _Changes(k, customer, month, before, now, kind, first_month, flows, cell)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,8 +316,7 @@ class Subscriptions:
         if i < 0 or not len(ch.customer):
             return out
         # The last change of each customer up to month i.
-        key = ch.customer * ch.months + ch.month
-        pos = np.searchsorted(key, np.arange(len(out)) * ch.months + i, "right") - 1
+        pos = np.searchsorted(ch.key, np.arange(len(out)) * ch.months + i, "right") - 1
         found = pos >= 0
         found[found] = ch.customer[pos[found]] == np.flatnonzero(found)
         out[found] = ch.now[pos[found]]
@@ -374,7 +374,8 @@ class Subscriptions:
         if last < self._first:
             return {i: _none(NO_DATA, "subscriptions.reason.before_data", base) for i in ids}
         tot, start, end = self._totals(first, last)
-        return {i: self._kpi(i, last, tot, start, end, base) for i in ids}
+        retention: dict[str, np.ndarray] = {}  # each customer's MRR then and now, once
+        return {i: self._kpi(i, last, tot, start, end, base, retention) for i in ids}
 
     def _totals(
         self, first: int, last: int
@@ -398,6 +399,7 @@ class Subscriptions:
         start: Mapping[str, int],
         end: Mapping[str, int],
         base: Mapping[str, Any],
+        retention: dict[str, np.ndarray] | None = None,
     ) -> Value:
         d = dict(base)
         if kpi_id == "mrr":
@@ -426,7 +428,10 @@ class Subscriptions:
             return _ok(money(end["mrr"] / end["customers"]), **d)
         # nrr, grr: the customers with MRR twelve months before the period end, then and now
         then = last - 12
-        before, now = self._values_at(then), self._values_at(last)
+        retention = {} if retention is None else retention
+        if not retention:
+            retention.update(before=self._values_at(then), now=self._values_at(last))
+        before, now = retention["before"], retention["now"]
         had = before > 0
         den = int(before[had].sum())
         num = int((now if kpi_id == "nrr" else np.minimum(now, before))[had].sum())
