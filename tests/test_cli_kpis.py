@@ -107,3 +107,18 @@ def test_bad_arguments_exit_2(args: list[str], needle: str) -> None:
     )
     assert proc.returncode == 2
     assert needle in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_subscription_kpis_of_a_stripe_export() -> None:
+    # the hand figures of tests/metrics/test_subscriptions.py, under the catalogue's ids
+    path = str(ROOT / "tests" / "fixtures" / "sources" / "stripe_subscriptions.csv")
+    k = kpis(path, "--period", "2024-03", "--objective", "recurring_revenue")
+    assert k["_doc"]["currency"] == "EUR"
+    expected = {"mrr": 805.09, "arr": 9661.08, "new_mrr": 79.60, "reactivation_mrr": 39.99,
+                "expansion_mrr": 99.80, "contraction_mrr": 40.00, "churned_mrr": 79.00,
+                "net_new_mrr": 100.39, "logo_churn_rate": 1 / 7, "arpa": 805.09 / 8}  # fmt: skip
+    for kpi_id, value in expected.items():
+        assert k[kpi_id]["value"] == pytest.approx(value, abs=0.005), kpi_id
+    assert k["nrr"]["value"] == pytest.approx(548.49 / 478.69, abs=0.00005)
+    assert k["mrr"]["previous"] == 704.70 and k["mrr"]["previous_year"] == 478.69
+    assert k["mrr"]["detail"]["customers"] == 8 and k["mrr"]["formatted"] == "€805.09"
