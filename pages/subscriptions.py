@@ -30,7 +30,11 @@ if table is None:
 
 def _view(code: str | None) -> xs.Recurring | None:
     return session_cached(
-        "recurring", lambda: xs.recurring(eng, period, currency=code, lang=L), period.key, code
+        "recurring",
+        lambda: xs.recurring(eng, period, currency=code, lang=L),
+        period.key,
+        code,
+        keep=2,  # a filtered view holds its own copy of the counted rows
     )
 
 

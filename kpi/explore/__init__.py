@@ -12,6 +12,7 @@ Every function takes what the engine already knows (an :class:`~kpi.metrics.Engi
 - ``customers.py``  cohorts, RFM, satisfaction by segment
 - ``clv.py``        customer lifetime value, historical and predicted (BG/NBD + Gamma-Gamma)
 - ``team.py``       the leaderboard, team totals and one rep in detail
+- ``subscriptions.py`` recurring revenue: MRR waterfall, movements by month, NRR/GRR cohorts
 - ``charts.py``     Altair charts for all of the above
 """
 

@@ -13,6 +13,7 @@ engine that computes it for a period with comparisons, targets and alerts.
 - ``periods.py``      months, quarters, years, ranges
 - ``alerts.py``       below target, drops, anomalies
 - ``scorecard.py``    what a dashboard card shows
+- ``subscriptions/``  the MRR engine: a subscriptions table read once, MRR and its movements
 """
 
 from __future__ import annotations

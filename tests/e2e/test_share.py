@@ -81,7 +81,7 @@ def _nav(page, path: str) -> None:  # noqa: ANN001
 
 
 def _metric_labels(page) -> list[str]:  # noqa: ANN001
-    page.locator("[data-testid=stMetric]").first.wait_for()
+    page.locator("[data-testid=stMetric]").nth(7).wait_for(timeout=90_000)  # the 8 cards drawn
     return page.locator("[data-testid=stMetricLabel]").all_inner_texts()
 
 
@@ -147,7 +147,7 @@ def test_scorecard_reports_and_workspace_in_a_new_session(
         other.get_by_role("button", name="Ouvrir").click()
         other.get_by_text("ouvert : 8 tableau(x)").wait_for()
         wait_idle(other)
-        assert "ventes.csv" in sidebar.inner_text()
+        sidebar.get_by_text("ventes.csv").wait_for()  # the list of eight draws after the page
         other.get_by_role("button", name="Classeur Excel").wait_for()
         shot(other, "share-reopened-fr")
         _nav(other, "dashboard")
