@@ -194,13 +194,9 @@ i18n.add_messages(
             "fr": "Aucune anomalie : chaque période reste dans sa fourchette habituelle.",
             "en": "No anomaly: every period stays within its usual range.",
         },
-        "explore.trends.short": {
-            "fr": "Historique trop court pour repérer des anomalies (7 périodes au moins).",
-            "en": "Too little history to spot anomalies (at least 7 periods).",
-        },
         "explore.trends.no_forecast": {
-            "fr": "Historique trop court pour une prévision (3 périodes au moins).",
-            "en": "Too little history for a forecast (at least 3 periods).",
+            "fr": "Pas de prévision pour cette série.",
+            "en": "No forecast for this series.",
         },
         "explore.trends.breakdown": {"fr": "Par segment", "en": "By segment"},
         "explore.trends.by": {"fr": "Découper par", "en": "Break down by"},
@@ -254,6 +250,7 @@ i18n.add_messages(
         "explore.col.score": {"fr": "Écart robuste", "en": "Robust deviation"},
         "explore.col.anomaly": {"fr": "Anomalie", "en": "Anomaly"},
         "explore.col.partial": {"fr": "En cours", "en": "In progress"},
+        "explore.col.not_judged": {"fr": "Non jugé", "en": "Not judged"},
         "explore.col.forecast": {"fr": "Prévision", "en": "Forecast"},
         "explore.col.lower": {"fr": "Borne basse (80 %)", "en": "Lower (80%)"},
         "explore.col.upper": {"fr": "Borne haute (80 %)", "en": "Upper (80%)"},
