@@ -121,7 +121,8 @@ def _compress(*columns: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """Unique rows of ``columns`` and their counts (likelihoods are sums over customers, and
     many customers share the same history)."""
     frame = pd.DataFrame({str(i): c for i, c in enumerate(columns)})
-    g = frame.groupby(list(frame.columns), sort=False).size().reset_index(name="n")
+    # sorted: the sums, hence the fit, do not depend on the order of the customers
+    g = frame.groupby(list(frame.columns), sort=True).size().reset_index(name="n")
     return [g[str(i)].to_numpy(dtype=float) for i in range(len(columns))], g["n"].to_numpy(
         dtype=float
     )
@@ -134,24 +135,25 @@ class BetaGeoGammaGamma:
     ----------
     min_customers : int
         Fewest customers with a repeat purchase needed to fit (below it, :meth:`fit` raises).
-    max_customers : int
-        Above this many customers the parameters are learnt on a random sample of them
-        (``random_state``); every customer is still scored.
-    random_state : int
+    max_customers : int or None
+        ``None`` (the default): the parameters are learnt on every customer — customers who
+        share a history are one term of the likelihood, so CDNOW's 23,500 customers fit in a
+        quarter of a second. A number: above it, on a deterministic sample of that many
+        customers (those whose id hashes lowest: the same sample from run to run, whatever
+        the order of the rows); every customer is still scored.
 
     Attributes
     ----------
     params_ : dict
         ``r``, ``alpha``, ``a``, ``b`` (BG/NBD, time in days) and ``p``, ``q``, ``v``
         (Gamma-Gamma), after :meth:`fit`.
+    n_customers_ : int
+        Customers the parameters were learnt on.
     """
 
-    def __init__(
-        self, min_customers: int = 20, max_customers: int = 5_000, random_state: int = 0
-    ) -> None:
+    def __init__(self, min_customers: int = 20, max_customers: int | None = None) -> None:
         self.min_customers = min_customers
         self.max_customers = max_customers
-        self.random_state = random_state
 
     def fit(self, summary: pd.DataFrame) -> BetaGeoGammaGamma:
         """Learn from :func:`purchases_summary`.
@@ -173,11 +175,14 @@ class BetaGeoGammaGamma:
         T = np.maximum(T, tx)
         scale = max(float(np.mean(T)), 1.0)
 
-        if len(x) > self.max_customers:
-            # the parameters describe the population: a large random sample is enough
-            rng = np.random.default_rng(self.random_state)
-            pick = np.sort(rng.choice(len(x), self.max_customers, replace=False))
+        if self.max_customers is not None and len(x) > self.max_customers:
+            # the parameters describe the population: a large sample is enough, chosen by a
+            # hash of the customer id so that it is the same from run to run
+            ids = np.asarray(summary.index.astype(str), dtype=object)
+            order = np.argsort(pd.util.hash_array(ids, categorize=False), kind="stable")
+            pick = np.sort(order[: self.max_customers])
             x, tx, T, m, repeat = x[pick], tx[pick], T[pick], m[pick], repeat[pick]
+        self.n_customers_ = len(x)
         (cx, ctx, cT), w_bg = _compress(x, tx, T)
         r, alpha, a, b = _maximise(
             lambda p: _bgnbd_ll_grad(p, cx, ctx, cT), np.array([1.0, scale / 10, 1.0, 1.0]), w_bg
@@ -285,8 +290,8 @@ def predict_clv(
     """Fit BG/NBD + Gamma-Gamma on the purchases up to ``as_of`` and predict each customer's
     value over the next ``horizon_days``.
 
-    ``model`` (default :class:`BetaGeoGammaGamma` with its defaults: parameters learnt on at
-    most 5,000 customers) can be given to change that.
+    ``model`` (default :class:`BetaGeoGammaGamma` with its defaults: parameters learnt on
+    every customer) can be given to change that. The result is the same from run to run.
 
     Raises
     ------

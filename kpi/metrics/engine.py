@@ -63,13 +63,16 @@ DECISIONS: tuple[str, ...] = (
     "refunded' stays counted. Disputed/complaint statuses stay counted. Rows with an empty "
     "status always count, also when the user edits the counted set.",
     "A row with an empty amount falls back to its quantity × unit price when both are mapped.",
-    "new_customers: first counted purchase over all data, whatever the filters; the customer "
-    "must also buy in the period within the filters.",
+    "new_customers: first purchase over all data, whatever the filters — the customer's first "
+    "order with a positive net amount over counted rows (a cancellation or refund never starts "
+    "a customer; cohorts, RFM and BG/NBD use the same); the customer must also buy in the "
+    "period within the filters.",
     "repeat_rate: orders are positive-net orders (as in `orders`); without an order id each "
     "positive row is an order.",
     "clv: the 12 months ending with the period (all data: ending at the last date); yearly "
-    "churn compares those 12 months with the 12 before; undefined when churn is 0 or there "
-    "were no customers the year before.",
+    "churn compares those 12 months with the 12 before; undefined when churn is 0, when there "
+    "were no customers the year before, or when the data starts more than a month into that "
+    "year before (less than 11 months of data to compare with).",
     "complaint_rate: orders whose status means returned, refunded, complaint or dispute, plus "
     "credit notes (orders with a negative net amount) / orders with a positive net amount "
     "whatever their status (distinct order ids, else rows).",

@@ -58,6 +58,50 @@ def test_cohort_matrix_by_hand() -> None:
     assert jan["cohort_label"].iloc[0] == "January 2024"
 
 
+def test_a_purchase_is_a_positive_order() -> None:
+    rows = [
+        # order, date, customer, amount, status
+        ("X1", "2024-01-05", "C1", -50.0, "Facturée"),  # a credit note: not a purchase
+        ("X2", "2024-02-10", "C1", 100.0, "Facturée"),  # C1's first purchase
+        ("Y1", "2024-01-10", "C2", 80.0, "Annulée"),  # cancelled: not counted
+        ("Y2", "2024-03-01", "C2", 30.0, "Facturée"),  # C2's first purchase
+        ("R1", "2024-01-12", "C3", -20.0, "Facturée"),  # C3 only ever had a refund
+        ("Z1", "2024-01-15", "C4", 100.0, "Facturée"),
+        ("Z1", "2024-01-15", "C4", -100.0, "Facturée"),  # Z1 nets to 0: not a purchase
+        ("Z2", "2024-01-20", "C4", 10.0, "Facturée"),  # C4's first purchase
+    ]
+    df = pd.DataFrame(rows, columns=["order", "date", "customer", "amount", "status"])
+    df["date"] = pd.to_datetime(df["date"])
+    mapping = {"order_id": "order", "date": "date", "customer_id": "customer",
+               "amount": "amount", "status": "status"}  # fmt: skip
+    t = Table("ventes", df, "orders", mapping)
+    eng = Engine([t])
+    first = customers.first_purchases(eng, t)
+    assert first.to_dict() == {
+        "C1": pd.Timestamp("2024-02-10"),
+        "C2": pd.Timestamp("2024-03-01"),
+        "C4": pd.Timestamp("2024-01-20"),
+    }
+    # the new_customers KPI, the cohorts, RFM and BG/NBD's inputs agree on it
+    assert [eng.value("new_customers", m).value for m in ("2024-01", "2024-02", "2024-03")] == [
+        1, 1, 1,
+    ]  # fmt: skip
+    assert eng.value("new_customers").value == 3  # C3 never bought…
+    assert eng.value("customers").value == 4  # …though its refund is a counted row
+    m = customers.cohort_matrix(facts_of(t), first, "month")
+    sizes = m[m["offset"] == 0].set_index("cohort")["size"]
+    assert sizes.to_dict() == {pd.Timestamp(d): 1 for d in ("2024-01-01", "2024-02-01",
+                                                             "2024-03-01")}  # fmt: skip
+    summary = customers.purchases_summary(facts_of(t))
+    assert summary["first"].to_dict() == first.to_dict()
+    # without order ids, each row is an order of its own
+    loose = Table("ventes", df.drop(columns="order"), "orders",
+                  {k: v for k, v in mapping.items() if k != "order_id"})  # fmt: skip
+    first = customers.first_purchases(Engine([loose]), loose)
+    # C4's +100 row on 15 January is now a purchase by itself
+    assert first["C4"] == pd.Timestamp("2024-01-15") and "C3" not in first.index
+
+
 def test_cohort_with_a_filter_keeps_first_purchase_over_all_data() -> None:
     t = orders()
     f = facts_of(t, {"region": ["Nord"]})
@@ -183,6 +227,26 @@ def test_predicted_clv_on_sample(samples: list[Table]) -> None:
     assert d["customers"].sum() == len(c)
 
 
+def test_predicted_clv_is_the_same_from_run_to_run(samples: list[Table]) -> None:
+    f = trends.facts_for(Engine(samples), "orders")
+    a, b = clv.predict_clv(f), clv.predict_clv(f)
+    assert a.total == b.total and a.params == b.params
+    pd.testing.assert_frame_equal(a.customers, b.customers)
+    # every customer is learnt from, not a sample, so the order of the rows does not matter
+    shuffled = Facts(f.kind, f.frame.sample(frac=1.0, random_state=3), f.dims, f.table)
+    c = clv.predict_clv(shuffled)
+    for k, v in a.params.items():
+        assert c.params[k] == pytest.approx(v, rel=1e-7), k
+    assert c.total == pytest.approx(a.total, rel=1e-7)
+    s = customers.purchases_summary(f)
+    assert clv.BetaGeoGammaGamma().fit(s).n_customers_ == len(s)
+    # a sample, when asked for, is the same customers whatever their order
+    small = clv.BetaGeoGammaGamma(max_customers=300)
+    p1 = small.fit(s).params_
+    p2 = clv.BetaGeoGammaGamma(max_customers=300).fit(s.sample(frac=1.0, random_state=4)).params_
+    assert small.n_customers_ == 300 and p1 == p2
+
+
 @pytest.mark.realdata
 def test_bgnbd_gamma_gamma_match_lifetimes_on_cdnow() -> None:
     path = realdata("cdnow/CDNOW_master.txt")
@@ -193,7 +257,8 @@ def test_bgnbd_gamma_gamma_match_lifetimes_on_cdnow() -> None:
     f = facts_of(t)
     s = customers.purchases_summary(f)
     assert len(s) == 23_502  # customers with a purchase worth more than 0
-    model = clv.BetaGeoGammaGamma(max_customers=50_000).fit(s)
+    model = clv.BetaGeoGammaGamma().fit(s)
+    assert model.n_customers_ == 23_502  # every one of them, by default
     # Reference: lifetimes 0.11.3, BetaGeoFitter / GammaGammaFitter (penalizer 0) on the same
     # purchases (rows worth 0 removed), daily periods, observation end 1998-06-30.
     expected = {"r": 0.268327, "alpha": 41.985072, "a": 0.483183, "b": 2.108602,
@@ -217,16 +282,42 @@ def test_online_retail_cohorts_and_rfm() -> None:
     f = facts_of(t)
     m = customers.cohort_matrix(f, customers.first_purchases(Engine([t]), t), "month")
     dec = m[m["cohort"] == pd.Timestamp("2010-12-01")].set_index("offset")
-    # Independently with pandas (every row counts, no status column): the December 2010
-    # cohort has 948 customers; 362 of them bought in January 2011, 474 in November 2011.
-    assert dec.loc[0, "size"] == 948
-    assert dec.loc[1, "customers"] == 362 and dec.loc[11, "customers"] == 474
-    assert m.groupby("cohort")["size"].first().sum() == 4372  # every customer, once
+    # Independently with pandas (every row counts, no status column): a customer's cohort is
+    # the month of their first invoice with a positive net amount (KPI_SPEC). The December
+    # 2010 cohort has 885 customers; 349 of them bought in January 2011, 451 in November 2011.
+    assert dec.loc[0, "size"] == 885
+    assert dec.loc[1, "customers"] == 349 and dec.loc[11, "customers"] == 451
     raw = pd.read_csv(path, dtype={"CustomerID": str, "InvoiceNo": str})
     raw = raw.dropna(subset=["CustomerID"])
     raw["amt"] = raw["Quantity"] * raw["UnitPrice"]
-    per_invoice = raw.groupby(["CustomerID", "InvoiceNo"])["amt"].sum()
+    raw["day"] = pd.to_datetime(raw["InvoiceDate"])
+    invoices = raw.groupby(["CustomerID", "InvoiceNo"]).agg(net=("amt", "sum"), day=("day", "min"))
+    per_invoice = invoices["net"]
     buyers = per_invoice[per_invoice > 1e-6].index.get_level_values(0).unique()
+    first_buy = invoices[invoices["net"] > 1e-6].groupby(level=0)["day"].min()
+    first_row = raw.groupby("CustomerID")["day"].min()
+    # The old cohorts started at a customer's first row: 34 customers never bought (only
+    # cancellations) and 64 others started in the month of a cancellation — 98 in all.
+    moved = first_row[buyers].dt.to_period("M") != first_buy[buyers].dt.to_period("M")
+    assert len(first_row) - len(buyers) == 34 and int(moved.sum()) == 64
+    # Now each buyer sits in their first purchase's cohort, the 34 in none
+    sizes = m.groupby("cohort")["size"].first()
+    assert sizes.sum() == 4338
+    expected = first_buy.dt.to_period("M").value_counts().sort_index()
+    assert sizes.tolist() == expected.tolist()
+    first = customers.first_purchases(Engine([t]), t)
+    assert len(first) == 4338
+    pd.testing.assert_series_equal(
+        first.sort_index().dt.normalize(),
+        first_buy.sort_index().dt.normalize().astype("datetime64[ns]"),
+        check_names=False, check_index_type=False, check_freq=False,
+    )  # fmt: skip
+    # …and the new_customers KPI counts the same customers, month by month
+    eng = Engine([t])
+    assert eng.value("new_customers").value == 4338
+    assert eng.value("customers").value == 4372  # customers of counted rows: KPI_SPEC's 4,372
+    for month, n in expected.items():
+        assert eng.value("new_customers", str(month)).value == n, month
     scores, seg = customers.rfm(f)
     assert len(scores) == len(buyers) == 4338  # customers with a positive invoice
     assert seg["customers"].sum() == 4338
