@@ -1211,10 +1211,13 @@ CATALOGUE: tuple[KPI, ...] = (
         formula=Text(
             "Pour les étapes dans l'ordre : affaires ayant atteint l'étape k+1 / affaires ayant "
             "atteint l'étape k ; une affaire a atteint toutes les étapes jusqu'à la sienne, une "
-            "affaire gagnée les a toutes atteintes",
+            "affaire gagnée les a toutes atteintes, une affaire perdue toutes celles jusqu'à la "
+            "dernière qu'on sait atteinte (d'après ses dates d'étape, sinon l'étape enregistrée "
+            "avec la perte)",
             "for stages in order, deals that reached stage k+1 / deals that reached stage k, "
-            "where a deal reached every stage up to its current one and won deals reached all "
-            "stages",
+            "where a deal reached every stage up to its current one, won deals reached all "
+            "stages, and a lost deal every stage up to the last one it is known to have reached "
+            "(from its stage dates, else the stage recorded with the loss)",
         ),
         reading=Text(
             "Plus c'est haut, mieux c'est. L'étape où la conversion chute est le goulot "

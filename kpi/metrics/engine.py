@@ -79,9 +79,11 @@ DECISIONS: tuple[str, ...] = (
     "Deals: the stage decides when it means won or lost; otherwise a won flag set to yes "
     "means won, and set to no means lost when the deal has a close date (or when there is no "
     "stage and no close-date column); everything else is open.",
-    "stage_conversion: deals created in the period; a lost deal whose stage only says 'lost' "
-    "is counted as having reached the first stage only (where it was lost is unknown); the "
-    "value is first stage → won.",
+    "stage_conversion: deals created in the period; a lost deal reached the last stage its "
+    "stage dates show (a date column whose header names the stage: engage_date → Engaging), "
+    "else the stage recorded with the loss; one whose stage only says 'lost' and that has no "
+    "stage date is counted at the first stage (where it was lost is unknown); the value is "
+    "first stage → won.",
     "Probability column: percent when any value is above 1, else a fraction; empty values fall "
     "back to the historical stage-to-win rate (won / deals that reached the stage).",
     "pipeline_value and weighted_pipeline are snapshots at the end of the data: the period "
