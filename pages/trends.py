@@ -135,7 +135,7 @@ if show_fc:
     if fc is None:
         st.caption(view.forecast_note(L) or tr("explore.trends.no_forecast"))
     else:
-        st.caption(ex.escape(fc.text(L)))
+        st.caption(ex.escape(view.forecast_text(L)))
         with st.expander(tr("explore.col.forecast")):
             fheaders = {
                 "label": tr("explore.col.period"),

@@ -10,7 +10,9 @@ judged on them, the forecast and what to say when either is missing.
 Decisions where the issue is silent: ``until`` keeps the rows dated up to that day (measures)
 or the buckets starting by then (catalogue KPIs), and makes it "today" — its bucket is partial
 unless the day ends it — so anomalies and forecast see only what was known then. The forecast
-keeps its values at or above zero when the series has no negative value.
+learns from the series with its anomalies replaced by their expected values (a one-off flood
+is not what next year's March will do; the back-test runs on the same history), and keeps its
+values at or above zero when the series has no negative value.
 """
 
 from __future__ import annotations
@@ -165,12 +167,26 @@ class TrendView:
     method : str or None
         The anomaly method (``seasonal``, ``rolling_median``, ``sparse``; ``None``: too short).
     forecast : Forecast or None
+        Learnt from the series with its anomalies replaced by their expected values.
+    replaced : int
+        How many anomalies were so replaced.
     """
 
     series: pd.DataFrame
     freq: str
     method: str | None
     forecast: Forecast | None
+    replaced: int = 0
+
+    def forecast_text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
+        """The model chosen, its back-test error next to the baselines', the band; and how
+        many anomalies the forecast learnt from as their expected values."""
+        if self.forecast is None:
+            return None
+        text = self.forecast.text(lang)
+        if self.replaced:
+            text += " " + i18n.t("trends.anomalies_replaced", lang, n=i18n.Count(self.replaced))
+        return text
 
     def anomalies_note(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
         """Too short or too sparse to judge, or what was not judged (closed days, holidays)."""
@@ -202,7 +218,7 @@ class TrendView:
         points = [
             {
                 "start": pd.Timestamp(r.start).date().isoformat(),
-                "label": r.label,
+                "label": getattr(r, "label", None),
                 "value": _num(r.value),
                 "partial": bool(r.partial),
                 "anomaly": int(r.anomaly),
@@ -262,7 +278,7 @@ def _num(v: Any) -> float | None:
         f = float(v)
     except (TypeError, ValueError):
         return None
-    return f if math.isfinite(f) else None
+    return round(f, 6) if math.isfinite(f) else None  # no float noise (16804.350000000002)
 
 
 def trend_view(
@@ -297,12 +313,23 @@ def trend_view(
     flagged, method = anomalies(series, freq, countries=countries)
     values = pd.to_numeric(series["value"], errors="coerce").to_numpy(dtype=float)
     non_negative = bool(np.all(values[~np.isnan(values)] >= 0))
-    fc = forecast(series, freq, horizon, lang=lang, non_negative=non_negative)
-    return TrendView(flagged, freq, method, fc)
+    # a one-off is not what comes next: the forecast learns from the anomalies' expected
+    # values (a seasonal model would otherwise copy last March's flood into next March) —
+    # only when they were judged against the season: with less than two cycles, a "spike"
+    # may be the season itself (sales_data_sample's Novembers)
+    odd = (flagged["anomaly"].to_numpy() != 0) & flagged["expected"].notna().to_numpy()
+    odd &= method == "seasonal"
+    learnt = series.assign(value=np.where(odd, flagged["expected"].to_numpy(), values))
+    fc = forecast(learnt, freq, horizon, lang=lang, non_negative=non_negative)
+    return TrendView(flagged, freq, method, fc, int(odd.sum()))
 
 
 i18n.add_messages(
     {
+        "trends.anomalies_replaced": {
+            "fr": "Anomalies prises à leur valeur attendue pour apprendre : {n}.",
+            "en": "Anomalies taken at their expected value to learn from: {n}.",
+        },
         "trends.anomaly.down": {"fr": "baisse", "en": "drop"},
         "trends.anomaly.up": {"fr": "hausse", "en": "rise"},
         "trends.no_series": {
