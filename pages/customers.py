@@ -96,8 +96,8 @@ else:
                 rpc=ex.fmt(d["revenue_per_customer_year"], "money"),
                 margin=ex.fmt(d["gross_margin_pct"], "percent"),
                 churn=ex.fmt(d["churn_rate_year"], "percent"),
-                start=d["window_start"],
-                end=d["window_end"],
+                start=ex.fmt_date(d["window_start"]),
+                end=ex.fmt_date(d["window_end"]),
             )
         )
     elif clv.reason:

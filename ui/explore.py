@@ -75,6 +75,13 @@ def fmt(value: Any, unit: str) -> str:
     return i18n.format_value(value, unit, lang(), currency())
 
 
+def fmt_date(value: Any) -> str:
+    """A date in the user's language: ``1 janv. 2025`` / ``1 Jan 2025``."""
+    from babel.dates import format_date
+
+    return format_date(pd.Timestamp(value).date(), "medium", locale=i18n.locale(lang()))
+
+
 def formatted(
     df: pd.DataFrame, units: Mapping[str, str], headers: Mapping[str, str]
 ) -> pd.DataFrame:

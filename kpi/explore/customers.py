@@ -20,8 +20,10 @@ Decisions where the issue is silent:
 - RFM uses the history up to the end of the chosen period (all the data by default). Purchases
   are orders with a positive net amount (as for ``orders``); several orders on one day are one
   purchase for BG/NBD, as in Fader, Hardie & Lee (2005).
-- RFM scores 1–5 are quintiles of the percentile rank (ties share a score); recency is scored
-  the other way round (recent = 5). Segments follow the usual R × F grid (Champions, Loyal…);
+- RFM scores 1–5 are quintiles of the percentile rank; ties share a score — for frequency and
+  money the lowest of their ranks (the customers who bought once, often half of them, are
+  all F = 1: "new customers" and "promising" exist), for recency the average; recency is
+  scored the other way round (recent = 5). Segments follow the usual R × F grid (Champions, Loyal…);
   M is reported (revenue per segment), not used to name the segment.
 """
 
@@ -315,9 +317,11 @@ def _segment_grid() -> np.ndarray:
 _GRID = _segment_grid()
 
 
-def _score(values: pd.Series, higher_is_better: bool = True) -> np.ndarray:
-    """Quintile score 1–5 from the percentile rank; ties get the same score."""
-    pct = values.rank(method="average", pct=True).to_numpy()
+def _score(values: pd.Series, higher_is_better: bool = True, ties: str = "average") -> np.ndarray:
+    """Quintile score 1–5 from the percentile rank; ties get the same score — their average
+    rank's, or with ``ties="min"`` their lowest (frequency, money: when half the customers
+    bought once, they are all F = 1, not 2)."""
+    pct = values.rank(method=ties, pct=True).to_numpy()
     score = np.clip(np.ceil(pct * 5), 1, 5).astype(int)
     return score if higher_is_better else 6 - score
 
@@ -350,8 +354,8 @@ def rfm(
         return pd.DataFrame(), pd.DataFrame(columns=seg_cols)
     cust = s[["recency_days", "orders", "revenue"]].copy()
     cust["r"] = _score(cust["recency_days"], higher_is_better=False)
-    cust["f"] = _score(cust["orders"].astype(float))
-    cust["m"] = _score(cust["revenue"])
+    cust["f"] = _score(cust["orders"].astype(float), ties="min")
+    cust["m"] = _score(cust["revenue"], ties="min")
     cust["segment"] = _GRID[cust["r"].to_numpy(), cust["f"].to_numpy()]
     labels = {seg.id: seg.label(lang) for seg in RFM_SEGMENTS}
     cust["segment_label"] = cust["segment"].map(labels)

@@ -181,6 +181,30 @@ def test_rfm_by_hand() -> None:
     assert len(seg) == len(customers.RFM_SEGMENTS)  # empty segments listed with 0
 
 
+def test_rfm_ties_in_frequency_share_the_lowest_score() -> None:
+    # six customers: three bought once, the others 2, 3 and 4 times, all recently. With
+    # ranks by the minimum, the one-order customers rank 1/6 → F = ⌈5/6⌉ = 1 (the average
+    # rank, 2/6, would make them F = 2 and leave "new customers" empty); 2 orders: 4/6 → 4;
+    # 3 orders: 5/6 → 5; 4 orders: 6/6 → 5.
+    # Last purchases 1 to 6 days before 31 December (A most recent): recency ranks 1/6 … 6/6,
+    # R = 6 − ⌈5 × rank⌉: A 5, B 4, C 3.
+    rows, n = [], 0
+    for d, (cust, k) in enumerate({"A": 1, "B": 1, "C": 1, "D": 2, "E": 3, "F": 4}.items()):
+        for i in range(k):
+            n += 1
+            day = pd.Timestamp("2024-12-30") - pd.Timedelta(days=d + 30 * i)
+            rows.append((f"O{n}", day, cust, 100.0))
+    df = pd.DataFrame(rows, columns=["order", "date", "customer", "amount"])
+    t = Table("o", df, "orders", {"order_id": "order", "date": "date", "customer_id": "customer",
+                                  "amount": "amount"})  # fmt: skip
+    scores, _ = customers.rfm(facts_of(t), as_of="2024-12-31")
+    assert scores["f"].to_dict() == {"A": 1, "B": 1, "C": 1, "D": 4, "E": 5, "F": 5}
+    assert scores["r"].loc[["A", "B", "C"]].tolist() == [5, 4, 3]
+    # bought once: new customers (R 5, F 1), promising (R 4), about to sleep (R 3)
+    assert scores["segment"].loc[["A", "B", "C"]].tolist() == ["new", "promising",
+                                                              "about_to_sleep"]  # fmt: skip
+
+
 def test_every_rfm_cell_has_one_segment() -> None:
     grid = customers._segment_grid()
     assert all(grid[r, f] is not None for r in range(1, 6) for f in range(1, 6))
