@@ -210,20 +210,19 @@ else:
         st.caption(tr("explore.customers.predicted_help", margin=note))
         m1, m2 = st.columns(2)
         m1.metric(tr("explore.customers.predicted_total"), ex.fmt(pred.total, "money"))
-        m2.metric(
-            tr("explore.col.p_alive"),
-            ex.fmt(float(pred.customers["p_alive"].mean()), "percent"),
-        )
+        m2.metric(tr("explore.customers.repeat_alive"), ex.fmt(pred.repeat_alive, "percent"))
+        if pred.note(L):
+            st.caption(pred.note(L))
         dist = pred.distribution(L)
         dheaders = {
-            "band": tr("explore.col.band"),
+            "activity": tr("explore.col.band"),
             "customers": tr("explore.col.customers"),
             "clv": tr("explore.col.clv"),
         }
         ex.show_chart(
             charts.bar_chart(
                 dist,
-                "band",
+                "activity",
                 "customers",
                 lang=L,
                 unit="count",

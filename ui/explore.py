@@ -406,6 +406,10 @@ i18n.add_messages(
             "bought. Probability of being active: the customer has not silently left.",
         },
         "explore.customers.margin_note": {"fr": " × taux de marge", "en": " × margin"},
+        "explore.customers.repeat_alive": {
+            "fr": "Probabilité d'être actif (clients ayant racheté)",
+            "en": "Probability active (repeat customers)",
+        },
         "explore.customers.predicted_total": {
             "fr": "Valeur attendue sur 12 mois",
             "en": "Expected value over 12 months",

@@ -262,18 +262,41 @@ class CLVPrediction:
     margin_pct: float
     total: float
 
+    @property
+    def repeat_alive(self) -> float | None:
+        """Mean probability of being still active of the customers who bought again (BG/NBD
+        gives 1 to a customer with one purchase: it cannot tell); ``None`` without them."""
+        repeat = self.customers["frequency"] > 0
+        return float(self.customers.loc[repeat, "p_alive"].mean()) if repeat.any() else None
+
+    @property
+    def dropout(self) -> float:
+        """The model's mean chance that a customer stops after a purchase, a / (a + b)."""
+        return self.params["a"] / (self.params["a"] + self.params["b"])
+
+    def note(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
+        """What to keep in mind: when the history shows almost no silent departures (below 1 %
+        after a purchase: Online Retail's single year), the probabilities of being active are
+        near 100 % and the expected purchases extend today's pace."""
+        if self.dropout >= 0.01:
+            return None
+        return i18n.t("customers.clv_no_dropout", lang, share=i18n.Percent(self.dropout, 2))
+
     def distribution(self, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
-        """Customers and value per band of probability of being still active (for a chart)."""
+        """Customers and value per band of probability of being still active (for a chart);
+        the customers with a single purchase apart (the model gives them 1: it cannot tell)."""
         bands = [0, 0.25, 0.5, 0.75, 1.0001]
         keys = ["0_25", "25_50", "50_75", "75_100"]
-        cut = pd.cut(self.customers["p_alive"], bands, right=False, labels=keys)
-        g = self.customers.groupby(cut, observed=False).agg(
-            customers=("clv", "size"), clv=("clv", "sum")
-        )
+        c = self.customers
+        once = c["frequency"] <= 0
+        cut = pd.cut(c["p_alive"], bands, right=False, labels=keys).astype(object)
+        cut[once.to_numpy()] = "once"
+        keys = [*keys, "once"]
+        g = c.groupby(cut).agg(customers=("clv", "size"), clv=("clv", "sum"))
         g = g.reindex(keys).fillna(0)
         return pd.DataFrame(
             {
-                "band": [i18n.t(f"customers.alive.{k}", lang) for k in keys],
+                "activity": [i18n.t(f"customers.alive.{k}", lang) for k in keys],
                 "customers": g["customers"].astype(int).to_numpy(),
                 "clv": g["clv"].to_numpy(dtype=float),
             }
@@ -333,5 +356,19 @@ i18n.add_messages(
         "customers.alive.25_50": {"fr": "Actif à 25–50 %", "en": "Active 25–50%"},
         "customers.alive.50_75": {"fr": "Actif à 50–75 %", "en": "Active 50–75%"},
         "customers.alive.75_100": {"fr": "Actif à 75 % et plus", "en": "Active ≥ 75%"},
+        "customers.alive.once": {
+            "fr": "Un seul achat (non jugé)",
+            "en": "One purchase (not judged)",
+        },
+        "customers.clv_no_dropout": {
+            "fr": "Cet historique ne montre presque aucun départ silencieux (le modèle estime à "
+            "{share} la probabilité de partir après un achat) : les probabilités d'être actif "
+            "sont proches de 100 % et les achats attendus prolongent le rythme actuel. Plus "
+            "d'historique rendra l'estimation plus prudente.",
+            "en": "This history shows almost no silent departures (the model puts the chance of "
+            "leaving after a purchase at {share}): the probabilities of being active are close "
+            "to 100% and the expected purchases extend today's pace. More history will make "
+            "the estimate more cautious.",
+        },
     }
 )

@@ -170,8 +170,9 @@ def purchases_summary(f: Facts, as_of: Any = None) -> pd.DataFrame:
         ``revenue`` (net, every counted row), ``first``, ``last`` (purchase dates),
         ``recency_days`` (``as_of`` − last purchase), ``frequency`` (purchase days − 1),
         ``recency`` (last − first purchase day, days), ``T`` (``as_of`` − first purchase day),
-        ``monetary`` (mean value of the repeat purchase days; 0 when none). Customers with no
-        positive order are left out.
+        ``monetary`` (mean value of the repeat purchase days, net of the returns and
+        cancellations dated from the first purchase on, at least 0; 0 without a repeat
+        purchase). Customers with no positive order are left out.
     """
     cols = ["orders", "revenue", "first", "last", "recency_days", "frequency", "recency", "T",
             "monetary"]  # fmt: skip
@@ -215,8 +216,21 @@ def purchases_summary(f: Facts, as_of: Any = None) -> pd.DataFrame:
     last_day = k_day[last_pos]
     first_value = day_value[first_pos]
     freq = (n_days[buyers] - 1).astype(float)
+    # What the repeat purchases brought, net of what the customer gave back since the first
+    # purchase (returns, cancellation invoices): Online Retail's customer 16446 ordered 80,995
+    # units and had them cancelled by a separate invoice the same day — a purchase of 168,469
+    # on its own, worth nothing net. Returns before the first purchase (of orders placed
+    # before the data starts) are not the customer's repeat value.
+    returned = np.zeros(n_cust)
+    back = amount < -EPS
+    if back.any():
+        first_of = np.full(n_cust, np.iinfo(np.int64).max)
+        first_of[firsts] = k_day[first_pos]
+        after = back & (day >= first_of[cust])
+        returned = np.bincount(cust[after], weights=amount[after], minlength=n_cust)
+    repeat_value = np.maximum(total[buyers] - first_value + returned[buyers], 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(freq > 0, (total[buyers] - first_value) / np.maximum(freq, 1), 0.0)
+        monetary = np.where(freq > 0, repeat_value / np.maximum(freq, 1), 0.0)
     end_day = int(np.datetime64(end.date(), "D").astype(np.int64))
     out = pd.DataFrame(
         {

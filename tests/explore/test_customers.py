@@ -146,6 +146,27 @@ def test_purchases_summary_by_hand() -> None:
     assert (c3["frequency"], c3["monetary"], c3["T"]) == (0, 0, 50)
 
 
+def test_repeat_value_is_net_of_returns() -> None:
+    rows = [
+        ("R0", "2024-01-01", "X", -30.0),  # a return of an order placed before the data
+        ("A", "2024-01-02", "X", 100.0),  # first purchase
+        ("B", "2024-01-10", "X", 500.0),  # a repeat purchase…
+        ("CB", "2024-01-10", "X", -500.0),  # …cancelled by its own invoice the same day
+        ("C", "2024-01-20", "X", 50.0),  # a repeat purchase
+    ]
+    df = pd.DataFrame(rows, columns=["order", "date", "customer", "amount"])
+    df["date"] = pd.to_datetime(df["date"])
+    t = Table("o", df, "orders", {"order_id": "order", "date": "date", "customer_id": "customer",
+                                  "amount": "amount"})  # fmt: skip
+    s = customers.purchases_summary(facts_of(t), as_of="2024-01-31").loc["X"]
+    # purchase days 2, 10 and 20 January (B is a positive order): frequency 2; the repeat
+    # days brought 500 + 50, minus the 500 given back since the first purchase (the −30
+    # before it is not theirs): 50 over 2 repeat purchases = 25
+    assert s["orders"] == 3 and s["frequency"] == 2
+    assert s["monetary"] == pytest.approx(25.0)
+    assert s["revenue"] == pytest.approx(120.0)
+
+
 def test_rfm_by_hand() -> None:
     rows = []
     # five customers, recency (days before 2024-12-31) and orders chosen so that quintiles
@@ -249,6 +270,10 @@ def test_predicted_clv_on_sample(samples: list[Table]) -> None:
     assert pred.total == pytest.approx(c["clv"].sum())
     d = pred.distribution("en")
     assert d["customers"].sum() == len(c)
+    # customers with one purchase (P(alive) = 1 by the model's construction) are apart
+    once = d.set_index("activity").loc["One purchase (not judged)", "customers"]
+    assert once == int((c["frequency"] == 0).sum()) > 0
+    assert pred.repeat_alive == pytest.approx(c.loc[c["frequency"] > 0, "p_alive"].mean())
 
 
 def test_predicted_clv_is_the_same_from_run_to_run(samples: list[Table]) -> None:
@@ -349,4 +374,13 @@ def test_online_retail_cohorts_and_rfm() -> None:
     assert seg["revenue"].sum() == pytest.approx(revenue, abs=0.01)
     orders_per = per_invoice[per_invoice > 1e-6].groupby(level=0).size()
     assert scores["orders"].sort_index().tolist() == orders_per.sort_index().tolist()
-    assert np.isfinite(clv.predict_clv(f).total)
+    pred = clv.predict_clv(f)
+    assert np.isfinite(pred.total)
+    # customer 16446 ordered 80,995 units (168,469.60) and had them cancelled by another
+    # invoice the same day: net of that, their repeat purchases are worth nothing (the
+    # CLV was 189,686 for a customer whose revenue is 2.90)
+    c16446 = pred.customers.loc["16446.0"]
+    assert c16446["revenue"] == pytest.approx(2.90) and c16446["monetary"] == 0
+    assert c16446["clv"] < 1_000
+    # one year of history: the model sees almost no departures, and the page says so
+    assert pred.dropout < 0.01 and "almost no silent departures" in pred.note("en")
