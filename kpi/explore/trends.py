@@ -203,16 +203,20 @@ def facts(engine: Engine, table: Table) -> Facts:
 
 
 def facts_for(engine: Engine, kind: str) -> Facts | None:
-    """:func:`facts` of the engine's first table of ``kind`` that has what the measures need."""
+    """:func:`facts` of the engine's first table of ``kind`` that has what the measures need,
+    one with dates first."""
     needs = {
         "orders": (("amount",), ("quantity", "unit_price")),
         "deals": (("stage",), ("won",)),
         "leads": (("created_date",), ("date",)),
     }[kind]
-    for table in engine.tables:
-        if table.kind == kind and any(table.has(*alt) for alt in needs):
-            return facts(engine, table)
-    return None
+    dates = {"orders": ("date",), "deals": ("created_date", "close_date", "date"),
+             "leads": ("created_date", "date")}[kind]  # fmt: skip
+    fit = [t for t in engine.tables if t.kind == kind and any(t.has(*alt) for alt in needs)]
+    # a table with dates first: a price list read as orders (the CRM set's products.csv) has
+    # amounts but no history to follow
+    fit.sort(key=lambda t: not any(t.has(d) for d in dates))
+    return facts(engine, fit[0]) if fit else None
 
 
 # ---------------------------------------------------------------------------------------------

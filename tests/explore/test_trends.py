@@ -63,6 +63,15 @@ def test_facts_keep_counted_rows_and_filters() -> None:
         facts_of(orders(), {"nope": ["x"]})
 
 
+def test_facts_prefer_a_table_with_dates() -> None:
+    # a price list read as orders (amounts, no dates) loaded before the real orders
+    prices = pd.DataFrame({"product": ["P1", "P2"], "amount": [10.0, 20.0]})
+    price_list = Table("products", prices, "orders", {"product": "product", "amount": "amount"})
+    f = trends.facts_for(Engine([price_list, orders()]), "orders")
+    assert f.table == "ventes" and len(f.frame) == 6
+    assert trends.facts_for(Engine([price_list]), "orders").table == "products"
+
+
 def test_monthly_measures_by_hand() -> None:
     f = facts_of(orders())
     rev = trends.measure_trend(f, "revenue", "month")
