@@ -214,6 +214,9 @@ else:
         if pred.note(L):
             st.caption(pred.note(L))
         dist = pred.distribution(L)
+        # the title above the chart, not in it: a titled chart is drawn squashed (Streamlit
+        # fits the title inside the chart's height)
+        st.markdown(f"**{tr('explore.customers.alive_chart')}**")
         dheaders = {
             "activity": tr("explore.col.band"),
             "customers": tr("explore.col.customers"),
@@ -231,7 +234,6 @@ else:
                 value_title=tr("explore.col.customers"),
                 category_title=tr("explore.col.band"),
                 extra_tooltips=[("clv", tr("explore.col.clv"), "money")],
-                title=tr("explore.customers.alive_chart"),
             ),
             ex.export_table(dist, dheaders),
             "predicted-clv-by-activity",

@@ -314,11 +314,14 @@ def get_measure(measure_id: str) -> TrendMeasure:
 
 
 def available_measures(by_kind: Mapping[str, Facts | None]) -> list[TrendMeasure]:
-    """The measures computable from the facts at hand (``{"orders": Facts, …}``)."""
+    """The measures computable from the facts at hand (``{"orders": Facts, …}``) that can be
+    drawn over time (some of their rows have a date)."""
     out = []
     for m in MEASURES:
         f = by_kind.get(m.kind)
-        if f is not None and all(c in f.frame.columns for c in m.measure.columns):
+        if f is None or not all(c in f.frame.columns for c in m.measure.columns):
+            continue
+        if f.empty or f.frame[m.date].notna().any():  # an empty filter still lists them
             out.append(m)
     return out
 

@@ -69,7 +69,11 @@ def test_facts_prefer_a_table_with_dates() -> None:
     price_list = Table("products", prices, "orders", {"product": "product", "amount": "amount"})
     f = trends.facts_for(Engine([price_list, orders()]), "orders")
     assert f.table == "ventes" and len(f.frame) == 6
-    assert trends.facts_for(Engine([price_list]), "orders").table == "products"
+    only = trends.facts_for(Engine([price_list]), "orders")
+    assert only.table == "products"
+    # …whose amounts cannot be drawn over time: no measure offered from it
+    assert trends.available_measures({"orders": only}) == []
+    assert "revenue" in [m.id for m in trends.available_measures({"orders": f})]
 
 
 def test_monthly_measures_by_hand() -> None:
