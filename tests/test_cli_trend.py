@@ -11,7 +11,7 @@ import pytest
 from kpi.cli import main
 from tests.conftest import realdata
 
-# 16 months of orders (January 2023 to April 2024), three a month on the 5th, 15th and 25th;
+# 16 months of orders (January 2023 to April 2024), three a month on the 1st, 15th and 25th;
 # August 2023 has one more order of 3,000. The data ends on 25 April 2024: April is partial.
 MONTHS = pd.date_range("2023-01-01", "2024-04-01", freq="MS")
 
@@ -24,7 +24,7 @@ def monthly(i: int) -> float:
 def orders_csv(tmp_path) -> str:  # noqa: ANN001
     rows = []
     for i, start in enumerate(MONTHS):
-        for k, day in enumerate((5, 15, 25)):
+        for k, day in enumerate((1, 15, 25)):
             amount = monthly(i) / 3
             rows.append((f"O{i}-{k}", start.replace(day=day).date().isoformat(), f"C{k}", amount))
         if start == pd.Timestamp("2023-08-01"):
@@ -82,12 +82,24 @@ def test_until_uses_only_the_data_then(tmp_path, capsys) -> None:  # noqa: ANN00
     assert doc["until"] == "2023-12-20"
     assert points[-1]["start"] == "2023-12-01" and points[-1]["partial"] is True
     assert [p["partial"] for p in points[:-1]] == [False] * 11
-    # the months before are those of the whole file; December holds its 5th and 15th only
+    # the months before are those of the whole file; December holds its 1st and 15th only
     assert [p["value"] for p in points[:-1]] == [p["value"] for p in full["points"][:11]]
     assert points[-1]["value"] == pytest.approx(monthly(11) * 2 / 3)
     # the forecast starts after November, the last complete month then
     assert doc["forecast"]["points"][0]["start"] == "2023-12-01"
     assert doc["forecast"]["history"] == 11
+
+
+def test_a_first_month_the_data_starts_inside_is_incomplete(tmp_path, capsys) -> None:  # noqa: ANN001
+    path = orders_csv(tmp_path)
+    df = pd.read_csv(path)
+    df = df[df["Order Date"] != "2023-01-01"]  # the data now starts on 15 January 2023
+    df.to_csv(path, index=False)
+    doc = trend(capsys, path)
+    first = doc["points"][0]
+    assert first["start"] == "2023-01-01" and first["partial"] is True
+    assert first["not_judged"] == "partial" and first["anomaly"] == 0
+    assert doc["forecast"]["history"] == 14  # February 2023 to March 2024
 
 
 def test_day_granularity_and_text(tmp_path, capsys) -> None:  # noqa: ANN001

@@ -220,7 +220,7 @@ class TrendView:
                 "start": pd.Timestamp(r.start).date().isoformat(),
                 "label": getattr(r, "label", None),
                 "value": _num(r.value),
-                "partial": bool(r.partial),
+                "partial": bool(r.partial) or bool(getattr(r, "partial_start", False)),
                 "anomaly": int(r.anomaly),
                 "expected": _num(r.expected),
                 "score": _num(r.score),
@@ -307,10 +307,14 @@ def trend_view(
     check_freq(freq)
     if horizon is not None and horizon < 1:
         raise PiloteError("trends.bad_horizon", value=horizon)
-    if series.empty:
-        flagged, method = anomalies(series, freq, countries=countries)
-        return TrendView(flagged, freq, method, None)
+    shown = series
+    if "partial_start" in series.columns:
+        # a first bucket the data starts inside is incomplete too: neither judged nor learnt
+        series = series.assign(partial=series["partial"].astype(bool) | series["partial_start"])
     flagged, method = anomalies(series, freq, countries=countries)
+    flagged["partial"] = shown["partial"]  # "in progress" is the end's; the reason says both
+    if series.empty:
+        return TrendView(flagged, freq, method, None)
     values = pd.to_numeric(series["value"], errors="coerce").to_numpy(dtype=float)
     non_negative = bool(np.all(values[~np.isnan(values)] >= 0))
     # a one-off is not what comes next: the forecast learns from the anomalies' expected

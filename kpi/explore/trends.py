@@ -440,15 +440,16 @@ def measure_trend(
     pandas.DataFrame
         One row per bucket, oldest first: ``start``, ``end`` (exclusive), ``label``, ``value``
         (0 for a bucket without rows for sums and counts, NaN for an undefined ratio),
-        ``last_year`` (the same bucket a year before), ``moving_avg``, ``partial``. Empty when
-        no row has a date.
+        ``last_year`` (the same bucket a year before), ``moving_avg``, ``partial`` (the bucket
+        in progress at ``as_of``), ``partial_start`` (the first bucket, when the data starts
+        more than two days into it). Empty when no row has a date.
     """
     m = get_measure(measure_id)
     codes = bucket_codes(f.frame[m.date].to_numpy(), freq)
     dated = codes != np.iinfo(np.int64).min
     g = aggregate(f, m, {"bucket": codes}, dated)
     fill = 0.0 if m.agg in ("sum", "count", "orders", "customers") else None
-    return series_frame(
+    out = series_frame(
         g["bucket"].to_numpy(dtype=np.int64),
         g["value"].to_numpy(dtype=float),
         freq,
@@ -458,6 +459,14 @@ def measure_trend(
         ma_window,
         max_points,
     )
+    out["partial_start"] = False
+    if len(out) and dated.any():
+        # the data starts inside the first bucket (the CRM set's deals from 20 October 2016):
+        # it holds part of a period, like the one in progress at the end
+        first = pd.Timestamp(f.frame[m.date].min()).normalize()
+        start, end = out["start"].iloc[0], out["end"].iloc[0]
+        out.loc[out.index[0], "partial_start"] = start + pd.Timedelta(days=2) < first < end
+    return out
 
 
 def kpi_trend(
