@@ -12,6 +12,9 @@ Series (plain pandas, not the app's loader, so that the check is independent):
 - Superstore: Σ Sales by month of Order Date (day-first ``%d/%m/%y``).
 - sales_data_sample: Σ SALES by month of ORDERDATE, Cancelled lines excluded.
 
+Timings: the forecast alone on generated series, then the Trends page's own path for one
+measure (series from the facts, anomalies, forecast, drivers: ``page_timing``).
+
 Run from the repository root: ``python bench/bench_forecast.py [--no-timing] [--realdata DIR]``.
 """
 
@@ -73,16 +76,20 @@ def _frame(s: pd.Series, partial_last: bool = False) -> pd.DataFrame:
     )
 
 
-def nested(frame: pd.DataFrame, outer: int) -> dict:
+def nested(frame: pd.DataFrame, outer: int, page: bool = False) -> dict:
     """Forecasts from each of the last ``outer`` full months, each from the months before it
     only: one-step figures (the issue's criterion) and every 1…6-step forecast whose month is
-    known (pooled)."""
+    known (pooled). With ``page``, through the Trends page's path (``trend_view``: anomalies
+    flagged on the months before, taken at their expected value for learning); the actual
+    months it is scored against are never cleaned."""
+    from kpi.explore.trend_view import trend_view
+
     full = frame[~frame["partial"]].reset_index(drop=True)
     y = full["value"].to_numpy(dtype=float)
     n = len(y)
     rows = []
     for t in range(n - outer, n):
-        fc = forecast(full.iloc[:t], "month")
+        fc = trend_view(full.iloc[:t], "month").forecast if page else forecast(full.iloc[:t])
         if fc is None:
             continue
         for k, row in enumerate(fc.frame.itertuples()):
@@ -146,6 +153,20 @@ def accuracy(realdata: Path) -> None:
         )
     a, b = totals["one"]
     print(f"\nOverall one-step band coverage: {a} / {b} = {100 * a / b:.0f} %")
+    page = {name: nested(frame, OUTER[name], page=True) for name, frame in series.items()}
+    print("\nThe Trends page's path (anomalies of the history taken at their expected value "
+          "before learning), one step ahead:\n")  # fmt: skip
+    print("| data set | chosen | 80 % band covers | anomalies replaced, last origin |")
+    print("| --- | --- | --- | --- |")
+    inside = points = 0
+    for name, r in page.items():
+        full = series[name][~series[name]["partial"]]
+        replaced = __import__("kpi.explore.trend_view").explore.trend_view.trend_view(
+            full.iloc[:-1], "month").replaced  # fmt: skip
+        inside, points = inside + r["one"]["inside"], points + r["one"]["points"]
+        print(f"| {name} | {_pct(r['one']['chosen'])} | {r['one']['inside']} / "
+              f"{r['one']['points']} | {replaced} |")  # fmt: skip
+    print(f"\nOverall: {inside} / {points} = {100 * inside / points:.0f} %")
     print("\n1 to 6 months ahead, pooled (every forecast month already known):\n")
     print("| data set | forecasts | chosen | naive | seasonal naive | 80 % band covers |")
     print("| --- | --- | --- | --- | --- | --- |")
@@ -204,6 +225,70 @@ def timing(repeat: int = 5) -> None:
         print(out.stderr)
 
 
+def _orders_table(days: int = 1095, per_day: int = 60):  # noqa: ANN202
+    """Three years of generated order lines (closed on Saturdays, busier on Mondays, a Q4
+    season and growth), as a loaded orders table with order, customer and region columns."""
+    from kpi.data import Table
+
+    rng = np.random.default_rng(1)
+    dates = pd.date_range("2022-01-03", periods=days, freq="D")
+    level = (1 + 0.3 * np.arange(days) / 365) * np.where(dates.quarter == 4, 1.3, 1.0)
+    level = level * np.where(dates.day_of_week == 5, 0.0, np.where(dates.day_of_week == 0, 1.3, 1))
+    n = rng.poisson(per_day * level)
+    day = np.repeat(dates.to_numpy(), n)
+    rows = len(day)
+    df = pd.DataFrame(
+        {
+            "order": np.arange(rows).astype(str),
+            "date": day,
+            "customer": rng.integers(0, 20_000, rows).astype(str),
+            "region": rng.choice(["Nord", "Sud", "Est", "Ouest"], rows),
+            "amount": np.round(rng.lognormal(4.5, 0.8, rows), 2),
+        }
+    )
+    mapping = {"order_id": "order", "date": "date", "customer_id": "customer",
+               "region": "region", "amount": "amount"}  # fmt: skip
+    return Table("orders", df, "orders", mapping)
+
+
+def page_timing(repeat: int = 5) -> None:
+    """The Trends page's own path for one measure: the series from the (cached) facts, the
+    anomalies and the forecast (kpi.explore.trend_view), and what drove each anomaly."""
+    from kpi.explore import trends
+    from kpi.explore.drivers import explain_anomalies
+    from kpi.explore.trend_view import trend_view
+    from kpi.metrics import Engine
+
+    table = _orders_table()
+    engine = Engine([table])
+    t0 = time.perf_counter()
+    f = trends.facts_for(engine, "orders")
+    facts_s = time.perf_counter() - t0
+    print(f"\nTrends page path, revenue of {len(table.df):,} generated order lines over 3 years "
+          f"(facts, cached by the page: {facts_s:.2f} s)")  # fmt: skip
+    print(f"\n| case | warm (median, min–max of {repeat}) | of which forecast | target |")
+    print("| --- | --- | --- | --- |")
+    for freq, label, target in (("month", "36 monthly points", "1 s"),
+                                ("day", "3 years of daily points (1,095)", "2 s")):  # fmt: skip
+
+        def run(freq: str = freq) -> tuple[float, float]:
+            t0 = time.perf_counter()
+            series = trends.measure_trend(f, "revenue", freq, as_of=engine.as_of)
+            t1 = time.perf_counter()
+            view = trend_view(series, freq)
+            t2 = time.perf_counter()
+            explain_anomalies(view.series, view.method, freq, f, "revenue")
+            t3 = time.perf_counter()
+            return t3 - t0, (t2 - t1)
+
+        run()  # warm
+        times = [run() for _ in range(repeat)]
+        total = [t for t, _ in times]
+        fc = statistics.median(t for _, t in times)
+        print(f"| {label} | {statistics.median(total):.2f} s ({min(total):.2f}–{max(total):.2f}) "
+              f"| {fc:.2f} s (anomalies included) | ≤ {target} |")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     default = os.environ.get("PILOTE_REALDATA", str(ROOT.parent / "shared" / "realdata"))
@@ -215,6 +300,7 @@ def main() -> None:
         accuracy(Path(args.realdata))
     if not args.no_timing:
         timing()
+        page_timing()
 
 
 if __name__ == "__main__":

@@ -4,13 +4,16 @@
 its column roles; ``python -m kpi kpis FILE [FILE ...] [--objective ID ...] [--period P]
 [--map ROLE=COLUMN ...] [--target KPI=VALUE ...] [--lang fr|en] [--json]`` computes the KPIs;
 ``python -m kpi report [FILE ...] [--workspace NAME] --out report.xlsx|report.html`` (plus the
-options of ``kpis``) writes a report for scheduled runs. Exit codes: 0 success, 2 bad input or bad arguments (one clear line on stderr,
-never a traceback).
+options of ``kpis``) writes a report for scheduled runs; ``python -m kpi trend FILE ... [--kpi
+ID] [--by day|week|month|quarter] [--forecast N] [--until YYYY-MM-DD] [--json]`` gives the series,
+anomalies and forecast of the Trends page. Exit codes: 0 success, 2 bad input or bad arguments
+(one clear line on stderr, never a traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 from collections.abc import Sequence
@@ -27,6 +30,14 @@ from kpi.data import (
     validate_mapping,
 )
 from kpi.errors import PiloteError
+
+FREQUENCIES = ("day", "week", "month", "quarter")
+_FREQ_WORDS = {
+    "day": i18n.Text("jour", "day"),
+    "week": i18n.Text("semaine", "week"),
+    "month": i18n.Text("mois", "month"),
+    "quarter": i18n.Text("trimestre", "quarter"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,6 +98,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="report.xlsx|report.html")
     _lang_arg(p)
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "trend",
+        help="a measure or KPI over time, its anomalies and forecast (the Trends page)",
+        description="The series the Trends page draws, the anomalies judged on it and the "
+        "forecast of its next periods. --until uses only the data up to that day, to see what "
+        "the forecast said then.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument(
+        "--kpi", metavar="ID", help="a measure or KPI id (default: revenue, else the first)"
+    )
+    p.add_argument("--by", choices=FREQUENCIES, default="month", help="granularity")
+    p.add_argument(
+        "--forecast",
+        type=int,
+        metavar="N",
+        help="periods to forecast (default: 28 days, 8 weeks, 6 months or 4 quarters)",
+    )
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="use only the data up to this day")
+    p.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _lang_arg(p)
+    p.set_defaults(func=cmd_trend)
 
     p = sub.add_parser("score", help="train a lead-scoring model on your history and score leads")
     p.add_argument("file")
@@ -335,6 +370,78 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_until(value: str | None) -> Any:
+    """``--until YYYY-MM-DD`` as a timestamp (``None`` when not given)."""
+    import pandas as pd
+
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(datetime.date.fromisoformat(value.strip()))
+    except ValueError as exc:
+        raise PiloteError("cli.bad_until", value=value) from exc
+
+
+def cmd_trend(args: argparse.Namespace) -> int:
+    from kpi.explore.drivers import explain_anomalies
+    from kpi.explore.trend_view import trend_series, trend_view
+    from kpi.metrics import Engine
+    from kpi.metrics.primitives import dataset_currency
+
+    # Check the cheap arguments before reading any file.
+    lang = args.lang
+    until = parse_until(args.until)
+    if args.forecast is not None and args.forecast < 1:
+        raise PiloteError("trends.bad_horizon", value=args.forecast)
+    tables = load_many(args.files, parse_map_args(args.map))
+    series = trend_series(Engine(tables), args.kpi, args.by, until=until, lang=lang)
+    if series.frame.empty or series.frame["value"].notna().sum() == 0:
+        raise PiloteError("cli.trend_empty", kpi=series.id)
+    view = trend_view(series.frame, args.by, args.forecast, lang=lang)
+    found = explain_anomalies(view.series, view.method, args.by, series.facts,
+                              series.id if series.facts is not None else None)  # fmt: skip
+    currency = dataset_currency(tables)
+    doc = {
+        "kpi": series.id,
+        "label": series.label(lang),
+        "unit": series.unit,
+        "currency": currency,
+        "until": None if until is None else until.date().isoformat(),
+        **view.to_json(),
+        "anomalies": [
+            {"start": a.start.date().isoformat(), "text": a.text(lang, series.unit, currency)}
+            for a in found
+        ],
+        "anomalies_note": view.anomalies_note(lang),
+        "forecast_text": view.forecast_text(lang),
+        "forecast_note": view.forecast_note(lang),
+    }
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+        return 0
+    fmt = lambda v: i18n.format_value(v, series.unit, lang, currency)  # noqa: E731
+    print(i18n.t("cli.trend_title", lang, label=doc["label"], freq=_FREQ_WORDS[args.by],
+                 files=", ".join(t.name for t in tables)))  # fmt: skip
+    marks = {-1: "▼", 1: "▲"}
+    for p in doc["points"]:
+        flag = marks.get(p["anomaly"], " ")
+        partial = " " + i18n.t("cli.trend_partial", lang) if p["partial"] else ""
+        expected = "" if p["expected"] is None or not p["anomaly"] else f"  ({fmt(p['expected'])})"
+        print(f"  {flag} {p['label']:<18} {fmt(p['value']):>16}{expected}{partial}")
+    for a in doc["anomalies"]:
+        print(f"  {a['text']}")
+    if view.method in ("seasonal", "rolling_median") and not found:
+        print(i18n.t("cli.trend_no_anomaly", lang))
+    for note in (doc["anomalies_note"], doc["forecast_text"], doc["forecast_note"]):
+        if note:
+            print(note)
+    if doc["forecast"]:
+        for p in doc["forecast"]["points"]:
+            band = f"[{fmt(p['lower'])} – {fmt(p['upper'])}]"
+            print(f"  → {p['label']:<18} {fmt(p['forecast']):>16}  {band}")
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from kpi.scoring import LeadScorer, detect_target, summary_json
 
@@ -453,6 +560,24 @@ i18n.add_messages(
         "cli.bad_target": {
             "fr": "« {item} » : écrivez --target KPI=VALEUR, par exemple --target revenue=250000.",
             "en": "'{item}': write --target KPI=VALUE, e.g. --target revenue=250000.",
+        },
+        "cli.bad_until": {
+            "fr": "« {value} » : écrivez --until AAAA-MM-JJ, par exemple --until 2011-06-30.",
+            "en": "'{value}': write --until YYYY-MM-DD, e.g. --until 2011-06-30.",
+        },
+        "cli.trend_empty": {
+            "fr": "Aucune valeur de « {kpi} » à tracer dans ces fichiers (ni dans la période "
+            "demandée).",
+            "en": "No value of '{kpi}' to draw from these files (nor in the period asked for).",
+        },
+        "cli.trend_title": {
+            "fr": "{label} par {freq} — {files}",
+            "en": "{label} by {freq} — {files}",
+        },
+        "cli.trend_partial": {"fr": "(en cours)", "en": "(in progress)"},
+        "cli.trend_no_anomaly": {
+            "fr": "Aucune anomalie : chaque période reste dans sa fourchette habituelle.",
+            "en": "No anomaly: every period stays within its usual range.",
         },
         "cli.unknown_role": {
             "fr": "Rôle inconnu « {role} ». Rôles valides : {roles}.",

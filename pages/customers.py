@@ -96,10 +96,15 @@ else:
                 rpc=ex.fmt(d["revenue_per_customer_year"], "money"),
                 margin=ex.fmt(d["gross_margin_pct"], "percent"),
                 churn=ex.fmt(d["churn_rate_year"], "percent"),
-                start=d["window_start"],
-                end=d["window_end"],
+                start=ex.fmt_date(d["window_start"]),
+                end=ex.fmt_date(d["window_end"]),
             )
         )
+    elif clv.reason:
+        st.caption(
+            tr("explore.customers.clv_undefined", label=get_kpi("clv").label(L),
+               reason=clv.reason_text(L))
+        )  # fmt: skip
     c1, c2 = st.columns(2)
     for box, kpi_id, key in (
         (c1, "churn_rate", "explore.customers.churn_chart"),
@@ -205,20 +210,22 @@ else:
         st.caption(tr("explore.customers.predicted_help", margin=note))
         m1, m2 = st.columns(2)
         m1.metric(tr("explore.customers.predicted_total"), ex.fmt(pred.total, "money"))
-        m2.metric(
-            tr("explore.col.p_alive"),
-            ex.fmt(float(pred.customers["p_alive"].mean()), "percent"),
-        )
+        m2.metric(tr("explore.customers.repeat_alive"), ex.fmt(pred.repeat_alive, "percent"))
+        if pred.note(L):
+            st.caption(pred.note(L))
         dist = pred.distribution(L)
+        # the title above the chart, not in it: a titled chart is drawn squashed (Streamlit
+        # fits the title inside the chart's height)
+        st.markdown(f"**{tr('explore.customers.alive_chart')}**")
         dheaders = {
-            "band": tr("explore.col.band"),
+            "activity": tr("explore.col.band"),
             "customers": tr("explore.col.customers"),
             "clv": tr("explore.col.clv"),
         }
         ex.show_chart(
             charts.bar_chart(
                 dist,
-                "band",
+                "activity",
                 "customers",
                 lang=L,
                 unit="count",
@@ -227,7 +234,6 @@ else:
                 value_title=tr("explore.col.customers"),
                 category_title=tr("explore.col.band"),
                 extra_tooltips=[("clv", tr("explore.col.clv"), "money")],
-                title=tr("explore.customers.alive_chart"),
             ),
             ex.export_table(dist, dheaders),
             "predicted-clv-by-activity",

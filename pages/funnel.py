@@ -96,6 +96,15 @@ else:
             "funnel",
             display=ex.formatted(steps, units, headers),
         )
+        lost_note = session_cached(
+            "lost_deals_note",
+            lambda: funnel.lost_deals_note(staged, period, lang=L),
+            deals.name,
+            tuple(order),
+            period.key,
+        )
+        if lost_note:
+            st.caption(ex.escape(lost_note))
 
     roles = [r for r in funnel.GROUP_ROLES if deals.has(r)]
     if roles:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.explore import charts, trends
-from kpi.explore.anomalies import anomalies
 from kpi.explore.buckets import FREQS
 from kpi.explore.drivers import contributions, explain_anomalies, price_volume_mix
-from kpi.explore.forecast import forecast
+from kpi.explore.trend_view import trend_view
 from kpi.metrics import Period, computable_kpis
 from ui import explore as ex
 from ui.analysis import currency, loaded
@@ -75,14 +74,14 @@ if series.empty or series["value"].notna().sum() == 0:
     ex.no_data()
     st.stop()
 
-flagged, method = session_cached("anomalies", lambda: anomalies(series, freq), choice, freq)
+view = session_cached("trend_view", lambda: trend_view(series, freq, lang=L), choice, freq)
+flagged, method, fc = view.series, view.method, view.forecast
 found = session_cached(
     "explained",
     lambda: explain_anomalies(flagged, method, freq, f, ident if measure else None),
     choice,
     freq,
 )
-fc = session_cached("forecast", lambda: forecast(series, freq, lang=L), choice, freq)
 
 title = tr(
     "explore.trends.series_title", label=labels[choice], freq=tr(f"explore.freq.{freq}").lower()
@@ -100,7 +99,7 @@ chart = charts.trend_chart(
     forecast=fc.frame if (show_fc and fc is not None) else None,
     title=title,
 )
-table = flagged.drop(columns=["end"]).copy()
+table = view.table(L).drop(columns=["end"])
 headers = {
     "label": tr("explore.col.period"),
     "start": tr("explore.col.start"),
@@ -110,6 +109,7 @@ headers = {
     "expected": tr("explore.col.expected"),
     "score": tr("explore.col.score"),
     "anomaly": tr("explore.col.anomaly"),
+    "not_judged": tr("explore.col.not_judged"),
     "partial": tr("explore.col.partial"),
 }
 display_units = {"value": unit, "last_year": unit, "moving_avg": unit, "expected": unit}
@@ -123,18 +123,19 @@ ex.show_chart(
 )
 
 if show_anom:
-    if method is None:
-        st.caption(tr("explore.trends.short"))
-    elif not found:
+    if method in ("seasonal", "rolling_median") and not found:
         st.caption(tr("explore.trends.no_anomaly"))
     for anomaly in found:
         box = st.warning if anomaly.score < 0 else st.info
         box(ex.escape(anomaly.text(L, unit, CUR)), icon=":material/query_stats:")
+    note = view.anomalies_note(L)
+    if note:
+        st.caption(note)
 if show_fc:
     if fc is None:
-        st.caption(tr("explore.trends.no_forecast"))
+        st.caption(view.forecast_note(L) or tr("explore.trends.no_forecast"))
     else:
-        st.caption(ex.escape(fc.text(L)))
+        st.caption(ex.escape(view.forecast_text(L)))
         with st.expander(tr("explore.col.forecast")):
             fheaders = {
                 "label": tr("explore.col.period"),

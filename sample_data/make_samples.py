@@ -57,11 +57,15 @@ REGION_TEAM: dict[str, str] = {
     "Nouvelle-Aquitaine": "Sud",
 }
 
-# The anomaly the trend page should find: the Lyon warehouse was flooded and closed for most of
-# March 2025 (story in README.md), so four orders in five from that region never happened.
+# The anomaly the trend page should find: the Lyon warehouse, which ships every order of the
+# South, was flooded and closed for most of March 2025 (story in README.md), so four orders in
+# five from the South's three regions that month never happened.
 ANOMALY_REGION = "Auvergne-Rhône-Alpes"
+ANOMALY_REGIONS = (ANOMALY_REGION, "Provence-Alpes-Côte d'Azur", "Nouvelle-Aquitaine")
 ANOMALY_MONTH = pd.Timestamp("2025-03-01")
-ANOMALY_KEEP = 0.2
+ANOMALY_KEEP = 0.1
+# Share of the Lyon region's orders left after the first step (see _flood).
+_LYON_FIRST_KEEP = 0.2
 
 
 @dataclass(frozen=True)
@@ -326,11 +330,12 @@ def _order_headers(rng: np.random.Generator, customers: list[Customer]) -> list[
                 day = _pick_day(rng, month, business, max(c.start + 1, 0))
                 if day <= last and DAY_MONTH[day] == month:
                     orders.append((idx, day))
-    # The warehouse closure: most orders of that region and month never happened.
+    # The warehouse closure: most orders of the Lyon region that month never happened (those of
+    # the South's two other regions are taken out later, by _flood).
     kept = []
     for idx, day in orders:
         hit = customers[idx].region == ANOMALY_REGION and DAY_MONTH[day] == ANOMALY_MONTH_INDEX
-        if not hit or rng.random() < ANOMALY_KEEP:
+        if not hit or rng.random() < _LYON_FIRST_KEEP:
             kept.append((idx, day))
     return sorted(kept, key=lambda o: (o[1], o[0]))
 
@@ -442,11 +447,21 @@ def _credit_notes(rng: np.random.Generator, lines: pd.DataFrame) -> pd.DataFrame
 
 def make_orders() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Order lines (French headers) and the customer table behind them (index: customer id)."""
+    planned, customers = _planned_orders()
+    lines, _ = _flood(planned)
+    return lines, customers
+
+
+def _planned_orders() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Order lines before :func:`_flood` (with a ``_source`` column: the order a credit note
+    refers to), and the customer table."""
     rng = _rng("orders")
     customers = _customers(rng)
     orders = _order_headers(rng, customers)
     lines = _order_lines(rng, customers, orders)
-    lines = pd.concat([lines, _credit_notes(rng, lines)], ignore_index=True)
+    notes = _credit_notes(rng, lines)
+    notes["_source"] = lines.loc[notes.index, "N° commande"].to_numpy()
+    lines = pd.concat([lines, notes], ignore_index=True)
     # Customers with no order in 2024-2025 are not in the export. The others are numbered in
     # order of acquisition, so that CLI-00001 is the oldest customer.
     table = pd.DataFrame([asdict(c) for c in customers])
@@ -457,6 +472,42 @@ def make_orders() -> tuple[pd.DataFrame, pd.DataFrame]:
     lines = lines.sort_values(["Date de commande", "N° commande"], kind="stable")
     lines["Date de commande"] = _to_dates(lines["Date de commande"].to_numpy())
     return lines.reset_index(drop=True), table
+
+
+def _flood(planned: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
+    """The warehouse closure in the South's other two regions: four orders in five of March
+    2025 never happened, nor their credit notes; order and credit-note numbers stay gapless.
+
+    The Lyon region's lost orders are left out before their lines are drawn
+    (:func:`_order_headers`: the story first hit that region alone); these are taken out here,
+    with their own random stream, so that every other figure of the demo stays as it was.
+
+    Returns the order lines and the numbers (as planned) of the orders that never happened.
+    """
+    rng = _rng("flood")
+    number = planned["N° commande"]
+    heads = planned[number.str.startswith("CMD")].drop_duplicates("N° commande")
+    month = heads["Date de commande"].dt.to_period("M") == ANOMALY_MONTH.to_period("M")
+    hit = heads[month & heads["Région"].isin(ANOMALY_REGIONS)]
+    lyon = (hit["Région"] == ANOMALY_REGION).to_numpy()
+    keep = np.where(lyon, ANOMALY_KEEP / _LYON_FIRST_KEEP, ANOMALY_KEEP)
+    lost = set(hit.loc[rng.random(len(hit)) >= keep, "N° commande"])
+    gone = number.isin(lost) | planned["_source"].isin(lost)
+    lines = planned.loc[~gone].drop(columns="_source").reset_index(drop=True)
+    # renumber each series (CMD-25-…, AV-25-…) in its order, without the gaps
+    series = lines["N° commande"].str.rsplit("-", n=1).str[0]
+    digits = lines["N° commande"].str.rsplit("-", n=1).str[1].str.len()
+    heads = lines.drop_duplicates("N° commande").sort_values("N° commande", kind="stable")
+    seq = heads.groupby(series.loc[heads.index]).cumcount() + 1
+    renamed = {
+        old: f"{prefix}-{n:0{width}d}"
+        for old, prefix, n, width in zip(
+            heads["N° commande"], series.loc[heads.index], seq, digits.loc[heads.index],
+            strict=True,
+        )
+    }  # fmt: skip
+    lines["N° commande"] = lines["N° commande"].map(renamed)
+    return lines, lost
 
 
 # --------------------------------------------------------------------------------------------
@@ -725,13 +776,15 @@ COMMENTS: dict[str, tuple[str, ...]] = {
 SURVEYS_SENT = 2600  # about 83 % answer, before the end of 2025
 
 
-def make_surveys(orders: pd.DataFrame) -> pd.DataFrame:
+def make_surveys(orders: pd.DataFrame, lost: set[str] | None = None) -> pd.DataFrame:
     """Satisfaction answers sent after an order: NPS (0-10), satisfaction (1-5), comment.
 
     Scores depend on the segment, drop after a cancelled or refunded order, and drop in the
-    anomaly region during the warehouse closure and the month after.
+    South during the warehouse closure and the month after. ``orders`` are the lines as
+    planned (:func:`_planned_orders`): the ``lost`` orders (:func:`_flood`) get no answer.
     """
     rng = _rng("surveys")
+    lost = lost or set()
     heads = orders[orders["N° commande"].str.startswith("CMD")].drop_duplicates("N° commande")
     heads = heads[heads["Statut"] != "En cours"]
     picked = heads.loc[np.sort(rng.choice(heads.index, size=SURVEYS_SENT, replace=False))]
@@ -739,12 +792,13 @@ def make_surveys(orders: pd.DataFrame) -> pd.DataFrame:
     base = {"Particulier": 7.9, "PME": 8.3, "Administration": 7.5, "Grand compte": 8.6}
     bad_months = (ANOMALY_MONTH_INDEX, ANOMALY_MONTH_INDEX + 1)
     rows: list[dict[str, object]] = []
-    for order_day, client, segment, region, status in zip(
+    for order_day, client, segment, region, status, number in zip(
         order_days,
         picked["Client"],
         picked["Segment"],
         picked["Région"],
         picked["Statut"],
+        picked["N° commande"],
         strict=True,
     ):
         day = int(order_day + rng.integers(5, 31))
@@ -753,7 +807,7 @@ def make_surveys(orders: pd.DataFrame) -> pd.DataFrame:
         score = base[segment] + rng.normal(0, 1.9)
         if status in ("Annulée", "Remboursée"):
             score -= 3.5
-        if region == ANOMALY_REGION and DAY_MONTH[day] in bad_months:
+        if region in ANOMALY_REGIONS and DAY_MONTH[day] in bad_months:
             score -= 3.0
         nps = int(np.clip(round(score), 0, 10))
         satisfaction = int(np.clip(round(1 + nps * 0.4 + rng.normal(0, 0.6)), 1, 5))
@@ -762,6 +816,8 @@ def make_surveys(orders: pd.DataFrame) -> pd.DataFrame:
         if rng.random() < 0.55:
             pool = COMMENTS[band]
             comment = pool[rng.integers(len(pool))]
+        if number in lost:
+            continue  # the order never happened (its draws are made: the others stay)
         rows.append(
             {
                 "Date": day,
@@ -867,15 +923,17 @@ def generate() -> dict[str, pd.DataFrame]:
     """
     from sample_data.subscriptions import make_subscriptions  # it imports this module
 
-    orders, customers = make_orders()
+    planned, customers = _planned_orders()
+    orders, lost = _flood(planned)
     return {
         "ventes": orders,
         "deals": make_deals(customers),
         "leads": make_leads(),
         "depenses_marketing": make_spend(),
-        "enquetes_satisfaction": make_surveys(orders),
+        "enquetes_satisfaction": make_surveys(planned, lost),
         "activities": make_activities(),
-        "objectifs": make_targets(orders),
+        # targets are set on the year's plan, before the flood
+        "objectifs": make_targets(planned),
         "abonnements": make_subscriptions(customers),
     }
 
@@ -1123,4 +1181,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
+    import sys
+
+    # run as a script, this folder is on the path but not the project that holds the package
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     main()

@@ -75,6 +75,13 @@ def fmt(value: Any, unit: str) -> str:
     return i18n.format_value(value, unit, lang(), currency())
 
 
+def fmt_date(value: Any) -> str:
+    """A date in the user's language: ``1 janv. 2025`` / ``1 Jan 2025``."""
+    from babel.dates import format_date
+
+    return format_date(pd.Timestamp(value).date(), "medium", locale=i18n.locale(lang()))
+
+
 def formatted(
     df: pd.DataFrame, units: Mapping[str, str], headers: Mapping[str, str]
 ) -> pd.DataFrame:
@@ -194,13 +201,9 @@ i18n.add_messages(
             "fr": "Aucune anomalie : chaque période reste dans sa fourchette habituelle.",
             "en": "No anomaly: every period stays within its usual range.",
         },
-        "explore.trends.short": {
-            "fr": "Historique trop court pour repérer des anomalies (7 périodes au moins).",
-            "en": "Too little history to spot anomalies (at least 7 periods).",
-        },
         "explore.trends.no_forecast": {
-            "fr": "Historique trop court pour une prévision (3 périodes au moins).",
-            "en": "Too little history for a forecast (at least 3 periods).",
+            "fr": "Pas de prévision pour cette série.",
+            "en": "No forecast for this series.",
         },
         "explore.trends.breakdown": {"fr": "Par segment", "en": "By segment"},
         "explore.trends.by": {"fr": "Découper par", "en": "Break down by"},
@@ -254,6 +257,7 @@ i18n.add_messages(
         "explore.col.score": {"fr": "Écart robuste", "en": "Robust deviation"},
         "explore.col.anomaly": {"fr": "Anomalie", "en": "Anomaly"},
         "explore.col.partial": {"fr": "En cours", "en": "In progress"},
+        "explore.col.not_judged": {"fr": "Non jugé", "en": "Not judged"},
         "explore.col.forecast": {"fr": "Prévision", "en": "Forecast"},
         "explore.col.lower": {"fr": "Borne basse (80 %)", "en": "Lower (80%)"},
         "explore.col.upper": {"fr": "Borne haute (80 %)", "en": "Upper (80%)"},
@@ -385,6 +389,10 @@ i18n.add_messages(
             "en": "Historical CLV = revenue per customer over 12 months ({rpc}) × margin "
             "({margin}) / yearly churn ({churn}), over {start} → {end}.",
         },
+        "explore.customers.clv_undefined": {
+            "fr": "{label} non définie : {reason}",
+            "en": "{label} not defined: {reason}",
+        },
         "explore.customers.predicted": {
             "fr": "CLV prédictive (BG/NBD + Gamma-Gamma)",
             "en": "Predicted CLV (BG/NBD + Gamma-Gamma)",
@@ -398,6 +406,10 @@ i18n.add_messages(
             "bought. Probability of being active: the customer has not silently left.",
         },
         "explore.customers.margin_note": {"fr": " × taux de marge", "en": " × margin"},
+        "explore.customers.repeat_alive": {
+            "fr": "Probabilité d'être actif (clients ayant racheté)",
+            "en": "Probability active (repeat customers)",
+        },
         "explore.customers.predicted_total": {
             "fr": "Valeur attendue sur 12 mois",
             "en": "Expected value over 12 months",

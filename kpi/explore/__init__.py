@@ -7,6 +7,7 @@ Every function takes what the engine already knows (an :class:`~kpi.metrics.Engi
 - ``buckets.py``    time buckets: codes, labels, a regular series
 - ``anomalies.py``  unusual points of a series and the segment behind them
 - ``forecast.py``   the next buckets of a series, with a back-tested error
+- ``trend_view.py`` one series as the Trends page and ``python -m kpi trend`` show it
 - ``drivers.py``    what drove a change: contributions, price / volume / mix
 - ``funnel.py``     deal stages, win rate by group, pipeline, lead funnel and sources
 - ``customers.py``  cohorts, RFM, satisfaction by segment

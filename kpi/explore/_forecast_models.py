@@ -233,16 +233,20 @@ def closed_positions(
     values: np.ndarray, positions: np.ndarray, period: int, share: float = CLOSED_SHARE
 ) -> set[int]:
     """Positions of the season (weekdays…) where the business is regularly closed: at least
-    ``share`` of the values there are 0, over at least 3 seasons (NaN values ignored)."""
+    ``share`` of the values there are 0, over at least 3 seasons (NaN values ignored). When
+    every position with values would be "closed", none is: the series is sparse (three sales
+    days a month), not shut on some weekdays."""
     values = np.asarray(values, dtype=float)
     ok = ~np.isnan(values)
     out = set()
+    seen = 0
     for p in range(period):
         at = ok & (positions == p)
         count = int(at.sum())
+        seen += count > 0
         if count >= _CLOSED_MIN_COUNT and (values[at] == 0).sum() >= share * count:
             out.add(p)
-    return out
+    return set() if len(out) >= seen else out
 
 
 #: Candidates, simplest first (ties go to the simpler).

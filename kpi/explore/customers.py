@@ -20,8 +20,10 @@ Decisions where the issue is silent:
 - RFM uses the history up to the end of the chosen period (all the data by default). Purchases
   are orders with a positive net amount (as for ``orders``); several orders on one day are one
   purchase for BG/NBD, as in Fader, Hardie & Lee (2005).
-- RFM scores 1–5 are quintiles of the percentile rank (ties share a score); recency is scored
-  the other way round (recent = 5). Segments follow the usual R × F grid (Champions, Loyal…);
+- RFM scores 1–5 are quintiles of the percentile rank; ties share a score — for frequency and
+  money the lowest of their ranks (the customers who bought once, often half of them, are
+  all F = 1: "new customers" and "promising" exist), for recency the average; recency is
+  scored the other way round (recent = 5). Segments follow the usual R × F grid (Champions, Loyal…);
   M is reported (revenue per segment), not used to name the segment.
 """
 
@@ -168,8 +170,9 @@ def purchases_summary(f: Facts, as_of: Any = None) -> pd.DataFrame:
         ``revenue`` (net, every counted row), ``first``, ``last`` (purchase dates),
         ``recency_days`` (``as_of`` − last purchase), ``frequency`` (purchase days − 1),
         ``recency`` (last − first purchase day, days), ``T`` (``as_of`` − first purchase day),
-        ``monetary`` (mean value of the repeat purchase days; 0 when none). Customers with no
-        positive order are left out.
+        ``monetary`` (mean value of the repeat purchase days, net of the returns and
+        cancellations dated from the first purchase on, at least 0; 0 without a repeat
+        purchase). Customers with no positive order are left out.
     """
     cols = ["orders", "revenue", "first", "last", "recency_days", "frequency", "recency", "T",
             "monetary"]  # fmt: skip
@@ -213,8 +216,21 @@ def purchases_summary(f: Facts, as_of: Any = None) -> pd.DataFrame:
     last_day = k_day[last_pos]
     first_value = day_value[first_pos]
     freq = (n_days[buyers] - 1).astype(float)
+    # What the repeat purchases brought, net of what the customer gave back since the first
+    # purchase (returns, cancellation invoices): Online Retail's customer 16446 ordered 80,995
+    # units and had them cancelled by a separate invoice the same day — a purchase of 168,469
+    # on its own, worth nothing net. Returns before the first purchase (of orders placed
+    # before the data starts) are not the customer's repeat value.
+    returned = np.zeros(n_cust)
+    back = amount < -EPS
+    if back.any():
+        first_of = np.full(n_cust, np.iinfo(np.int64).max)
+        first_of[firsts] = k_day[first_pos]
+        after = back & (day >= first_of[cust])
+        returned = np.bincount(cust[after], weights=amount[after], minlength=n_cust)
+    repeat_value = np.maximum(total[buyers] - first_value + returned[buyers], 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(freq > 0, (total[buyers] - first_value) / np.maximum(freq, 1), 0.0)
+        monetary = np.where(freq > 0, repeat_value / np.maximum(freq, 1), 0.0)
     end_day = int(np.datetime64(end.date(), "D").astype(np.int64))
     out = pd.DataFrame(
         {
@@ -315,9 +331,11 @@ def _segment_grid() -> np.ndarray:
 _GRID = _segment_grid()
 
 
-def _score(values: pd.Series, higher_is_better: bool = True) -> np.ndarray:
-    """Quintile score 1–5 from the percentile rank; ties get the same score."""
-    pct = values.rank(method="average", pct=True).to_numpy()
+def _score(values: pd.Series, higher_is_better: bool = True, ties: str = "average") -> np.ndarray:
+    """Quintile score 1–5 from the percentile rank; ties get the same score — their average
+    rank's, or with ``ties="min"`` their lowest (frequency, money: when half the customers
+    bought once, they are all F = 1, not 2)."""
+    pct = values.rank(method=ties, pct=True).to_numpy()
     score = np.clip(np.ceil(pct * 5), 1, 5).astype(int)
     return score if higher_is_better else 6 - score
 
@@ -350,8 +368,8 @@ def rfm(
         return pd.DataFrame(), pd.DataFrame(columns=seg_cols)
     cust = s[["recency_days", "orders", "revenue"]].copy()
     cust["r"] = _score(cust["recency_days"], higher_is_better=False)
-    cust["f"] = _score(cust["orders"].astype(float))
-    cust["m"] = _score(cust["revenue"])
+    cust["f"] = _score(cust["orders"].astype(float), ties="min")
+    cust["m"] = _score(cust["revenue"], ties="min")
     cust["segment"] = _GRID[cust["r"].to_numpy(), cust["f"].to_numpy()]
     labels = {seg.id: seg.label(lang) for seg in RFM_SEGMENTS}
     cust["segment_label"] = cust["segment"].map(labels)

@@ -279,10 +279,19 @@ class Anomaly:
                 role=role_label(role, lang),
                 segment=d["segment"],
                 delta=("+" if d["delta"] > 0 else "") + fmt(d["delta"]),
-                reference=bucket_label(d["reference"], self.freq, lang),
+                reference=_reference(d["reference"], self.freq, lang),
                 share=i18n.format_percent_value(d["share"], lang, 0),
             )
         return text
+
+
+def _reference(start: pd.Timestamp, freq: str, lang: str) -> str:
+    """The bucket compared with, after "par rapport" / "against": ``au 31 mars 2024``, ``à
+    mars 2024``, ``à la S13 2024``, ``au T1 2024``."""
+    label = bucket_label(start, freq, lang)
+    if lang != "fr":
+        return label
+    return {"day": "au ", "week": "à la ", "quarter": "au "}.get(freq, "à ") + label
 
 
 def explain_anomalies(
@@ -388,7 +397,7 @@ i18n.add_messages(
             "robust deviations; too little history to adjust for the season).",
         },
         "trends.anomaly.driver": {
-            "fr": "Principal écart — {role} « {segment} » : {delta} par rapport à {reference} "
+            "fr": "Principal écart — {role} « {segment} » : {delta} par rapport {reference} "
             "({share} de la variation).",
             "en": "Main mover — {role} “{segment}”: {delta} against {reference} ({share} of "
             "the change).",

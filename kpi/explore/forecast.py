@@ -43,7 +43,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from babel.dates import format_date
 
 from kpi import i18n
 from kpi.errors import PiloteError
@@ -64,6 +63,7 @@ from kpi.explore._forecast_models import (
     backtest,
     closed_positions,
 )
+from kpi.explore.buckets import SEASON, bucket_codes, bucket_label, bucket_start
 
 __all__ = [
     "CANDIDATES",
@@ -86,8 +86,6 @@ __all__ = [
     "zero_share",
 ]
 
-#: Buckets in one season.
-SEASON: dict[str, int] = {"day": 7, "week": 52, "month": 12, "quarter": 4}
 #: Buckets forecast by default.
 HORIZON: dict[str, int] = {"day": 28, "week": 8, "month": 6, "quarter": 4}
 #: Most rolling origins in the back-test.
@@ -173,18 +171,22 @@ class Forecast:
         return method_label(self.method, lang)
 
     def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        """Which model won, its back-test error next to a baseline's (multi-step: what the
-        choice was made on), and what the band is: ``Modèle retenu : ETS saisonnier amorti —
-        erreur en back-test 12,3 % (saisonnier naïf : 18,9 %), prévisions à 1 à 6 périodes
-        depuis chacune des 12 dernières. …``"""
+        """Which model won, its back-test error next to the baselines' (seasonal naive, naive;
+        multi-step: what the choice was made on), and what the band is: ``Modèle retenu : ETS
+        saisonnier amorti — erreur en back-test 12,3 % (saisonnier naïf : 18,9 % ; naïf :
+        25,1 %), prévisions à 1 à 6 périodes depuis chacune des 12 dernières. …``"""
         pct = lambda v: i18n.format_percent_value(v, lang, 1)  # noqa: E731
         ms = self.multi_step
+        # the baselines it is measured against: seasonal naive, then naive
+        items = [
+            i18n.t(f"forecast.baseline.{name}", lang, wape=pct(ms[f"{name}_wape"]))
+            for name in ("seasonal_naive", "naive")
+            if self.method != name and ms.get(f"{name}_wape") is not None
+        ]
         baseline = ""
-        if self.method != "seasonal_naive" and ms.get("seasonal_naive_wape") is not None:
-            baseline = i18n.t("forecast.baseline.seasonal_naive", lang,
-                              wape=pct(ms["seasonal_naive_wape"]))  # fmt: skip
-        elif self.method != "naive" and ms.get("naive_wape") is not None:
-            baseline = i18n.t("forecast.baseline.naive", lang, wape=pct(ms["naive_wape"]))
+        if items:
+            sep = " ; " if lang == "fr" else "; "
+            baseline = i18n.t("forecast.baselines", lang, items=sep.join(items))
         if ms.get("wape") is None:
             text = i18n.t("forecast.chosen_no_error", lang, method=self.method_label(lang))
         else:
@@ -364,12 +366,12 @@ def _forecast(
         # a bucket the business is closed season after season (Saturdays): 0, no band
         shut = np.isin((n + np.arange(h)) % period, sorted(closed))
         mean, lower, upper = (np.where(shut, 0.0, a) for a in (mean, lower, upper))
-    code = _bucket_codes(np.array([last_start.to_datetime64()]), freq)[0]
-    starts = [_bucket_start(int(code) + i + 1, freq) for i in range(h)]
+    code = bucket_codes(np.array([last_start.to_datetime64()]), freq)[0]
+    starts = [bucket_start(int(code) + i + 1, freq) for i in range(h)]
     frame = pd.DataFrame(
         {
             "start": pd.to_datetime(starts),
-            "label": [_bucket_label(s, freq, lang) for s in starts],
+            "label": [bucket_label(s, freq, lang) for s in starts],
             "forecast": mean,
             "lower": lower,
             "upper": upper,
@@ -432,51 +434,8 @@ def _one_blas_thread() -> Iterator[None]:
                 _blas_limiter = None
 
 
-# ---------------------------------------------------------------------------------------------
-# Buckets — TODO(merge): use kpi.explore.buckets.bucket_* (copied from kpi.trends for now)
-# ---------------------------------------------------------------------------------------------
-
-# 1970-01-05 was a Monday: weeks are numbered from it.
-_MONDAY_OFFSET = 4
-
-
-def _bucket_codes(dates: np.ndarray, freq: str) -> np.ndarray:
-    d = np.asarray(dates, dtype="datetime64[ns]")
-    days = d.astype("datetime64[D]").astype(np.int64)
-    if freq == "day":
-        return days
-    if freq == "week":
-        return (days - _MONDAY_OFFSET) // 7
-    months = d.astype("datetime64[M]").astype(np.int64)
-    return months if freq == "month" else months // 3
-
-
-def _bucket_start(code: int, freq: str) -> pd.Timestamp:
-    if freq == "day":
-        return pd.Timestamp(np.datetime64(int(code), "D"))
-    if freq == "week":
-        return pd.Timestamp(np.datetime64(int(code) * 7 + _MONDAY_OFFSET, "D"))
-    months = int(code) if freq == "month" else int(code) * 3
-    return pd.Timestamp(np.datetime64(months, "M"))
-
-
-def _bucket_label(start: pd.Timestamp, freq: str, lang: str) -> str:
-    ts = pd.Timestamp(start)
-    loc = i18n.locale(lang)
-    if freq == "day":
-        return format_date(ts.date(), "medium", locale=loc)
-    if freq == "week":
-        iso = ts.isocalendar()
-        return i18n.t("forecast.week", lang, week=iso[1], year=iso[0])
-    if freq == "quarter":
-        return i18n.t("forecast.quarter", lang, q=(ts.month - 1) // 3 + 1, year=ts.year)
-    return format_date(ts.date(), "LLLL y", locale=loc)
-
-
 i18n.add_messages(
     {
-        "forecast.week": {"fr": "S{week} {year}", "en": "W{week} {year}"},
-        "forecast.quarter": {"fr": "T{q} {year}", "en": "Q{q} {year}"},
         "forecast.method.naive": {"fr": "naïf (dernière valeur)", "en": "naive (last value)"},
         "forecast.method.seasonal_naive": {
             "fr": "saisonnier naïf (même période un cycle avant)",
@@ -515,11 +474,12 @@ i18n.add_messages(
             "fr": "Modèle retenu : {method}.",
             "en": "Model chosen: {method}.",
         },
+        "forecast.baselines": {"fr": " ({items})", "en": " ({items})"},
         "forecast.baseline.seasonal_naive": {
-            "fr": " (saisonnier naïf : {wape})",
-            "en": " (seasonal naive: {wape})",
+            "fr": "saisonnier naïf : {wape}",
+            "en": "seasonal naive: {wape}",
         },
-        "forecast.baseline.naive": {"fr": " (naïf : {wape})", "en": " (naive: {wape})"},
+        "forecast.baseline.naive": {"fr": "naïf : {wape}", "en": "naive: {wape}"},
         "forecast.history": {
             "fr": "Appris sur {n} périodes complètes.",
             "en": "Learnt from {n} complete periods.",

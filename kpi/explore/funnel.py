@@ -11,8 +11,12 @@ Decisions where the issue is silent:
   vocabularies, else order of appearance), editable by the user; with a probability column
   and stages the vocabulary does not know, the stages are ordered by their median probability.
 - Reach follows ``KPI_SPEC.md``: a deal reached every stage up to its current one, won deals
-  reached every stage, and a lost deal whose stage only says "lost" reached the first stage
-  (where it was lost is unknown). Drop-off between two stages is the difference of reach.
+  reached every stage, and a lost deal every stage up to the last one it is known to have
+  reached: from the table's stage dates where it has them (a date column whose header names
+  the stage, :func:`kpi.metrics.stage_date_columns`: the CRM data set's ``engage_date`` for
+  ``Engaging``), else from the stage recorded with the loss; a lost deal with neither is
+  counted at the first stage. :func:`lost_deals_note` says which. Drop-off between two stages
+  is the difference of reach.
 - Groups (source, rep, segment): the 25 with the most closed deals in the period; each is the
   engine's value with the group added to the filters.
 - Lead sources are matched across tables (leads' source, spend's channel, deals' source,
@@ -48,6 +52,7 @@ __all__ = [
     "lead_funnel",
     "lead_sources",
     "leads_table",
+    "lost_deals_note",
     "pipeline",
 ]
 
@@ -133,6 +138,33 @@ def funnel(engine: Engine, period: Period = ALL, lang: str = i18n.DEFAULT_LANGUA
             "drop_rate": drop_rate,
         }
     )
+
+
+def lost_deals_note(
+    engine: Engine, period: Period = ALL, lang: str = i18n.DEFAULT_LANGUAGE
+) -> str | None:
+    """Where the funnel places the lost deals created in ``period``: at the last stage their
+    stage dates show (naming the columns), at the stage recorded with the loss, or at the first
+    stage when the export does not say; ``None`` without lost deals."""
+    deals = deals_table(engine.tables)
+    if deals is None:
+        return None
+    v = engine.derive(tables=[deals]).value("stage_conversion", period)
+    if v.value is None:
+        return None
+    at = v.detail.get("lost_at", {})
+    parts = []
+    if at.get("stage_dates"):
+        columns = ", ".join(f"{stage} ← {col}" for stage, col in v.detail["stage_dates"].items())
+        parts.append(
+            i18n.t("funnel.lost.dates", lang, n=i18n.Count(at["stage_dates"]), columns=columns)
+        )
+    if at.get("lost_stage"):
+        parts.append(i18n.t("funnel.lost.stage", lang, n=i18n.Count(at["lost_stage"])))
+    if at.get("first_stage"):
+        key = "funnel.lost.first_only" if not parts else "funnel.lost.first"
+        parts.append(i18n.t(key, lang, n=i18n.Count(at["first_stage"])))
+    return " ".join(parts) or None
 
 
 def by_group(
@@ -365,6 +397,27 @@ def lead_sources(
 i18n.add_messages(
     {
         "funnel.won": {"fr": "Gagnée", "en": "Won"},
+        "funnel.lost.dates": {
+            "fr": "Affaires perdues placées à la dernière étape atteinte d'après leurs dates "
+            "d'étape ({columns}) : {n}.",
+            "en": "Lost deals placed at the last stage their stage dates show ({columns}): {n}.",
+        },
+        "funnel.lost.stage": {
+            "fr": "Affaires perdues placées à l'étape enregistrée avec la perte : {n}.",
+            "en": "Lost deals placed at the stage recorded with the loss: {n}.",
+        },
+        "funnel.lost.first": {
+            "fr": "Sans date ni étape, comptées à la première étape : {n}.",
+            "en": "With neither a date nor a stage, counted at the first stage: {n}.",
+        },
+        "funnel.lost.first_only": {
+            "fr": "Les {n} affaires perdues sont comptées à la première étape : l'export ne dit "
+            "pas jusqu'où elles sont allées (une date par étape, comme « Date de "
+            "qualification », ou l'étape au moment de la perte le dirait).",
+            "en": "The {n} lost deals are counted at the first stage: the export does not say "
+            "how far they got (a date per stage, such as “Qualification date”, or the stage "
+            "at the time of the loss would).",
+        },
         "funnel.all_deals": {"fr": "Toutes les affaires", "en": "All deals"},
         "funnel.open": {"fr": "Ouvertes", "en": "Open"},
         "funnel.leads": {"fr": "Leads créés", "en": "Leads created"},

@@ -203,16 +203,20 @@ def facts(engine: Engine, table: Table) -> Facts:
 
 
 def facts_for(engine: Engine, kind: str) -> Facts | None:
-    """:func:`facts` of the engine's first table of ``kind`` that has what the measures need."""
+    """:func:`facts` of the engine's first table of ``kind`` that has what the measures need,
+    one with dates first."""
     needs = {
         "orders": (("amount",), ("quantity", "unit_price")),
         "deals": (("stage",), ("won",)),
         "leads": (("created_date",), ("date",)),
     }[kind]
-    for table in engine.tables:
-        if table.kind == kind and any(table.has(*alt) for alt in needs):
-            return facts(engine, table)
-    return None
+    dates = {"orders": ("date",), "deals": ("created_date", "close_date", "date"),
+             "leads": ("created_date", "date")}[kind]  # fmt: skip
+    fit = [t for t in engine.tables if t.kind == kind and any(t.has(*alt) for alt in needs)]
+    # a table with dates first: a price list read as orders (the CRM set's products.csv) has
+    # amounts but no history to follow
+    fit.sort(key=lambda t: not any(t.has(d) for d in dates))
+    return facts(engine, fit[0]) if fit else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,11 +314,14 @@ def get_measure(measure_id: str) -> TrendMeasure:
 
 
 def available_measures(by_kind: Mapping[str, Facts | None]) -> list[TrendMeasure]:
-    """The measures computable from the facts at hand (``{"orders": Facts, …}``)."""
+    """The measures computable from the facts at hand (``{"orders": Facts, …}``) that can be
+    drawn over time (some of their rows have a date)."""
     out = []
     for m in MEASURES:
         f = by_kind.get(m.kind)
-        if f is not None and all(c in f.frame.columns for c in m.measure.columns):
+        if f is None or not all(c in f.frame.columns for c in m.measure.columns):
+            continue
+        if f.empty or f.frame[m.date].notna().any():  # an empty filter still lists them
             out.append(m)
     return out
 
@@ -433,15 +440,16 @@ def measure_trend(
     pandas.DataFrame
         One row per bucket, oldest first: ``start``, ``end`` (exclusive), ``label``, ``value``
         (0 for a bucket without rows for sums and counts, NaN for an undefined ratio),
-        ``last_year`` (the same bucket a year before), ``moving_avg``, ``partial``. Empty when
-        no row has a date.
+        ``last_year`` (the same bucket a year before), ``moving_avg``, ``partial`` (the bucket
+        in progress at ``as_of``), ``partial_start`` (the first bucket, when the data starts
+        more than two days into it). Empty when no row has a date.
     """
     m = get_measure(measure_id)
     codes = bucket_codes(f.frame[m.date].to_numpy(), freq)
     dated = codes != np.iinfo(np.int64).min
     g = aggregate(f, m, {"bucket": codes}, dated)
     fill = 0.0 if m.agg in ("sum", "count", "orders", "customers") else None
-    return series_frame(
+    out = series_frame(
         g["bucket"].to_numpy(dtype=np.int64),
         g["value"].to_numpy(dtype=float),
         freq,
@@ -451,6 +459,14 @@ def measure_trend(
         ma_window,
         max_points,
     )
+    out["partial_start"] = False
+    if len(out) and dated.any():
+        # the data starts inside the first bucket (the CRM set's deals from 20 October 2016):
+        # it holds part of a period, like the one in progress at the end
+        first = pd.Timestamp(f.frame[m.date].min()).normalize()
+        start, end = out["start"].iloc[0], out["end"].iloc[0]
+        out.loc[out.index[0], "partial_start"] = start + pd.Timedelta(days=2) < first < end
+    return out
 
 
 def kpi_trend(

@@ -3,7 +3,8 @@ totals for a period, and the small reductions (distinct ids, sums per value) of 
 
 What counts as an order (a distinct order id whose net amount over the rows at hand is > 0; a row
 without an order id is an order of its own), an active customer (a distinct non-empty customer id
-among the counted rows) or a new one (first counted purchase over all data) is written once, here:
+among the counted rows) or a new one (first order with a positive net amount over all data) is
+written once, here:
 the engine's formulas (:mod:`kpi.metrics.formulas`) and the trends' measures
 (:mod:`kpi.explore.trends`) both use these functions.
 """
@@ -188,7 +189,12 @@ def order_totals(o: OrderRows, period: Period) -> OrderTotals:
         buyers = buyers[buyers >= 0]
         repeat = int(np.count_nonzero(np.bincount(buyers, minlength=1) >= 2))
         if period.is_all:
-            new = customers
+            # every customer who ever bought (one with only returns or cancellations never did)
+            new = (
+                customers
+                if o.first_date is None
+                else int(np.count_nonzero(present & (o.first_date != MAX_NS)))
+            )
         elif o.first_date is not None:
             assert period.start is not None and period.end is not None
             fd = o.first_date[present]
@@ -200,18 +206,37 @@ def order_totals(o: OrderRows, period: Period) -> OrderTotals:
 
 
 def first_purchase_dates(prep: PreparedTable, statuses: frozenset[str] | None) -> np.ndarray:
-    """Each customer code's first counted purchase date over all the data, whatever the filters
-    (int64 ns; the largest int64 when none), as ``new_customers`` and the cohorts date them."""
+    """Each customer code's first purchase over all the data, whatever the filters (int64 ns;
+    the largest int64 when the customer never bought), as ``new_customers``, the cohorts, RFM
+    and BG/NBD date it (``KPI_SPEC.md``): the date of the customer's first order with a
+    positive net amount over the counted rows — an order's net is the sum of its counted rows
+    (a row without an order id is an order of its own), its date its earliest row's. A
+    cancellation, a refund or a credit note never starts a customer."""
 
     def make() -> np.ndarray:
         codes, uniq = prep.codes("customer_id")
         dates = prep.dates("date")
+        amount = amounts(prep)
         out = np.full(len(uniq), MAX_NS, dtype=np.int64)
-        valid = counted(prep, statuses) & (codes >= 0) & (dates != NAT)
-        np.minimum.at(out, codes[valid], dates[valid])
+        keep = counted(prep, statuses) & (codes >= 0)
+        loose = keep
+        if prep.has("order_id"):
+            order, order_ids = prep.codes("order_id")
+            n = len(order_ids)
+            has = keep & (order >= 0)
+            loose = keep & (order < 0)
+            net = np.bincount(order[has], weights=amount[has], minlength=n)
+            day = np.full(n, MAX_NS, dtype=np.int64)
+            dated = has & (dates != NAT)
+            np.minimum.at(day, order[dated], dates[dated])
+            buyer = order_customer(order[has], codes[has], n)
+            bought = (net > EPS) & (day != MAX_NS) & (buyer >= 0)
+            np.minimum.at(out, buyer[bought], day[bought])
+        loose = loose & (amount > EPS) & (dates != NAT)
+        np.minimum.at(out, codes[loose], dates[loose])
         return out
 
-    return prep.memo(("first_date", statuses), make)
+    return prep.memo(("first_purchase", statuses), make)
 
 
 def positive_groups(codes: np.ndarray, amounts: np.ndarray) -> np.ndarray:

@@ -522,8 +522,11 @@ CATALOGUE: tuple[KPI, ...] = (
             "Customers whose very first purchase falls in the period.",
         ),
         formula=Text(
-            "Clients dont le premier achat compté (sur toutes les données) tombe dans la période",
-            "Customers whose first counted purchase (over all data) falls in the period",
+            "Clients dont le premier achat (sur toutes les données : leur première commande "
+            "de montant net positif ; une annulation ou un avoir n'en est pas un) tombe dans la "
+            "période",
+            "Customers whose first purchase (over all data: their first order with a positive "
+            "net amount; a cancellation or a refund is not one) falls in the period",
         ),
         reading=Text(
             "Plus c'est haut, mieux c'est. Suit la prospection, le marketing et le taux de "
@@ -810,9 +813,11 @@ CATALOGUE: tuple[KPI, ...] = (
         ),
         formula=Text(
             "(CA par client sur 12 mois × taux de marge, ou × 1 sans coût) / taux d'attrition "
-            "annuel ; sur les 12 mois qui finissent avec la période",
+            "annuel ; sur les 12 mois qui finissent avec la période, non défini quand les 12 "
+            "mois d'avant couvrent moins de 11 mois de données",
             "(revenue_per_customer per year × gross_margin_pct, or × 1 when no cost) / yearly "
-            "churn_rate; over the 12 months ending with the period",
+            "churn_rate; over the 12 months ending with the period, undefined when the 12 "
+            "months before hold less than 11 months of data",
         ),
         reading=Text(
             "Plus c'est haut, mieux c'est. Très sensible à l'attrition : la diviser par deux "
@@ -1222,10 +1227,13 @@ CATALOGUE: tuple[KPI, ...] = (
         formula=Text(
             "Pour les étapes dans l'ordre : affaires ayant atteint l'étape k+1 / affaires ayant "
             "atteint l'étape k ; une affaire a atteint toutes les étapes jusqu'à la sienne, une "
-            "affaire gagnée les a toutes atteintes",
+            "affaire gagnée les a toutes atteintes, une affaire perdue toutes celles jusqu'à la "
+            "dernière qu'on sait atteinte (d'après ses dates d'étape, sinon l'étape enregistrée "
+            "avec la perte)",
             "for stages in order, deals that reached stage k+1 / deals that reached stage k, "
-            "where a deal reached every stage up to its current one and won deals reached all "
-            "stages",
+            "where a deal reached every stage up to its current one, won deals reached all "
+            "stages, and a lost deal every stage up to the last one it is known to have reached "
+            "(from its stage dates, else the stage recorded with the loss)",
         ),
         reading=Text(
             "Plus c'est haut, mieux c'est. L'étape où la conversion chute est le goulot "

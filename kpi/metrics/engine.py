@@ -63,22 +63,27 @@ DECISIONS: tuple[str, ...] = (
     "refunded' stays counted. Disputed/complaint statuses stay counted. Rows with an empty "
     "status always count, also when the user edits the counted set.",
     "A row with an empty amount falls back to its quantity × unit price when both are mapped.",
-    "new_customers: first counted purchase over all data, whatever the filters; the customer "
-    "must also buy in the period within the filters.",
+    "new_customers: first purchase over all data, whatever the filters — the customer's first "
+    "order with a positive net amount over counted rows (a cancellation or refund never starts "
+    "a customer; cohorts, RFM and BG/NBD use the same); the customer must also buy in the "
+    "period within the filters.",
     "repeat_rate: orders are positive-net orders (as in `orders`); without an order id each "
     "positive row is an order.",
     "clv: the 12 months ending with the period (all data: ending at the last date); yearly "
-    "churn compares those 12 months with the 12 before; undefined when churn is 0 or there "
-    "were no customers the year before.",
+    "churn compares those 12 months with the 12 before; undefined when churn is 0, when there "
+    "were no customers the year before, or when the data starts more than a month into that "
+    "year before (less than 11 months of data to compare with).",
     "complaint_rate: orders whose status means returned, refunded, complaint or dispute, plus "
     "credit notes (orders with a negative net amount) / orders with a positive net amount "
     "whatever their status (distinct order ids, else rows).",
     "Deals: the stage decides when it means won or lost; otherwise a won flag set to yes "
     "means won, and set to no means lost when the deal has a close date (or when there is no "
     "stage and no close-date column); everything else is open.",
-    "stage_conversion: deals created in the period; a lost deal whose stage only says 'lost' "
-    "is counted as having reached the first stage only (where it was lost is unknown); the "
-    "value is first stage → won.",
+    "stage_conversion: deals created in the period; a lost deal reached the last stage its "
+    "stage dates show (a date column whose header names the stage: engage_date → Engaging), "
+    "else the stage recorded with the loss; one whose stage only says 'lost' and that has no "
+    "stage date is counted at the first stage (where it was lost is unknown); the value is "
+    "first stage → won.",
     "Probability column: percent when any value is above 1, else a fraction; empty values fall "
     "back to the historical stage-to-win rate (won / deals that reached the stage).",
     "pipeline_value and weighted_pipeline are snapshots at the end of the data: the period "

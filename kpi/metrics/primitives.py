@@ -41,6 +41,7 @@ __all__ = [
     "filter_mask",
     "filter_options",
     "line_amount",
+    "stage_date_columns",
     "stage_order",
     "status_summary",
 ]
@@ -154,6 +155,55 @@ def stage_order(table: Table, order: Sequence[str] | None = None) -> list[str]:
     if stages and all(r is not None for r in ranks):
         return [s for _, _, s in sorted(zip(ranks, range(len(stages)), stages, strict=True))]
     return [str(s) for s in stages]
+
+
+# Words of a header that do not name a stage ("Date de qualification", "Date entered
+# 'Appointment scheduled (Sales pipeline)'", "engage_date").
+_STAGE_DATE_NOISE = frozenset(
+    words(w)
+    for w in ("date", "de", "du", "des", "d", "l", "le", "la", "the", "of", "on", "at", "in",
+              "a", "en", "dans", "stage", "étape", "entered", "entrée", "reached", "time")
+)  # fmt: skip
+
+
+def _stems(text: Any) -> set[str]:
+    """The words of ``text`` that may name a stage, cut to 4 letters (``engage`` and
+    ``Engaging``, ``qualified`` and ``Qualification`` meet)."""
+    return {w[:4] for w in words(text).split() if len(w) >= 3 and not w.isdigit()} - {
+        w[:4] for w in _STAGE_DATE_NOISE
+    }
+
+
+def stage_date_columns(table: Table, order: Sequence[str]) -> dict[str, str]:
+    """The date column that says when a deal reached each open stage of ``order``, where the
+    table has one: a date column whose header names the stage (``engage_date`` for
+    ``Engaging``, ``Date de qualification`` for ``Qualification``, HubSpot's ``Date entered
+    "Appointment scheduled (Sales pipeline)"``). Columns mapped to another role than the
+    creation date (the close date, an expected close date) are not stage dates; each column
+    serves one stage.
+
+    Returns
+    -------
+    dict
+        Stage → column name, in stage order; empty when the table has none.
+    """
+    roles_of = {c: r for r, c in table.mapping.items()}
+    dated = [
+        c
+        for c in table.df.columns
+        if pd.api.types.is_datetime64_any_dtype(table.df[c])
+        and roles_of.get(c, "created_date") in ("created_date", "date")
+    ]
+    out: dict[str, str] = {}
+    for stage in order:
+        stems = _stems(stage)
+        if not stems:
+            continue
+        for col in dated:
+            if col not in out.values() and stems <= _stems(col):
+                out[str(stage)] = str(col)
+                break
+    return out
 
 
 def filter_mask(table: Table, filters: Mapping[str, Iterable[Any]] | None) -> pd.Series:

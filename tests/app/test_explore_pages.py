@@ -44,13 +44,13 @@ def test_every_page_answers_on_the_sample_data(tmp_path, monkeypatch, lang: str)
     at = _app(tmp_path, monkeypatch, _samples(), lang)
     expected = {
         "fr": {
-            "pages/trends.py": ["Tendances", "Par segment", "Prévision par lissage"],
+            "pages/trends.py": ["Tendances", "Par segment", "Modèle retenu", "saisonnier naïf"],
             "pages/funnel.py": ["Entonnoir", "Sources de leads", "Vélocité"],
             "pages/customers.py": ["Rétention par cohorte", "Segments RFM", "Satisfaction"],
             "pages/team.py": ["Classement", "Objectifs et rythme", "Détail d'un commercial"],
         },
         "en": {
-            "pages/trends.py": ["Trends", "By segment", "Exponential smoothing"],
+            "pages/trends.py": ["Trends", "By segment", "Model chosen", "seasonal naive"],
             "pages/funnel.py": ["Funnel", "Lead sources", "Velocity"],
             "pages/customers.py": ["Retention by cohort", "RFM segments", "Satisfaction"],
             "pages/team.py": ["Leaderboard", "Targets and pacing", "One rep in detail"],
@@ -81,6 +81,14 @@ def test_trends_page_controls(tmp_path, monkeypatch) -> None:  # noqa: ANN001
         at.session_state["tr_freq_fr"] = freq
         at.run()
         assert not at.exception, freq
+        captions = " ".join(c.value for c in at.caption)
+        if freq == "day":
+            # public holidays are not judged, and the page says so in words
+            assert "Non jugés" in captions and "jours fériés" in captions
+        # the reasons a point was not judged reach the table as words, never as codes
+        table = at.dataframe[0].value
+        assert "Non jugé" in table.columns
+        assert not set(table["Non jugé"]) & {"holiday", "closed", "partial", "missing"}
     at.selectbox(key="tr_what_fr").set_value("k:churn_rate").run()
     assert not at.exception
     assert any("mesures" in c.value for c in at.caption)

@@ -58,6 +58,50 @@ def test_cohort_matrix_by_hand() -> None:
     assert jan["cohort_label"].iloc[0] == "January 2024"
 
 
+def test_a_purchase_is_a_positive_order() -> None:
+    rows = [
+        # order, date, customer, amount, status
+        ("X1", "2024-01-05", "C1", -50.0, "Facturée"),  # a credit note: not a purchase
+        ("X2", "2024-02-10", "C1", 100.0, "Facturée"),  # C1's first purchase
+        ("Y1", "2024-01-10", "C2", 80.0, "Annulée"),  # cancelled: not counted
+        ("Y2", "2024-03-01", "C2", 30.0, "Facturée"),  # C2's first purchase
+        ("R1", "2024-01-12", "C3", -20.0, "Facturée"),  # C3 only ever had a refund
+        ("Z1", "2024-01-15", "C4", 100.0, "Facturée"),
+        ("Z1", "2024-01-15", "C4", -100.0, "Facturée"),  # Z1 nets to 0: not a purchase
+        ("Z2", "2024-01-20", "C4", 10.0, "Facturée"),  # C4's first purchase
+    ]
+    df = pd.DataFrame(rows, columns=["order", "date", "customer", "amount", "status"])
+    df["date"] = pd.to_datetime(df["date"])
+    mapping = {"order_id": "order", "date": "date", "customer_id": "customer",
+               "amount": "amount", "status": "status"}  # fmt: skip
+    t = Table("ventes", df, "orders", mapping)
+    eng = Engine([t])
+    first = customers.first_purchases(eng, t)
+    assert first.to_dict() == {
+        "C1": pd.Timestamp("2024-02-10"),
+        "C2": pd.Timestamp("2024-03-01"),
+        "C4": pd.Timestamp("2024-01-20"),
+    }
+    # the new_customers KPI, the cohorts, RFM and BG/NBD's inputs agree on it
+    assert [eng.value("new_customers", m).value for m in ("2024-01", "2024-02", "2024-03")] == [
+        1, 1, 1,
+    ]  # fmt: skip
+    assert eng.value("new_customers").value == 3  # C3 never bought…
+    assert eng.value("customers").value == 4  # …though its refund is a counted row
+    m = customers.cohort_matrix(facts_of(t), first, "month")
+    sizes = m[m["offset"] == 0].set_index("cohort")["size"]
+    assert sizes.to_dict() == {pd.Timestamp(d): 1 for d in ("2024-01-01", "2024-02-01",
+                                                             "2024-03-01")}  # fmt: skip
+    summary = customers.purchases_summary(facts_of(t))
+    assert summary["first"].to_dict() == first.to_dict()
+    # without order ids, each row is an order of its own
+    loose = Table("ventes", df.drop(columns="order"), "orders",
+                  {k: v for k, v in mapping.items() if k != "order_id"})  # fmt: skip
+    first = customers.first_purchases(Engine([loose]), loose)
+    # C4's +100 row on 15 January is now a purchase by itself
+    assert first["C4"] == pd.Timestamp("2024-01-15") and "C3" not in first.index
+
+
 def test_cohort_with_a_filter_keeps_first_purchase_over_all_data() -> None:
     t = orders()
     f = facts_of(t, {"region": ["Nord"]})
@@ -102,6 +146,27 @@ def test_purchases_summary_by_hand() -> None:
     assert (c3["frequency"], c3["monetary"], c3["T"]) == (0, 0, 50)
 
 
+def test_repeat_value_is_net_of_returns() -> None:
+    rows = [
+        ("R0", "2024-01-01", "X", -30.0),  # a return of an order placed before the data
+        ("A", "2024-01-02", "X", 100.0),  # first purchase
+        ("B", "2024-01-10", "X", 500.0),  # a repeat purchase…
+        ("CB", "2024-01-10", "X", -500.0),  # …cancelled by its own invoice the same day
+        ("C", "2024-01-20", "X", 50.0),  # a repeat purchase
+    ]
+    df = pd.DataFrame(rows, columns=["order", "date", "customer", "amount"])
+    df["date"] = pd.to_datetime(df["date"])
+    t = Table("o", df, "orders", {"order_id": "order", "date": "date", "customer_id": "customer",
+                                  "amount": "amount"})  # fmt: skip
+    s = customers.purchases_summary(facts_of(t), as_of="2024-01-31").loc["X"]
+    # purchase days 2, 10 and 20 January (B is a positive order): frequency 2; the repeat
+    # days brought 500 + 50, minus the 500 given back since the first purchase (the −30
+    # before it is not theirs): 50 over 2 repeat purchases = 25
+    assert s["orders"] == 3 and s["frequency"] == 2
+    assert s["monetary"] == pytest.approx(25.0)
+    assert s["revenue"] == pytest.approx(120.0)
+
+
 def test_rfm_by_hand() -> None:
     rows = []
     # five customers, recency (days before 2024-12-31) and orders chosen so that quintiles
@@ -135,6 +200,30 @@ def test_rfm_by_hand() -> None:
     assert s["customers"].sum() == 5
     assert s.loc["champions", "action"].startswith("Reward")
     assert len(seg) == len(customers.RFM_SEGMENTS)  # empty segments listed with 0
+
+
+def test_rfm_ties_in_frequency_share_the_lowest_score() -> None:
+    # six customers: three bought once, the others 2, 3 and 4 times, all recently. With
+    # ranks by the minimum, the one-order customers rank 1/6 → F = ⌈5/6⌉ = 1 (the average
+    # rank, 2/6, would make them F = 2 and leave "new customers" empty); 2 orders: 4/6 → 4;
+    # 3 orders: 5/6 → 5; 4 orders: 6/6 → 5.
+    # Last purchases 1 to 6 days before 31 December (A most recent): recency ranks 1/6 … 6/6,
+    # R = 6 − ⌈5 × rank⌉: A 5, B 4, C 3.
+    rows, n = [], 0
+    for d, (cust, k) in enumerate({"A": 1, "B": 1, "C": 1, "D": 2, "E": 3, "F": 4}.items()):
+        for i in range(k):
+            n += 1
+            day = pd.Timestamp("2024-12-30") - pd.Timedelta(days=d + 30 * i)
+            rows.append((f"O{n}", day, cust, 100.0))
+    df = pd.DataFrame(rows, columns=["order", "date", "customer", "amount"])
+    t = Table("o", df, "orders", {"order_id": "order", "date": "date", "customer_id": "customer",
+                                  "amount": "amount"})  # fmt: skip
+    scores, _ = customers.rfm(facts_of(t), as_of="2024-12-31")
+    assert scores["f"].to_dict() == {"A": 1, "B": 1, "C": 1, "D": 4, "E": 5, "F": 5}
+    assert scores["r"].loc[["A", "B", "C"]].tolist() == [5, 4, 3]
+    # bought once: new customers (R 5, F 1), promising (R 4), about to sleep (R 3)
+    assert scores["segment"].loc[["A", "B", "C"]].tolist() == ["new", "promising",
+                                                              "about_to_sleep"]  # fmt: skip
 
 
 def test_every_rfm_cell_has_one_segment() -> None:
@@ -181,6 +270,30 @@ def test_predicted_clv_on_sample(samples: list[Table]) -> None:
     assert pred.total == pytest.approx(c["clv"].sum())
     d = pred.distribution("en")
     assert d["customers"].sum() == len(c)
+    # customers with one purchase (P(alive) = 1 by the model's construction) are apart
+    once = d.set_index("activity").loc["One purchase (not judged)", "customers"]
+    assert once == int((c["frequency"] == 0).sum()) > 0
+    assert pred.repeat_alive == pytest.approx(c.loc[c["frequency"] > 0, "p_alive"].mean())
+
+
+def test_predicted_clv_is_the_same_from_run_to_run(samples: list[Table]) -> None:
+    f = trends.facts_for(Engine(samples), "orders")
+    a, b = clv.predict_clv(f), clv.predict_clv(f)
+    assert a.total == b.total and a.params == b.params
+    pd.testing.assert_frame_equal(a.customers, b.customers)
+    # every customer is learnt from, not a sample, so the order of the rows does not matter
+    shuffled = Facts(f.kind, f.frame.sample(frac=1.0, random_state=3), f.dims, f.table)
+    c = clv.predict_clv(shuffled)
+    for k, v in a.params.items():
+        assert c.params[k] == pytest.approx(v, rel=1e-7), k
+    assert c.total == pytest.approx(a.total, rel=1e-7)
+    s = customers.purchases_summary(f)
+    assert clv.BetaGeoGammaGamma().fit(s).n_customers_ == len(s)
+    # a sample, when asked for, is the same customers whatever their order
+    small = clv.BetaGeoGammaGamma(max_customers=300)
+    p1 = small.fit(s).params_
+    p2 = clv.BetaGeoGammaGamma(max_customers=300).fit(s.sample(frac=1.0, random_state=4)).params_
+    assert small.n_customers_ == 300 and p1 == p2
 
 
 @pytest.mark.realdata
@@ -193,7 +306,8 @@ def test_bgnbd_gamma_gamma_match_lifetimes_on_cdnow() -> None:
     f = facts_of(t)
     s = customers.purchases_summary(f)
     assert len(s) == 23_502  # customers with a purchase worth more than 0
-    model = clv.BetaGeoGammaGamma(max_customers=50_000).fit(s)
+    model = clv.BetaGeoGammaGamma().fit(s)
+    assert model.n_customers_ == 23_502  # every one of them, by default
     # Reference: lifetimes 0.11.3, BetaGeoFitter / GammaGammaFitter (penalizer 0) on the same
     # purchases (rows worth 0 removed), daily periods, observation end 1998-06-30.
     expected = {"r": 0.268327, "alpha": 41.985072, "a": 0.483183, "b": 2.108602,
@@ -217,16 +331,42 @@ def test_online_retail_cohorts_and_rfm() -> None:
     f = facts_of(t)
     m = customers.cohort_matrix(f, customers.first_purchases(Engine([t]), t), "month")
     dec = m[m["cohort"] == pd.Timestamp("2010-12-01")].set_index("offset")
-    # Independently with pandas (every row counts, no status column): the December 2010
-    # cohort has 948 customers; 362 of them bought in January 2011, 474 in November 2011.
-    assert dec.loc[0, "size"] == 948
-    assert dec.loc[1, "customers"] == 362 and dec.loc[11, "customers"] == 474
-    assert m.groupby("cohort")["size"].first().sum() == 4372  # every customer, once
+    # Independently with pandas (every row counts, no status column): a customer's cohort is
+    # the month of their first invoice with a positive net amount (KPI_SPEC). The December
+    # 2010 cohort has 885 customers; 349 of them bought in January 2011, 451 in November 2011.
+    assert dec.loc[0, "size"] == 885
+    assert dec.loc[1, "customers"] == 349 and dec.loc[11, "customers"] == 451
     raw = pd.read_csv(path, dtype={"CustomerID": str, "InvoiceNo": str})
     raw = raw.dropna(subset=["CustomerID"])
     raw["amt"] = raw["Quantity"] * raw["UnitPrice"]
-    per_invoice = raw.groupby(["CustomerID", "InvoiceNo"])["amt"].sum()
+    raw["day"] = pd.to_datetime(raw["InvoiceDate"])
+    invoices = raw.groupby(["CustomerID", "InvoiceNo"]).agg(net=("amt", "sum"), day=("day", "min"))
+    per_invoice = invoices["net"]
     buyers = per_invoice[per_invoice > 1e-6].index.get_level_values(0).unique()
+    first_buy = invoices[invoices["net"] > 1e-6].groupby(level=0)["day"].min()
+    first_row = raw.groupby("CustomerID")["day"].min()
+    # The old cohorts started at a customer's first row: 34 customers never bought (only
+    # cancellations) and 64 others started in the month of a cancellation — 98 in all.
+    moved = first_row[buyers].dt.to_period("M") != first_buy[buyers].dt.to_period("M")
+    assert len(first_row) - len(buyers) == 34 and int(moved.sum()) == 64
+    # Now each buyer sits in their first purchase's cohort, the 34 in none
+    sizes = m.groupby("cohort")["size"].first()
+    assert sizes.sum() == 4338
+    expected = first_buy.dt.to_period("M").value_counts().sort_index()
+    assert sizes.tolist() == expected.tolist()
+    first = customers.first_purchases(Engine([t]), t)
+    assert len(first) == 4338
+    pd.testing.assert_series_equal(
+        first.sort_index().dt.normalize(),
+        first_buy.sort_index().dt.normalize().astype("datetime64[ns]"),
+        check_names=False, check_index_type=False, check_freq=False,
+    )  # fmt: skip
+    # …and the new_customers KPI counts the same customers, month by month
+    eng = Engine([t])
+    assert eng.value("new_customers").value == 4338
+    assert eng.value("customers").value == 4372  # customers of counted rows: KPI_SPEC's 4,372
+    for month, n in expected.items():
+        assert eng.value("new_customers", str(month)).value == n, month
     scores, seg = customers.rfm(f)
     assert len(scores) == len(buyers) == 4338  # customers with a positive invoice
     assert seg["customers"].sum() == 4338
@@ -234,4 +374,13 @@ def test_online_retail_cohorts_and_rfm() -> None:
     assert seg["revenue"].sum() == pytest.approx(revenue, abs=0.01)
     orders_per = per_invoice[per_invoice > 1e-6].groupby(level=0).size()
     assert scores["orders"].sort_index().tolist() == orders_per.sort_index().tolist()
-    assert np.isfinite(clv.predict_clv(f).total)
+    pred = clv.predict_clv(f)
+    assert np.isfinite(pred.total)
+    # customer 16446 ordered 80,995 units (168,469.60) and had them cancelled by another
+    # invoice the same day: net of that, their repeat purchases are worth nothing (the
+    # CLV was 189,686 for a customer whose revenue is 2.90)
+    c16446 = pred.customers.loc["16446.0"]
+    assert c16446["revenue"] == pytest.approx(2.90) and c16446["monetary"] == 0
+    assert c16446["clv"] < 1_000
+    # one year of history: the model sees almost no departures, and the page says so
+    assert pred.dropout < 0.01 and "almost no silent departures" in pred.note("en")

@@ -221,6 +221,12 @@ def test_fields_and_texts() -> None:
     assert set(fc.scores) >= {"naive", "seasonal_naive", "drift", "theta", "ets_add"}
     text_fr, text_en = fc.text("fr"), fc.text("en")
     assert text_fr.startswith("Modèle retenu : ") and "saisonnier naïf" in text_fr
+    # both baselines next to the chosen model's error, each with its own figure
+    ms = fc.multi_step
+    pct = lambda v: i18n.format_percent_value(v, "en", 1)  # noqa: E731
+    assert fc.method not in ("naive", "seasonal_naive")  # a trend: a model beats both
+    assert f"(seasonal naive: {pct(ms['seasonal_naive_wape'])}; naive: " in text_en
+    assert f"naive: {pct(ms['naive_wape'])})" in text_en
     assert text_en.startswith("Model chosen: ") and "%" in text_en
     assert "nan" not in text_fr.lower() and "{" not in text_fr + text_en
     for key in [k for k in i18n.messages() if k.startswith("forecast.")]:

@@ -63,7 +63,7 @@ def test_stage_order_and_reach_by_hand() -> None:
     assert funnel.infer_stage_order(t) == ["Prospecting", "Qualification", "Proposal"]
     f = funnel.funnel(Engine([t]), lang="en")
     # Reach: a deal reached every stage up to its own; won deals (D4, D5) reached all of them;
-    # lost deals (D6, D7) count at the first stage only.
+    # lost deals (D6, D7) with no stage date and no stage count at the first stage only.
     # Prospecting: all 7; Qualification: D2, D3, D4, D5 = 4; Proposal: D3, D4, D5 = 3; Won: 2.
     assert f["stage"].tolist() == ["Prospecting", "Qualification", "Proposal", "Won"]
     assert f["reached"].tolist() == [7, 4, 3, 2]
@@ -73,6 +73,50 @@ def test_stage_order_and_reach_by_hand() -> None:
     # an edited order is followed
     edited = funnel.funnel(Engine([t], stage_order=["Qualification", "Prospecting", "Proposal"]))
     assert edited["stage"].tolist()[:3] == ["Qualification", "Prospecting", "Proposal"]
+
+
+def test_lost_deals_reach_the_last_stage_they_are_known_to_have_reached() -> None:
+    t = deals()
+    df = t.df.copy()
+    # stage dates: D6 was qualified (then lost), D7 has no date at all; the open and won deals
+    # have the dates of the stages they passed
+    df["Qualification date"] = pd.to_datetime(
+        [None, "2024-01-05", "2024-01-06", "2024-01-04", "2024-01-12", "2024-01-09", None]
+    )
+    df["Date de proposition"] = pd.to_datetime(
+        [None, None, "2024-01-08", "2024-01-10", "2024-01-20", None, None]
+    )
+    dated = Table("deals", df, "deals", t.mapping)
+    eng = Engine([dated])
+    f = funnel.funnel(eng, lang="en")
+    # D6 now reached Qualification: Prospecting 7, Qualification 5 (D2, D3, D4, D5, D6),
+    # Proposal 3, Won 2. D7 (no date, stage "Closed Lost") stays at the first stage.
+    assert f["reached"].tolist() == [7, 5, 3, 2]
+    v = eng.value("stage_conversion")
+    assert v.detail["stage_dates"] == {
+        "Qualification": "Qualification date",
+        "Proposal": "Date de proposition",
+    }
+    assert v.detail["lost_at"] == {"stage_dates": 1, "lost_stage": 0, "first_stage": 1}
+    note = funnel.lost_deals_note(eng, lang="en")
+    assert "(Qualification ← Qualification date, Proposal ← Date de proposition): 1." in note
+    assert "counted at the first stage: 1." in note
+    # Without stage dates, the stage recorded with the loss: D6 lost at Proposal (a lost flag
+    # next to its stage), D7's stage only says lost → the first stage
+    df2 = t.df.copy()
+    df2["stage"] = df2["stage"].replace({"Closed Lost": "Proposal"})
+    df2.loc[df2["id"] == "D7", "stage"] = "Closed Lost"
+    df2["won"] = ["", "", "", "Yes", "Yes", "No", "No"]
+    flagged = Table("deals", df2, "deals", {**t.mapping, "won": "won"})
+    v = Engine([flagged]).value("stage_conversion")
+    # Prospecting 7; Qualification D2, D3, D4, D5, D6 = 5; Proposal D3, D4, D5, D6 = 4; Won 2
+    assert v.detail["reached"] == [7, 5, 4, 2]
+    assert v.detail["lost_at"] == {"stage_dates": 0, "lost_stage": 1, "first_stage": 1}
+    assert "recorded with the loss: 1." in funnel.lost_deals_note(Engine([flagged]), lang="en")
+    # Neither: the note says the export does not tell
+    plain = funnel.lost_deals_note(Engine([t]), lang="fr")
+    assert plain.startswith("Les 2 affaires perdues sont comptées à la première étape")
+    assert Engine([t]).value("stage_conversion").detail["stage_dates"] == {}
 
 
 def test_unknown_stage_names_are_ordered_by_probability() -> None:
@@ -172,7 +216,21 @@ def test_crm_opportunities_reference() -> None:
     f = funnel.funnel(Engine([t]), lang="en")
     # Prospecting (every deal) → Engaging (1,589 engaging + 4,238 won) → Won
     assert f["stage"].tolist() == ["Prospecting", "Engaging", "Won"]
-    assert f["reached"].tolist() == [8800, 5827, 4238]
+    # Prospecting (every deal) → Engaging: 1,589 engaging + 4,238 won + the 2,473 lost deals,
+    # which all have an engage date (they were lost after engaging, not at the first stage)
+    assert f["reached"].tolist() == [8800, 8300, 4238]
+    v = Engine([t]).value("stage_conversion")
+    assert v.detail["stage_dates"] == {"Engaging": "engage_date"}
+    assert v.detail["lost_at"] == {"stage_dates": 2473, "lost_stage": 0, "first_stage": 0}
+    assert v.detail["steps"][1]["rate"] == pytest.approx(4238 / 8300)
+    note = funnel.lost_deals_note(Engine([t]), lang="en")
+    assert (
+        note == "Lost deals placed at the last stage their stage dates show (Engaging ← "
+        "engage_date): 2,473."
+    )
+    assert funnel.lost_deals_note(Engine([t]), lang="fr").endswith(
+        "(Engaging ← engage_date) : 2\u202f473."
+    )
     assert len(funnel.by_group(Engine([t]), "rep")) == 25  # the 25 with the most closed deals
     g = funnel.by_group(Engine([t]), "rep", limit=100)
     assert len(g) == 30 and g["won"].sum() == 4238 and g["lost"].sum() == 2473

@@ -13,7 +13,7 @@ from kpi.explore import trends
 from kpi.explore.anomalies import anomalies
 from kpi.explore.buckets import series_frame
 from kpi.explore.drivers import contributions, explain_anomalies, price_volume_mix
-from kpi.explore.forecast import forecast
+from kpi.explore.forecast import forecast, no_forecast_note
 from kpi.explore.trends import Facts
 from kpi.metrics import CATALOGUE, Engine, Period, parse_period
 from tests.conftest import realdata
@@ -61,6 +61,19 @@ def test_facts_keep_counted_rows_and_filters() -> None:
     assert nord.frame["amount"].sum() == pytest.approx(100 + 50 + 130 - 30)
     with pytest.raises(PiloteError):
         facts_of(orders(), {"nope": ["x"]})
+
+
+def test_facts_prefer_a_table_with_dates() -> None:
+    # a price list read as orders (amounts, no dates) loaded before the real orders
+    prices = pd.DataFrame({"product": ["P1", "P2"], "amount": [10.0, 20.0]})
+    price_list = Table("products", prices, "orders", {"product": "product", "amount": "amount"})
+    f = trends.facts_for(Engine([price_list, orders()]), "orders")
+    assert f.table == "ventes" and len(f.frame) == 6
+    only = trends.facts_for(Engine([price_list]), "orders")
+    assert only.table == "products"
+    # …whose amounts cannot be drawn over time: no measure offered from it
+    assert trends.available_measures({"orders": only}) == []
+    assert "revenue" in [m.id for m in trends.available_measures({"orders": f})]
 
 
 def test_monthly_measures_by_hand() -> None:
@@ -150,13 +163,16 @@ def test_anomaly_on_a_short_series_by_hand() -> None:
         }
     )
     flagged, method = anomalies(s, "month")
-    # fewer than 24 months: no seasonal adjustment, expected = centred rolling median of 5.
-    # At index 5 the window is [12, 10, 40, 11, 10] → median 11, residual 40 − 11 = 29.
-    # Other residuals are 0, ±1 or ±2 (e.g. index 3: [10, 10, 12, 10, 40] → 10, residual 2),
-    # so MAD is small and 29 is far beyond 3 robust standard deviations.
+    # fewer than 24 months: no seasonal adjustment; on a log scale, expected = the median of
+    # the 4 neighbours, the point itself left out (so that a spike does not lift its own
+    # expected value). At index 5 the neighbours are [10, 12, 11, 10] → the median of their
+    # logs is (log 10 + log 11) / 2, i.e. √110 ≈ 10.49; 40 is log(40 / √110) ≈ 1.34 above it.
+    # The other residuals are within log(12 / 10) ≈ 0.18, so 1.34 is far beyond 3 robust
+    # standard deviations.
     assert method == "rolling_median"
     assert flagged["anomaly"].tolist() == [0, 0, 0, 0, 0, 1, 0, 0, 0, 0]
-    assert flagged.loc[5, "expected"] == 11.0
+    assert flagged.loc[5, "expected"] == pytest.approx(np.sqrt(110.0))
+    assert flagged["excluded"].isna().all()  # every point judged
 
 
 def test_seasonal_anomaly_is_not_the_season() -> None:
@@ -186,19 +202,22 @@ def test_seasonal_anomaly_is_not_the_season() -> None:
 def test_anomaly_on_the_sample_flood_is_explained(samples: list[Table]) -> None:
     eng = Engine(samples)
     f = trends.facts_for(Engine(samples), "orders")
-    s = trends.measure_trend(f, "orders", "month", as_of=eng.as_of)
-    flagged, method = anomalies(s, "month")
-    found = explain_anomalies(flagged, method, "month", f, "orders")
-    march = [a for a in found if a.start == pd.Timestamp("2025-03-01")]
-    assert march and march[0].direction == "down"
-    # the warehouse flood: Auvergne-Rhône-Alpes lost most of its March 2025 orders
-    assert march[0].driver["segment"] == "Auvergne-Rhône-Alpes"
-    text = march[0].text("fr", "count")
-    assert "mars 2025" in text and "Auvergne-Rhône-Alpes" in text and "mars 2024" in text
-    assert "March 2025" in march[0].text("en", "count")
+    for measure in ("orders", "revenue"):
+        s = trends.measure_trend(f, measure, "month", as_of=eng.as_of)
+        flagged, method = anomalies(s, "month")
+        found = explain_anomalies(flagged, method, "month", f, measure)
+        march = [a for a in found if a.start == pd.Timestamp("2025-03-01")]
+        assert march and march[0].direction == "down", measure
+        # the warehouse flood: the South (the Sud team's regions) lost most of its March 2025
+        # orders; nothing else in the two years is as unusual
+        assert march[0].driver["role"] == "team" and march[0].driver["segment"] == "Sud"
+        assert len(found) == 1, [a.text("en", "count") for a in found]
+        text = march[0].text("fr", "count")
+        assert "mars 2025" in text and "Sud" in text and "mars 2024" in text
+        assert "March 2025" in march[0].text("en", "count")
 
 
-def test_forecast_with_a_model_and_the_plain_fallback() -> None:
+def test_forecast_follows_a_trend_and_says_when_too_short() -> None:
     n = 30
     y = 100 + 3 * np.arange(n) + np.sin(np.arange(n))  # a clear upward trend
     s = pd.DataFrame(
@@ -210,17 +229,20 @@ def test_forecast_with_a_model_and_the_plain_fallback() -> None:
         }
     )
     fc = forecast(s, "month", 6, lang="en")
-    assert fc.method in ("ets", "ets_seasonal")
+    # a model that follows the trend wins the back-test, not a copy of the last value
+    assert fc.method not in ("naive", "seasonal_naive")
     assert len(fc.frame) == 6 and fc.frame["start"].iloc[0] == pd.Timestamp("2025-07-01")
     assert (fc.frame["lower"] <= fc.frame["forecast"]).all()
     assert (fc.frame["forecast"] <= fc.frame["upper"]).all()
-    assert fc.frame["forecast"].iloc[0] > y[-1] - 5  # it follows the trend
+    assert fc.frame["forecast"].iloc[0] > y[-1]  # it follows the trend upwards
     assert fc.backtest_wape is not None and fc.backtest_wape < 0.05
-    assert "Back-tested error" in fc.text("en")
-    short = forecast(s.iloc[:5], "month", 3)
-    # five periods: the mean of the last three, (100+3·2+sin 2 + … ) computed directly
-    assert short.method == "mean"
-    assert short.frame["forecast"].iloc[0] == pytest.approx(float(np.mean(y[2:5])))
+    assert fc.backtest_wape < fc.naive_wape  # and beats the naive forecast
+    assert "back-test error" in fc.text("en")
+    # five periods cannot both teach and test a model: no forecast, and the note says why
+    assert forecast(s.iloc[:5], "month", 3) is None
+    assert "at least 6 complete periods" in no_forecast_note(s.iloc[:5], "month", "en")
+    six = forecast(s.iloc[:6], "month", 3)
+    assert six is not None and len(six.frame) == 3
     assert forecast(s.iloc[:2], "month") is None
 
 

@@ -409,7 +409,7 @@ def test_clv_inputs() -> None:
         {
             "date": pd.to_datetime(
                 [
-                    "2023-03-01",
+                    "2023-01-20",
                     "2023-04-01",
                     "2023-05-01",
                     "2023-06-01",
@@ -435,7 +435,20 @@ def test_clv_inputs() -> None:
     # Margin 2024: (600 − 300) / 600 = 0.5 → CLV = 200 × 0.5 / 0.5 = 200.
     assert v(with_cost, "clv", "2024") == pytest.approx(200.0)
     # 2023 has no year before it: undefined with a reason.
-    assert e.value("clv", "2023").reason == "compute.reason.clv_history"
+    assert e.value("clv", "2023").reason == "compute.reason.clv_short_history"
+    # The year before must hold 11 months of data (KPI_SPEC): data from 20 January 2023 does
+    # (11.4 months of 2023); from 1 March 2023 it does not (10 months), whatever the figures.
+    late = df.assign(date=df["date"].where(df["date"] != pd.Timestamp("2023-01-20"),
+                                           pd.Timestamp("2023-03-01")))  # fmt: skip
+    short = Engine([Table("t", late, "orders", mapping)]).value("clv", "2024")
+    assert short.value is None and short.reason == "compute.reason.clv_short_history"
+    assert "1 March 2023" in short.reason_text("en") and "1 mars 2023" in short.reason_text("fr")
+    # 12 months before the window (1 January 2023 to 31 December 2023) are named
+    assert "1 January 2023 to 31 December 2023" in short.reason_text("en")
+    # With 11 months of data but no customer then (a filter): the other reason.
+    filtered = Engine([Table("t", df.assign(region=["N", "N", "N", "N", "S", "S", "S"]),
+                             "orders", {**mapping, "region": "region"})], {"region": ["S"]})  # fmt: skip
+    assert filtered.value("clv", "2024").reason == "compute.reason.clv_history"
 
 
 def test_superstore_style_profit_column() -> None:

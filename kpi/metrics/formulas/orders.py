@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from babel.dates import format_date
 
 from kpi import i18n
 from kpi.data import Table
@@ -69,14 +70,46 @@ def last_order_date(orders: Table) -> pd.Timestamp | None:
     return None
 
 
+def first_order_date(orders: Table) -> pd.Timestamp | None:
+    """The date of the first row (``None`` without dates): when the data starts."""
+    d = prepared(orders).sorted_dates
+    if d is not None and len(d) and d[0] != MAX_NS:
+        return pd.Timestamp(int(d[0]))
+    return None
+
+
+def _date_text(day: pd.Timestamp) -> i18n.Text:
+    """A date as a message parameter: ``3 janvier 2019`` / ``3 January 2019``."""
+    return i18n.Text(
+        *(format_date(day.date(), "long", locale=i18n.locale(x)) for x in ("fr", "en"))
+    )
+
+
+#: Least data the 12 months before a CLV's year must hold for its yearly churn (KPI_SPEC).
+CLV_MIN_HISTORY = pd.DateOffset(months=11)
+
+
 def clv_value(engine: EngineView, period: Period, orders: Table) -> Value:
     """CLV = yearly revenue per customer × gross margin % / yearly churn, with its inputs."""
     engine.orders(orders, period)  # no data in the period → no CLV
     window = year_window(engine, period, orders)
+    assert window.start is not None
+    # the 12 months before (calendar months, as the window: not its length in days)
+    previous = Period("range", window.start - pd.DateOffset(months=12), window.start)
     year = engine.order_totals(orders, window)
-    before = engine.order_totals(orders, window.previous())  # type: ignore[arg-type]
+    before = engine.order_totals(orders, previous)
     if not year.customers:
         return no_value(UNDEFINED, "compute.reason.no_customers")
+    start = first_order_date(orders)
+    if start is not None and start > previous.end - CLV_MIN_HISTORY:
+        # churn against a year that is mostly empty is not churn (Online Retail: 8 days)
+        return no_value(
+            UNDEFINED,
+            "compute.reason.clv_short_history",
+            start=_date_text(start),
+            first=_date_text(previous.start),
+            last=_date_text(previous.last_day),  # type: ignore[arg-type]
+        )
     if not before.customers or before.present is None or year.present is None:
         return no_value(UNDEFINED, "compute.reason.clv_history")
     churn = 1 - np.count_nonzero(before.present & year.present) / before.customers
@@ -317,6 +350,14 @@ def avg_discount_rate(engine: EngineView, period: Period, orders: Table) -> Valu
 
 i18n.add_messages(
     {
+        "compute.reason.clv_short_history": {
+            "fr": "L'attrition annuelle compare l'année étudiée aux 12 mois d'avant (du {first} "
+            "au {last}), mais les données ne commencent que le {start} : il faut au moins 11 "
+            "mois de données sur ces 12 mois.",
+            "en": "Yearly churn compares the year studied with the 12 months before ({first} to "
+            "{last}), but the data only starts on {start}: at least 11 of those 12 months must "
+            "hold data.",
+        },
         "compute.reason.discount_not_rate": {
             "fr": "La colonne de remise ne contient pas des taux (valeurs hors de 0–100 %) : "
             "associez une colonne de taux de remise.",

@@ -3,14 +3,16 @@ velocity, stage conversion, deals created."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from kpi.data import Table
 from kpi.metrics.aggregates import distinct
 from kpi.metrics.formulas.registry import EngineView, formula
 from kpi.metrics.periods import Period
-from kpi.metrics.prepared import NAT, PreparedTable, outcomes, prepared
-from kpi.metrics.primitives import stage_order
+from kpi.metrics.prepared import NAT, PreparedTable, outcomes, prepared, to_ns
+from kpi.metrics.primitives import stage_date_columns, stage_order
 from kpi.metrics.results import NO_DATA, UNAVAILABLE, UNDEFINED, NoValue, Value, no_value, ok
 
 _NS_PER_DAY = 86_400 * 10**9
@@ -45,26 +47,85 @@ def stage_rates(engine: EngineView, deals: Table) -> tuple[list[str], np.ndarray
     """Stage order, reached counts per stage (+ won at the end), and each deal's rank."""
     prep, outcome, keep = deal_state(engine, deals)
     order = stage_order(deals, engine.stage_order_)
-    return stage_reach(prep, outcome, keep, order)
+    reach = stage_reach(prep, outcome, keep, order, stage_dates(deals, prep, order))
+    return reach.order, reach.reached, reach.rank
+
+
+@dataclass(frozen=True)
+class StageDates:
+    """When deals reached the open stages, from the table's stage-date columns.
+
+    ``columns`` maps a stage to its date column (:func:`kpi.metrics.stage_date_columns`);
+    ``last`` is, per row, the index in the stage order of the last stage with a date (−1:
+    none, or no such column).
+    """
+
+    columns: dict[str, str]
+    last: np.ndarray
+
+
+def stage_dates(deals: Table, prep: PreparedTable, order: list[str]) -> StageDates:
+    """The stage dates of ``deals`` for the open stages of ``order`` (see :class:`StageDates`)."""
+    columns = stage_date_columns(deals, order)
+
+    def make() -> np.ndarray:
+        last = np.full(prep.n, -1, dtype=np.int64)
+        for k, stage in enumerate(order):
+            col = columns.get(str(stage))
+            if col is not None:
+                has = to_ns(deals.df[col]) != NAT
+                last = np.where(has, k, last)  # stages in order: the later one wins
+        return last if prep.perm is None else last[prep.perm]
+
+    return StageDates(columns, prep.memo(("stage_dates", tuple(columns.items())), make))
+
+
+@dataclass(frozen=True)
+class StageReach:
+    """Deals reaching each stage (:func:`stage_reach`).
+
+    ``order``: the open stages (``[None]`` without any), then won is last in ``reached``;
+    ``rank``: per row, the index of the last stage reached (``len(order)`` for won);
+    ``known``: per row, whether the deal's stage column names one of the open stages.
+    """
+
+    order: list[str]
+    reached: np.ndarray
+    rank: np.ndarray
+    known: np.ndarray
 
 
 def stage_reach(
-    prep: PreparedTable, outcome: np.ndarray, mask: np.ndarray, order: list[str]
-) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Stage order, deals (of ``mask``) that reached each stage then won, and each deal's rank."""
+    prep: PreparedTable,
+    outcome: np.ndarray,
+    mask: np.ndarray,
+    order: list[str],
+    dates: StageDates | None = None,
+) -> StageReach:
+    """Deals (of ``mask``) that reached each stage then won (``KPI_SPEC.md``): a deal reached
+    every stage up to its current one; a won deal every stage; a lost deal every stage up to
+    the last one it is known to have reached — from the stage dates where the table has them,
+    else from the stage recorded with the loss (the first stage when the stage only says
+    "lost")."""
     # Without any open stage, one unnamed first stage (every deal) precedes "won".
     order = list(order) if order else [None]  # type: ignore[list-item]
     k = len(order)
     rank = np.zeros(prep.n, dtype=np.int64)  # unknown or lost stage: the first stage
+    known = np.zeros(prep.n, dtype=bool)
     if prep.has("stage"):
         codes, uniq = prep.codes("stage")
         pos = {s: i for i, s in enumerate(order) if s is not None}
-        lut = np.array([pos.get(u, pos.get(str(u), 0)) for u in uniq] + [0])
-        rank = lut[np.where(codes >= 0, codes, len(uniq))]
+        idx = [pos.get(u, pos.get(str(u))) for u in uniq]
+        lut = np.array([0 if i is None else i for i in idx] + [0])
+        known_lut = np.array([i is not None for i in idx] + [False])
+        at = np.where(codes >= 0, codes, len(uniq))
+        rank, known = lut[at], known_lut[at]
+    if dates is not None and dates.columns:
+        rank = np.maximum(rank, dates.last)  # a stage date says the deal got that far
     rank = np.where(outcome == 1, k, rank)  # won deals reached every stage
     counts = np.bincount(rank[mask], minlength=k + 1)
     reach = counts[::-1].cumsum()[::-1]  # reached stage j = deals at rank >= j
-    return order, reach, rank
+    return StageReach(order, reach, rank, known)
 
 
 @formula("win_rate")
@@ -173,9 +234,21 @@ def stage_conversion(engine: EngineView, period: Period, deals: Table) -> Value:
     prep, outcome, keep = deal_state(engine, deals)
     created = engine.period_rows(prep, ("created_date", "date"), period)
     order = stage_order(deals, engine.stage_order_)
-    order, reached, _ = stage_reach(prep, outcome, keep & created, order)
+    dates = stage_dates(deals, prep, order)
+    reach = stage_reach(prep, outcome, keep & created, order, dates)
+    order, reached = reach.order, reach.reached
     if reached[0] == 0:
         return no_value(NO_DATA, "compute.reason.no_data")
+    # where each lost deal was placed: from a stage date, from the stage recorded with the
+    # loss, or at the first stage (the export does not say)
+    lost = keep & created & (outcome == 2)
+    by_dates = lost & (dates.last >= 0)
+    by_stage = lost & ~by_dates & reach.known
+    lost_at = {
+        "stage_dates": int(by_dates.sum()),
+        "lost_stage": int(by_stage.sum()),
+        "first_stage": int((lost & ~by_dates & ~by_stage).sum()),
+    }
     names = [*order, "won"]
     steps = [
         {
@@ -188,7 +261,12 @@ def stage_conversion(engine: EngineView, period: Period, deals: Table) -> Value:
         for j in range(len(names) - 1)
     ]
     return ok(
-        reached[-1] / reached[0], stages=names, steps=steps, reached=[int(x) for x in reached]
+        reached[-1] / reached[0],
+        stages=names,
+        steps=steps,
+        reached=[int(x) for x in reached],
+        lost_at=lost_at,
+        stage_dates=dict(dates.columns),
     )
 
 
