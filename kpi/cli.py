@@ -210,7 +210,7 @@ def parse_targets(items: Sequence[str]) -> dict[str, float]:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
-    from kpi.metrics import check_objectives, parse_period
+    from kpi.metrics import check_objectives, get_kpi, parse_period
     from kpi.share import kpis_json
 
     # Check the cheap arguments before reading any file.
@@ -231,10 +231,12 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     vs = i18n.t("cli.vs_previous", args.lang)
     for k in doc["kpis"]:
         shown = k.get("formatted") or ("–" if k["value"] is None else k["value"])
-        change = k.get("change")
+        kpi = get_kpi(k["id"])
+        # Rates and scores change in points, amounts and counts in % (as on the cards).
+        change = k.get("change_points") if kpi.change_kind == "points" else k.get("change")
         extra = ""
         if change is not None:
-            extra = f"  ({change:+.1%} {vs})"
+            extra = f"  ({kpi.format_change(change, args.lang)} {vs})"
         if k["value"] is None and k.get("reason"):
             extra = f"  ({k['reason']})"
         print(f"  {k['label']:<40} {shown}{extra}")

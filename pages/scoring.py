@@ -90,12 +90,14 @@ with tab_model:
         help=tr("score.include_help"),
         key=f"w_include_{name}",
         placeholder=tr("score.none"),
+        select_all=False,
     )
     exclude = c4.multiselect(
         tr("score.exclude"),
         [c for c in columns if c != target],
         key=f"w_exclude_{name}",
         placeholder=tr("score.none"),
+        select_all=False,
     )
     params = (name, tables_version(), target, model, tuple(sorted(include)), tuple(sorted(exclude)))
     if st.button(tr("score.train"), type="primary", icon=":material/model_training:"):

@@ -49,6 +49,7 @@ freq = (
         FREQS,
         format_func=lambda f: ex.t(L, f"explore.freq.{f}"),
         key=f"tr_freq_{L}",
+        wrap=True,
     )
     or "month"
 )
@@ -101,6 +102,8 @@ chart = charts.trend_chart(
     title=title,
 )
 table = flagged.drop(columns=["end"]).copy()
+# The bucket in progress says so in the table and its downloads, not as True/False.
+table["partial"] = [tr("explore.partial") if p else "" for p in table["partial"].astype(bool)]
 headers = {
     "label": tr("explore.col.period"),
     "start": tr("explore.col.start"),
@@ -206,6 +209,12 @@ compare = st.radio(
     key=f"tr_compare_{L}",
 )
 base: Period = period.previous() if compare == "previous" else period.last_year()  # type: ignore[assignment]
+# Growth figures compare whole periods: not a month in progress, nor a year holding one month.
+source = [t for t in eng.tables if t.name == f.table]
+incomplete = eng.period_note(period, source) or eng.period_note(base, source)
+if incomplete is not None:
+    st.info(tr("explore.trends.not_comparable", why=incomplete.text(L)), icon=":material/schedule:")
+    st.stop()
 
 
 def _drivers() -> None:

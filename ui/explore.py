@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from babel.dates import format_date
 
 from kpi import i18n
 from kpi.data import role_label
@@ -73,6 +74,11 @@ def t(lang_: str, key: str, **params: Any) -> str:
 def fmt(value: Any, unit: str) -> str:
     """A number in the user's language and the data's currency."""
     return i18n.format_value(value, unit, lang(), currency())
+
+
+def day(iso: str) -> str:
+    """An ISO date (``2025-01-31``) written for the user's language (``31 janv. 2025``)."""
+    return format_date(pd.Timestamp(iso).date(), "medium", locale=i18n.locale(lang()))
 
 
 def formatted(
@@ -216,6 +222,12 @@ i18n.add_messages(
             "en": "Breakdowns and contributions work on measures (revenue, orders, deals, "
             "leads…); catalogue KPIs can be filtered in the sidebar.",
         },
+        "explore.partial": {"fr": "en cours", "en": "in progress"},
+        "explore.trends.not_comparable": {
+            "fr": "{why} Les variations se comparent entre périodes complètes : choisissez-en "
+            "une dans la barre latérale.",
+            "en": "{why} Changes are compared between whole periods: pick one in the sidebar.",
+        },
         "explore.trends.drivers": {
             "fr": "Ce qui a fait bouger le chiffre",
             "en": "What drove the change",
@@ -300,6 +312,10 @@ i18n.add_messages(
             "en": "Deals created in the period, by stage reached",
         },
         "explore.funnel.by": {"fr": "Comparer par", "en": "Compare by"},
+        "explore.funnel.stages_placeholder": {
+            "fr": "Choisissez les étapes dans l'ordre",
+            "en": "Pick the stages in order",
+        },
         "explore.funnel.metric": {"fr": "Indicateur", "en": "Metric"},
         "explore.funnel.pipeline": {
             "fr": "Pipeline ouvert par étape",
@@ -371,12 +387,12 @@ i18n.add_messages(
             "en": "Churn and repeat purchases",
         },
         "explore.customers.churn_chart": {
-            "fr": "Taux d'attrition (clients de la période précédente qui n'ont pas racheté)",
-            "en": "Churn rate (customers of the previous period who did not buy again)",
+            "fr": "Par mois : les clients du mois précédent qui n'ont pas racheté.",
+            "en": "By month: the customers of the previous month who did not buy again.",
         },
         "explore.customers.repeat_chart": {
-            "fr": "Taux de réachat (clients avec au moins 2 commandes dans la période)",
-            "en": "Repeat purchase rate (customers with at least 2 orders in the period)",
+            "fr": "Par mois : les clients qui ont passé au moins 2 commandes dans le mois.",
+            "en": "By month: the customers who placed at least 2 orders in the month.",
         },
         "explore.customers.clv": {"fr": "Valeur vie client", "en": "Customer lifetime value"},
         "explore.customers.clv_inputs": {
