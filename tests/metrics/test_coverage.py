@@ -162,7 +162,9 @@ def test_online_retail_opens_on_november_2011() -> None:
     e = Engine([t])
     assert e.result("revenue", "2011-11").value == pytest.approx(1_461_756.25, abs=0.01)
     dec = e.result("revenue", "2011-12")
-    assert dec.state == IN_PROGRESS and dec.projected == pytest.approx(433_668.01 * 31 / 9, rel=1e-6)
+    assert dec.state == IN_PROGRESS and dec.projected == pytest.approx(
+        433_668.01 * 31 / 9, rel=1e-6
+    )
     # 2011 against 2010, which holds December only: no growth rate.
     year = e.result("revenue", "2011")
     assert year.change is None and not year.compared
