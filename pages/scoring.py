@@ -147,7 +147,13 @@ with tab_model:
             if cv.auc >= 0.7
             else "weak"
         )
-        st.markdown(tr(f"score.verdict.{verdict}", rows=cv.rows, positives=cv.positives))
+        st.markdown(
+            tr(
+                f"score.verdict.{verdict}",
+                rows=i18n.Count(cv.rows),
+                positives=i18n.Count(cv.positives),
+            )
+        )
 
         st.subheader(tr("score.buckets"))
         st.dataframe(
@@ -201,7 +207,7 @@ with tab_model:
         source = st.radio(
             tr("score.source"),
             ["open", "file"],
-            format_func=lambda s: tr(f"score.source.{s}", n=scorer.n_open_),
+            format_func=lambda s: tr(f"score.source.{s}", n=i18n.Count(scorer.n_open_)),
             horizontal=True,
             key="w_score_source",
         )

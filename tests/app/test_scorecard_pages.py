@@ -26,6 +26,7 @@ def test_objectives_then_dashboard(loaded: AppTest, lang: str) -> None:
     at.session_state["lang"] = lang
     at.switch_page("pages/objectives.py").run()
     assert not at.exception
+    at.session_state["lang"] = lang  # (AppTest resets the language widget on each run)
     at.multiselect(key="w_objectives").set_value(["grow_revenue", "keep_customers"]).run()
     assert not at.exception
     why = "It is the direct measure of growth." if lang == "en" else "C'est la mesure directe"
