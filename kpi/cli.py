@@ -236,7 +236,10 @@ def cmd_kpis(args: argparse.Namespace) -> int:
         change = k.get("change_points") if kpi.change_kind == "points" else k.get("change")
         extra = ""
         if change is not None:
-            extra = f"  ({kpi.format_change(change, args.lang)} {vs})"
+            # A period in progress compares its projection over the whole period: say so.
+            projected = k.get("projected") is not None
+            label = i18n.t("cli.vs_previous_projected", args.lang) if projected else vs
+            extra = f"  ({kpi.format_change(change, args.lang)} {label})"
         if k["value"] is None and k.get("reason"):
             extra = f"  ({k['reason']})"
         print(f"  {k['label']:<40} {shown}{extra}")
@@ -448,6 +451,10 @@ i18n.add_messages(
         },
         "cli.scored": {"fr": "{n} leads notés → {out}", "en": "{n} leads scored → {out}"},
         "cli.vs_previous": {"fr": "vs période précédente", "en": "vs previous period"},
+        "cli.vs_previous_projected": {
+            "fr": "vs période précédente, en projection",
+            "en": "vs previous period, projected",
+        },
         "cli.unknown_kpi": {
             "fr": "Indicateur inconnu « {kpi} ». Indicateurs valides : {kpis}.",
             "en": "Unknown KPI '{kpi}'. Valid KPIs: {kpis}.",

@@ -12,6 +12,7 @@ from kpi.data import (
     LoadReport,
     Table,
     check,
+    format_name,
     role_label,
     separator_name,
     validate_mapping,
@@ -135,7 +136,7 @@ def show_report(report: LoadReport) -> None:
             {
                 tr("data.col_name"): name,
                 tr("data.col_type"): tr(f"data.type.{ci.type}"),
-                tr("data.col_format"): ci.format,
+                tr("data.col_format"): format_name(ci.format, L),
                 tr("data.col_bad"): i18n.format_number(ci.unparseable, L),
             }
             for name, ci in report.column_info.items()
@@ -224,16 +225,24 @@ def quality_panel(table: Table) -> None:
     q = session_cached(  # 0.2 s at 1M rows: not per rerun
         "quality", lambda: check(table), table.name, depends=(DATA,), keep=1
     )
-    metrics = [
-        (tr("data.rows"), q.rows),
-        (tr("data.duplicates"), q.duplicates),
-        (tr("data.negatives"), q.negative_amounts),
-        (tr("data.outliers"), q.outliers),
+    rows = [
+        [
+            (tr("data.rows"), q.rows),
+            (tr("data.duplicates"), q.duplicates),
+            (tr("data.negatives"), q.negative_amounts),
+            (tr("data.outliers"), q.outliers),
+        ]
     ]
-    if q.quantity_column is not None:
-        metrics.append((tr("data.negative_quantities"), q.negative_quantities))
-    for col, (label, n) in zip(st.columns(len(metrics)), metrics, strict=True):
-        col.metric(label, i18n.format_number(n, L))
+    if q.quantity_column is not None:  # a row of their own: five labels do not fit in one
+        rows.append(
+            [
+                (tr("data.negative_quantities"), q.negative_quantities),
+                (tr("data.quantity_outliers"), q.quantity_outliers),
+            ]
+        )
+    for metrics in rows:
+        for col, (label, n) in zip(st.columns(4), metrics, strict=False):
+            col.metric(label, i18n.format_number(n, L))
     if q.date_range is not None:
         start, end = (d.strftime("%d/%m/%Y" if L == "fr" else "%Y-%m-%d") for d in q.date_range)
         colon = " : " if L == "fr" else ": "

@@ -283,6 +283,7 @@ i18n.add_messages(
         "data.error": {"fr": "{error}", "en": "{error}"},
         "data.no_column": {"fr": "— aucune —", "en": "— none —"},
         "data.negative_quantities": {"fr": "Quantités négatives", "en": "Negative quantities"},
+        "data.quantity_outliers": {"fr": "Quantités extrêmes", "en": "Extreme quantities"},
         "data.sample": {
             "fr": "Essayer avec les données de démonstration",
             "en": "Try with sample data",

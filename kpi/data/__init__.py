@@ -22,6 +22,7 @@ from kpi.data.dataset import (
     Dropped,
     LoadReport,
     Table,
+    format_name,
     kind_label,
     separator_name,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "columns_signature",
     "detect",
     "detect_kind",
+    "format_name",
     "kind_label",
     "list_sheets",
     "load_bytes",

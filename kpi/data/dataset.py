@@ -67,6 +67,40 @@ _SEPARATOR_NAMES = {
 }
 
 
+def format_name(fmt: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """How a column was read (:attr:`ColumnInfo.format`) for people: ``décimale ','``,
+    ``jj/mm/aaaa``, ``date Excel``…; the loader records them in one internal notation."""
+    if not fmt:
+        return ""
+    if fmt in _FORMAT_NAMES:
+        return i18n.t(f"load.format.{_FORMAT_NAMES[fmt]}", lang)
+    if fmt.startswith("decimal "):
+        rest = fmt[len("decimal ") :]
+        return i18n.t("load.format.decimal", lang, sep=rest)
+    if "%" in fmt:  # a strftime pattern
+        for code, key in _DATE_CODES:
+            fmt = fmt.replace(code, i18n.t(f"load.format.{key}", lang))
+    return fmt
+
+
+_FORMAT_NAMES = {
+    "Excel date": "excel_date",
+    "Excel number": "excel_number",
+    "Excel serial": "excel_serial",
+}
+_DATE_CODES = (
+    ("%d", "day"),
+    ("%m", "month"),
+    ("%Y", "year"),
+    ("%y", "year2"),
+    ("%H", "hour"),
+    ("%M", "minute"),
+    ("%S", "second"),
+    ("%b", "month_name"),
+    ("%B", "month_name"),
+)
+
+
 def counted(params: dict[str, Any]) -> dict[str, Any]:
     """Message parameters with their whole numbers as :class:`kpi.i18n.Count` (``5 268``
     in French, ``5,268`` in English): the load and quality messages' numbers are counts."""
@@ -226,6 +260,21 @@ i18n.add_messages(
         },
         "load.separator.apostrophe": {"fr": "apostrophe", "en": "apostrophe"},
         "load.value_kind.number": {"fr": "nombre", "en": "number"},
+        "load.format.excel_date": {"fr": "date Excel", "en": "Excel date"},
+        "load.format.excel_number": {"fr": "nombre Excel", "en": "Excel number"},
+        "load.format.excel_serial": {
+            "fr": "date Excel (numéro de série)",
+            "en": "Excel date (serial number)",
+        },
+        "load.format.decimal": {"fr": "décimale {sep}", "en": "decimal {sep}"},
+        "load.format.day": {"fr": "jj", "en": "dd"},
+        "load.format.month": {"fr": "mm", "en": "mm"},
+        "load.format.year": {"fr": "aaaa", "en": "yyyy"},
+        "load.format.year2": {"fr": "aa", "en": "yy"},
+        "load.format.hour": {"fr": "hh", "en": "hh"},
+        "load.format.minute": {"fr": "mm", "en": "mm"},
+        "load.format.second": {"fr": "ss", "en": "ss"},
+        "load.format.month_name": {"fr": "mois", "en": "month"},
         "load.value_kind.date": {"fr": "date", "en": "date"},
     }
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from kpi.data import LoadReport, load_bytes, separator_name
+from kpi.data import LoadReport, format_name, load_bytes, separator_name
 from kpi.data.dataset import Dropped
 
 
@@ -29,3 +29,11 @@ def test_separators_are_named() -> None:
     data = "Date;Montant\n01/02/2024;1\u00a0234,50\n02/02/2024;2\u00a0000,00\n".encode()
     _, report = load_bytes(data, "ventes.csv")
     assert separator_name(report.thousands, "fr") == "espace insécable"
+
+
+def test_column_formats_are_said_in_the_users_language() -> None:
+    assert format_name("%d/%m/%Y", "fr") == "jj/mm/aaaa"
+    assert format_name("%d/%m/%Y", "en") == "dd/mm/yyyy"
+    assert format_name("decimal ','", "fr") == "décimale ','"
+    assert format_name("Excel date", "fr") == "date Excel"
+    assert format_name("ISO 8601", "fr") == "ISO 8601" and format_name("", "fr") == ""
