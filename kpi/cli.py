@@ -326,7 +326,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     report = build_report(tables, options)
     path = write_report(report, args.out)
     seconds = f"{time.perf_counter() - started:.1f}"
-    period_label = report.period.label(args.lang)
+    period_label = report.period_text()
     print(
         i18n.t(
             "report.done",

@@ -23,7 +23,7 @@ from ui.analysis import (
     period_label,
 )
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
-from ui.shell import require_shell
+from ui.shell import page_sidebar, require_shell
 from ui.state import analysis, lang, show_error, tr
 
 require_shell()
@@ -36,7 +36,7 @@ if not loaded():
     st.page_link("pages/data.py", label=tr("home.start"), icon=":material/upload_file:")
     st.stop()
 
-with st.sidebar:
+with page_sidebar():
     period = period_controls()
     filter_controls()
 

@@ -27,6 +27,7 @@ from kpi.metrics import (
 )
 from kpi.metrics.coverage import coverage
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
+from ui.shell import page_sidebar
 from ui.state import Analysis, analysis, lang, tables, tr
 
 GRANULARITIES = ("month", "quarter", "year", "all")
@@ -99,7 +100,7 @@ def period_label(period: Period, lang_: str | None = None) -> str:
 
 def period_controls(where: Any = None) -> Period:
     """Granularity and period pickers; returns the chosen period."""
-    box = where or st.sidebar
+    box = where or page_sidebar()
     a = analysis()
     L = lang()
 
@@ -154,7 +155,7 @@ def period_controls(where: Any = None) -> Period:
 
 def filter_controls(where: Any = None) -> dict[str, list[str]]:
     """One multiselect per categorical role present in the loaded tables."""
-    box = where or st.sidebar
+    box = where or page_sidebar()
     a = analysis()
     L = lang()
     data = loaded()

@@ -21,6 +21,7 @@ from kpi.metrics import Engine, Period
 from kpi.share import to_csv_bytes, to_excel_bytes
 from ui.analysis import currency, engine, filter_controls, loaded, period_controls
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
+from ui.shell import page_sidebar
 from ui.state import lang, md_escape, show_error, tr
 
 log = logging.getLogger("pilote")
@@ -28,7 +29,7 @@ log = logging.getLogger("pilote")
 
 def sidebar() -> tuple[Period, Engine]:
     """The shared period and filter controls; the period chosen and the engine."""
-    with st.sidebar:
+    with page_sidebar():
         period = period_controls()
         filter_controls()
     return period, engine()

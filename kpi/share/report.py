@@ -287,10 +287,13 @@ class Report:
 
     def change_text(self, row: ScoreRow, change: float | None) -> str:
         """``+2,1 pts`` for a rate or a score, ``+12,5 %`` otherwise, ``–`` when there is
-        none."""
+        none; marked when computed on the projection of a period in progress."""
         if change is None or not math.isfinite(change):
             return "–"
-        return row.kpi.format_change(change, self.lang) or "–"
+        text = row.kpi.format_change(change, self.lang) or "–"
+        if row.result.projected is not None:
+            text = f"{text} {self.t('report.projected')}"
+        return text
 
     def alert_texts(self) -> list[str]:
         """Each alert as a sentence."""
@@ -474,6 +477,8 @@ def _score_row(res: KPIResult, lang: str, currency: str | None) -> ScoreRow:
     else:
         status = "on_target" if c.on_track else "off_target"
         text = i18n.t(f"report.status.{status}", lang)
+    # A period in progress: the changes are on a projection, or not given; say which.
+    text = " — ".join(t for t in (text, c.projection, c.note if v is not None else None) if t)
     return ScoreRow(
         kpi=kpi,
         result=res,
@@ -622,6 +627,7 @@ i18n.add_messages(
         "report.statuses": {"fr": "Statuts de commande comptés", "en": "Order statuses counted"},
         "report.none": {"fr": "aucun", "en": "none"},
         "report.currency_unknown": {"fr": "non précisée", "en": "not stated"},
+        "report.projected": {"fr": "en projection", "en": "projected"},
         "report.scorecard": {"fr": "Tableau de bord", "en": "Scorecard"},
         "report.alerts": {"fr": "Alertes", "en": "Alerts"},
         "report.no_alert": {
