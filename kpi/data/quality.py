@@ -180,7 +180,7 @@ def check(table: Table) -> QualityReport:
                     {
                         "n": i18n.Count(n),
                         "column": table.mapping[role],
-                        "share": round(100 * n / rep.rows),
+                        "share": i18n.Percent(n / rep.rows),
                     },
                 )
             )
@@ -231,8 +231,8 @@ i18n.add_messages(
             "en": "{n} extreme value(s) in '{column}': worth a check.",
         },
         "quality.missing": {
-            "fr": "« {column} » est vide sur {n} ligne(s) ({share} %).",
-            "en": "'{column}' is empty on {n} row(s) ({share}%).",
+            "fr": "« {column} » est vide sur {n} ligne(s) ({share}).",
+            "en": "'{column}' is empty on {n} row(s) ({share}).",
         },
         "quality.unparseable": {
             "fr": "« {column} » : {n} valeur(s) illisible(s), laissée(s) vide(s).",

@@ -291,7 +291,8 @@ def breakdown_chart(
         "y": alt.Y("value:Q", stack="zero" if stacked else None,
                    axis=alt.Axis(title=None, format=_axis_format(unit, currency))),
         "color": alt.Color("segment:N", sort=order, scale=alt.Scale(range=PALETTE),
-                           legend=alt.Legend(title=segment_title or None, orient="top")),
+                           legend=alt.Legend(title=segment_title or None, orient="top",
+                                             labelLimit=320)),
         "order": alt.Order("rank:Q"),
         "tooltip": [
             alt.Tooltip("segment:N", title=segment_title or _t("segment", lang)),
