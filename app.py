@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 # Arrow on the system allocator, so that memory freed when a session ends can be handed back
 # to the system (see ui/memory.py); must be set before pyarrow is first imported.
@@ -14,7 +15,7 @@ import streamlit as st  # noqa: E402
 from kpi import i18n
 from ui import explore  # noqa: F401  (registers the explore pages' titles)
 from ui.memory import start_trimmer
-from ui.shell import mark_shell
+from ui.shell import mark_shell, set_page_sidebar
 from ui.state import kind_label, lang, log_timing, login_configured, md_escape, tables, tr
 
 st.set_page_config(page_title="Pilote", layout="wide", initial_sidebar_state="expanded")
@@ -78,20 +79,13 @@ PAGES = [
     st.Page("pages/share.py", title=tr("nav.share"), icon=":material/share:", url_path="share"),
 ]
 page = st.navigation(PAGES)
-_started = time.perf_counter()
-try:
-    page.run()
-finally:  # also when the run is cut short by a rerun (a widget changed meanwhile)
-    log_timing(f"run {page.url_path or 'home'}", _started)
-
-# After the page ran, so that what it just loaded is listed.
 
 
-def loaded_tables_in_sidebar() -> None:
+def loaded_tables_in_sidebar(slot: Any) -> None:
     # A function, not module-level code: this script's module outlives the run (it stays
     # sys.modules["__main__"] until the next run, of any session), so a global here would
     # keep the last user's table in memory after their session ends.
-    with st.sidebar:
+    with slot.container():
         st.subheader(tr("app.loaded"))
         loaded = tables()
         if not loaded:
@@ -102,4 +96,15 @@ def loaded_tables_in_sidebar() -> None:
             st.markdown(f"**{md_escape(table.name)}**  \n{line}")
 
 
-loaded_tables_in_sidebar()
+# The page's own sidebar controls (period, filters) first, then the loaded data. The list is
+# drawn before the page runs — a page that ends early with st.stop() would leave it out — and
+# again after, so that what the page just loaded is listed.
+set_page_sidebar(st.sidebar.container())
+_loaded_slot = st.sidebar.empty()
+loaded_tables_in_sidebar(_loaded_slot)
+_started = time.perf_counter()
+try:
+    page.run()
+finally:  # also when the run is cut short by a rerun (a widget changed meanwhile)
+    log_timing(f"run {page.url_path or 'home'}", _started)
+loaded_tables_in_sidebar(_loaded_slot)

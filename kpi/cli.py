@@ -245,7 +245,7 @@ def parse_targets(items: Sequence[str]) -> dict[str, float]:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
-    from kpi.metrics import check_objectives, parse_period
+    from kpi.metrics import check_objectives, get_kpi, parse_period
     from kpi.share import kpis_json
 
     # Check the cheap arguments before reading any file.
@@ -266,10 +266,15 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     vs = i18n.t("cli.vs_previous", args.lang)
     for k in doc["kpis"]:
         shown = k.get("formatted") or ("–" if k["value"] is None else k["value"])
-        change = k.get("change")
+        kpi = get_kpi(k["id"])
+        # Rates and scores change in points, amounts and counts in % (as on the cards).
+        change = k.get("change_points") if kpi.change_kind == "points" else k.get("change")
         extra = ""
         if change is not None:
-            extra = f"  ({change:+.1%} {vs})"
+            # A period in progress compares its projection over the whole period: say so.
+            projected = k.get("projected") is not None
+            label = i18n.t("cli.vs_previous_projected", args.lang) if projected else vs
+            extra = f"  ({kpi.format_change(change, args.lang)} {label})"
         if k["value"] is None and k.get("reason"):
             extra = f"  ({k['reason']})"
         print(f"  {k['label']:<40} {shown}{extra}")
@@ -356,7 +361,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     report = build_report(tables, options)
     path = write_report(report, args.out)
     seconds = f"{time.perf_counter() - started:.1f}"
-    period_label = report.period.label(args.lang)
+    period_label = report.period_text()
     print(
         i18n.t(
             "report.done",
@@ -553,6 +558,10 @@ i18n.add_messages(
         },
         "cli.scored": {"fr": "{n} leads notés → {out}", "en": "{n} leads scored → {out}"},
         "cli.vs_previous": {"fr": "vs période précédente", "en": "vs previous period"},
+        "cli.vs_previous_projected": {
+            "fr": "vs période précédente, en projection",
+            "en": "vs previous period, projected",
+        },
         "cli.unknown_kpi": {
             "fr": "Indicateur inconnu « {kpi} ». Indicateurs valides : {kpis}.",
             "en": "Unknown KPI '{kpi}'. Valid KPIs: {kpis}.",

@@ -43,6 +43,7 @@ else:
             ["month", "quarter"],
             format_func=lambda x: ex.t(L, f"explore.freq.{x}"),
             key=f"cu_freq_{L}",
+            wrap=True,
             default="month",
         )
         or "month"
@@ -87,6 +88,8 @@ else:
             kpi.format(v.value, L, CUR),
             help=v.reason_text(L) if v.value is None else kpi.formula(L),
         )
+        if v.value is None and v.reason_text(L):
+            col.caption(v.reason_text(L))  # why there is no value, not only in a tooltip
     clv = eng.value("clv", period)
     if clv.value is not None:
         d = clv.detail
@@ -114,6 +117,10 @@ else:
             "kpi_trend", lambda k=kpi_id: trends.kpi_trend(eng, k, "month", lang=L), kpi_id, "month"
         )
         with box:
+            # The title above the chart and its meaning under it: a long title in half a
+            # page would be cut.
+            st.markdown(f"**{get_kpi(kpi_id).label(L)}**")
+            st.caption(tr(key))
             chart = charts.trend_chart(
                 s,
                 lang=L,
@@ -121,9 +128,15 @@ else:
                 label=get_kpi(kpi_id).label(L),
                 last_year=False,
                 moving_avg=False,
-                title=tr(key),
             )
-            theaders = {"label": tr("explore.col.period"), "value": get_kpi(kpi_id).label(L)}
+            s = s.assign(
+                partial=[tr("explore.partial") if p else "" for p in s["partial"].astype(bool)]
+            )
+            theaders = {
+                "label": tr("explore.col.period"),
+                "value": get_kpi(kpi_id).label(L),
+                "partial": tr("explore.col.partial"),
+            }
             ex.show_chart(
                 chart,
                 ex.export_table(s, theaders),

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi.errors import PiloteError
 from kpi.metrics import (
     KPI_IDS,
     card,
-    default_choice,
+    default_kpis,
     get_kpi,
     status_summary,
-    suggest,
     target_unit_hint,
 )
-from ui.analysis import currency, engine, filter_controls, loaded, period_controls
+from kpi.metrics.scorecard import parse_target, target_text
+from ui.analysis import (
+    currency,
+    engine,
+    filter_controls,
+    loaded,
+    period_controls,
+    period_label,
+)
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
-from ui.shell import require_shell
+from ui.shell import page_sidebar, require_shell
 from ui.state import analysis, lang, show_error, tr
 
 require_shell()
@@ -28,24 +36,35 @@ if not loaded():
     st.page_link("pages/data.py", label=tr("home.start"), icon=":material/upload_file:")
     st.stop()
 
-with st.sidebar:
+with page_sidebar():
     period = period_controls()
     filter_controls()
 
 if not a.kpis:
-    # No choice made yet: the most relevant computable KPIs over every objective.
-    a.kpis = default_choice(suggest(a.objectives or None, loaded()))
+    # No choice made yet: the headline KPIs of what is loaded, revenue first (or, with
+    # objectives, the KPIs that serve them).
+    a.kpis = default_kpis(a.objectives or None, loaded())
 kpi_ids = [k for k in a.kpis if k in KPI_IDS]
 
 cur = currency()
 st.caption(
     tr(
-        "dash.context",
-        period=period.label(L),
-        currency=cur or tr("dash.no_currency"),
+        "dash.context" if cur else "dash.context_no_currency",
+        period=period_label(period),
+        currency=cur or "",
         n=len(kpi_ids),
     )
 )
+
+
+def _reformat(key: str, kpi_id: str, lang: str) -> None:
+    """Rewrite a typed number the way the language writes it (12000000 → 12 000 000)."""
+    try:
+        value = parse_target(st.session_state.get(key), kpi_id, lang)
+    except PiloteError:
+        return  # left as typed: the error shows under it
+    st.session_state[key] = target_text(value, kpi_id, lang)
+
 
 with st.expander(tr("dash.settings")):
     c1, c2 = st.columns(2)
@@ -53,7 +72,15 @@ with st.expander(tr("dash.settings")):
         if "w_threshold" not in st.session_state:
             st.session_state["w_threshold"] = int(round(a.drop_threshold * 100))
         a.drop_threshold = (
-            st.slider(tr("dash.threshold"), 1, 50, key="w_threshold", format="%d %%") / 100
+            st.slider(
+                tr("dash.threshold"),
+                1,
+                50,
+                key="w_threshold",
+                format="%d",
+                help=tr("dash.threshold_help"),
+            )
+            / 100
         )
         orders = next((t for t in loaded() if t.kind == "orders" and t.has("status")), None)
         if orders is not None:
@@ -70,30 +97,66 @@ with st.expander(tr("dash.settings")):
                 chosen = default if a.statuses is None else a.statuses
                 st.session_state["w_statuses"] = [v for v in chosen if v in options]
             counted = st.multiselect(
-                tr("dash.statuses"), options, key="w_statuses", help=tr("dash.statuses_help")
+                tr("dash.statuses"),
+                options,
+                key="w_statuses",
+                help=tr("dash.statuses_help"),
+                placeholder=tr("dash.no_status"),
+                select_all=False,
             )
             a.statuses = None if set(counted) == set(default) else list(counted)
+        no_cost = next(
+            (
+                t
+                for t in loaded()
+                if t.kind == "orders" and not t.has("cost") and not t.has("profit")
+            ),
+            None,
+        )
+        if no_cost is not None:
+            # CLV needs a margin: without a cost column, the user gives the rate (never 100 %).
+            if "w_margin_rate" not in st.session_state:
+                st.session_state["w_margin_rate"] = (
+                    ""
+                    if a.margin_rate is None
+                    else target_text(a.margin_rate, "gross_margin_pct", L)
+                )
+            typed = st.text_input(
+                tr("dash.margin_rate"),
+                key="w_margin_rate",
+                placeholder=tr("dash.margin_unknown"),
+                help=tr("dash.margin_rate_help"),
+                on_change=_reformat,
+                args=("w_margin_rate", "gross_margin_pct", L),
+            )
+            try:
+                a.margin_rate = parse_target(typed, "gross_margin_pct", L)
+            except PiloteError as exc:
+                st.error(exc.message(L))
     with c2:
         st.markdown(f"**{tr('dash.targets')}**")
         for kpi_id in kpi_ids:
             kpi = get_kpi(kpi_id)
             key = f"w_target_{kpi_id}"
-            scale = 100.0 if kpi.unit == "percent" else 1.0
             if key not in st.session_state:
-                st.session_state[key] = a.targets[kpi_id] * scale if kpi_id in a.targets else None
+                st.session_state[key] = target_text(a.targets.get(kpi_id), kpi_id, L)
             hint = target_unit_hint(kpi_id, L)
-            value = st.number_input(
+            typed = st.text_input(
                 f"{kpi.label(L)}" + (f" ({hint})" if hint else ""),
                 key=key,
-                value=None,
-                min_value=None,
-                step=None,
                 placeholder=tr("dash.no_target"),
+                on_change=_reformat,
+                args=(key, kpi_id, L),
             )
+            try:
+                value = parse_target(typed, kpi_id, L)
+            except PiloteError as exc:
+                st.error(exc.message(L))
+                continue
             if value is None:
                 a.targets.pop(kpi_id, None)
             else:
-                a.targets[kpi_id] = float(value) / scale
+                a.targets[kpi_id] = value
 
 try:
     eng = engine()
@@ -147,8 +210,12 @@ for i, res in enumerate(results):
         )
         if c.reason:
             st.caption(c.reason)
+        if c.projection:
+            st.caption(c.projection)
         if c.last_year:
             st.caption(c.last_year)
+        if c.note and c.value != "–":
+            st.caption(c.note)
         if c.attainment is not None:
             st.progress(min(max(c.attainment, 0.0), 1.0), text=c.attainment_text)
         if c.pacing_text:

@@ -6,11 +6,29 @@ import pandas as pd
 import streamlit as st
 
 from kpi import i18n
-from kpi.data import KINDS, ROLES, LoadReport, Table, check, role_label, validate_mapping
+from kpi.data import (
+    KINDS,
+    ROLES,
+    LoadReport,
+    Table,
+    check,
+    format_name,
+    role_label,
+    separator_name,
+    validate_mapping,
+)
 from kpi.errors import PiloteError
 from kpi.explore import subscriptions
+from kpi.settings import DEFAULT_LIMITS as LIMITS
 from ui.cache import DATA, session_cached
-from ui.ingest import forget_uploads, load_into_session, load_samples, process_uploads
+from ui.ingest import (
+    forget_uploads,
+    load_into_session,
+    load_samples,
+    notices,
+    notify,
+    process_uploads,
+)
 from ui.shell import require_shell
 from ui.state import (
     kind_label,
@@ -32,17 +50,27 @@ st.caption(tr("data.intro"))
 
 left, right = st.columns([2, 1])
 with left:
+    # Streamlit 1.67 writes the uploader's own button and size line in English ("Upload",
+    # "1GB per file") and has no option to change them (streamlit#13500): the label and the
+    # help say it in the user's language instead.
     uploads = st.file_uploader(
         tr("data.upload"),
         accept_multiple_files=True,
         key=f"uploader-{st.session_state.get('uploader_n', 0)}",
+        help=tr(
+            "data.upload_help",
+            size=i18n.format_number(LIMITS.max_file_bytes / 1024**3, L, 0)
+            if LIMITS.max_file_bytes >= 1024**3
+            else i18n.format_number(LIMITS.max_file_bytes / 1024**2, L, 0),
+            unit=tr("data.gb" if LIMITS.max_file_bytes >= 1024**3 else "data.mb"),
+        ),
     )
 with right:
     st.write("")
     if st.button(tr("data.sample"), type="primary", icon=":material/science:", key="load_sample"):
         n = load_samples()
         if n:
-            st.session_state.setdefault("notices", []).append(("data.sample_loaded", {"n": n}))
+            notify("data.sample_loaded", n=n)
         else:
             st.warning(tr("data.no_samples"))
     if tables() and st.button(tr("data.clear"), key="clear_all"):
@@ -53,11 +81,14 @@ with right:
 
 if uploads:
     process_uploads(uploads)
-    # A fresh uploader on the next run: the uploaded bytes are not kept once parsed.
+    # A fresh uploader, shown at once: the uploaded bytes are not kept once parsed, and the
+    # next file must land in the uploader the browser shows. (Bumping the key without a rerun
+    # left the old uploader on screen: the next file went to a widget the script had dropped.)
     st.session_state["uploader_n"] = st.session_state.get("uploader_n", 0) + 1
+    st.rerun()
 
-for key, params in st.session_state.pop("notices", []):
-    st.success(tr(key, **params))
+for key, params, kind in notices():
+    {"error": st.error, "warning": st.warning}.get(kind, st.success)(tr(key, **params))
 
 
 def role_name(role_id: str) -> str:
@@ -66,19 +97,19 @@ def role_name(role_id: str) -> str:
 
 def show_report(report: LoadReport) -> None:
     none = tr("data.none")
-    delim = {"\t": "tab", " ": "espace"}.get(report.delimiter or "", report.delimiter or none)
+    delim = separator_name(report.delimiter, L) or none
     st.markdown(
         tr(
             "data.format_line",
             encoding=report.encoding or none,
             delimiter=md_escape(delim),
             decimal=md_escape(report.decimal or none),
-            thousands=md_escape(report.thousands or none),
+            thousands=md_escape(separator_name(report.thousands, L) or none),
             header=report.header_row,
             order={"dmy": "jj/mm", "mdy": "mm/jj"}.get(report.date_order or "", none)
             if L == "fr"
             else {"dmy": "dd/mm", "mdy": "mm/dd"}.get(report.date_order or "", none),
-            currency=report.currency or none,
+            currency=report.currency or tr("dash.no_currency"),
         )
     )
     if report.sheet:
@@ -99,15 +130,15 @@ def show_report(report: LoadReport) -> None:
             st.info(d.text(L) + lines, icon=":material/filter_alt:")
     else:
         st.caption(tr("data.nothing_dropped"))
-    for w in report.warnings:
-        st.warning(w.text(L))
+    for text in report.warning_texts(L):
+        st.warning(text)
     info = pd.DataFrame(
         [
             {
                 tr("data.col_name"): name,
                 tr("data.col_type"): tr(f"data.type.{ci.type}"),
-                tr("data.col_format"): ci.format,
-                tr("data.col_bad"): ci.unparseable,
+                tr("data.col_format"): format_name(ci.format, L),
+                tr("data.col_bad"): i18n.format_number(ci.unparseable, L),
             }
             for name, ci in report.column_info.items()
         ]
@@ -123,11 +154,16 @@ def mapping_editor(table: Table) -> None:
     st.caption(tr("data.mapping_help"))
     columns = [str(c) for c in table.df.columns]
     ordered = sorted(ROLES, key=lambda r: (r.id not in table.mapping, ROLES.index(r)))
+    # An unmapped role shows "— aucune —", an option of its own: an empty cell (None or "")
+    # would read "None", Streamlit's word for a missing value.
+    no_column = tr("data.no_column")
+    while no_column in columns:
+        no_column += " "
     frame = pd.DataFrame(
         {
             "role_id": [r.id for r in ordered],
             tr("data.role"): [role_name(r.id) for r in ordered],
-            tr("data.col_name"): [table.mapping.get(r.id) for r in ordered],
+            tr("data.col_name"): [table.mapping.get(r.id, no_column) for r in ordered],
             tr("data.confidence"): [
                 table.confidence.get(r.id) if r.id in table.mapping else None for r in ordered
             ],
@@ -151,7 +187,9 @@ def mapping_editor(table: Table) -> None:
             disabled=["role_id", tr("data.role"), tr("data.confidence")],
             column_config={
                 "role_id": None,
-                tr("data.col_name"): st.column_config.SelectboxColumn(options=columns),
+                tr("data.col_name"): st.column_config.SelectboxColumn(
+                    options=[no_column, *columns], required=True
+                ),
                 tr("data.confidence"): st.column_config.ProgressColumn(
                     min_value=0.0, max_value=1.0, format="percent"
                 ),
@@ -164,7 +202,8 @@ def mapping_editor(table: Table) -> None:
         new_mapping = {
             row["role_id"]: row[tr("data.col_name")]
             for _, row in edited.iterrows()
-            if isinstance(row[tr("data.col_name")], str) and row[tr("data.col_name")]
+            if isinstance(row[tr("data.col_name")], str)
+            and row[tr("data.col_name")] not in ("", no_column)
         }
         try:
             validate_mapping(table.df, new_mapping)
@@ -187,27 +226,40 @@ def quality_panel(table: Table) -> None:
     q = session_cached(  # 0.2 s at 1M rows: not per rerun
         "quality", lambda: check(table), table.name, depends=(DATA,), keep=1
     )
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric(tr("data.rows"), i18n.format_number(q.rows, L))
-    c2.metric(tr("data.duplicates"), i18n.format_number(q.duplicates, L))
-    c3.metric(tr("data.negatives"), i18n.format_number(q.negative_amounts, L))
-    c4.metric(tr("data.outliers"), i18n.format_number(q.outliers, L))
+    rows = [
+        [
+            (tr("data.rows"), q.rows),
+            (tr("data.duplicates"), q.duplicates),
+            (tr("data.negatives"), q.negative_amounts),
+            (tr("data.outliers"), q.outliers),
+        ]
+    ]
+    if q.quantity_column is not None:  # a row of their own: five labels do not fit in one
+        rows.append(
+            [
+                (tr("data.negative_quantities"), q.negative_quantities),
+                (tr("data.quantity_outliers"), q.quantity_outliers),
+            ]
+        )
+    for metrics in rows:
+        for col, (label, n) in zip(st.columns(4), metrics, strict=False):
+            col.metric(label, i18n.format_number(n, L))
     if q.date_range is not None:
         start, end = (d.strftime("%d/%m/%Y" if L == "fr" else "%Y-%m-%d") for d in q.date_range)
-        st.markdown(f"{tr('data.period')} : **{start} → {end}** ({md_escape(q.date_column)})")
+        colon = " : " if L == "fr" else ": "
+        st.markdown(f"{tr('data.period')}{colon}**{start} → {end}** ({md_escape(q.date_column)})")
     rows = q.rows_for_display(L)
     if rows:
         st.markdown(f"**{tr('data.missing')}**")
         st.dataframe(
-            pd.DataFrame(rows).rename(
-                columns={
-                    "role": tr("data.role"),
-                    "missing": tr("data.missing"),
-                    "share": tr("data.share"),
+            pd.DataFrame(
+                {
+                    tr("data.role"): [r["role"] for r in rows],
+                    tr("data.missing"): [i18n.format_number(r["missing"], L) for r in rows],
+                    tr("data.share"): [i18n.format_percent_value(r["share"], L) for r in rows],
                 }
             ),
             hide_index=True,
-            column_config={tr("data.share"): st.column_config.NumberColumn(format="percent")},
         )
     for issue in q.issues:
         st.warning(issue.text(L))
@@ -227,8 +279,8 @@ if loaded:
             {
                 tr("data.table"): name,
                 tr("data.kind"): kind_label(t.kind),
-                tr("data.rows"): len(t.df),
-                tr("data.columns"): t.df.shape[1],
+                tr("data.rows"): i18n.format_number(len(t.df), L),
+                tr("data.columns"): i18n.format_number(t.df.shape[1], L),
                 tr("data.mapping"): ", ".join(role_name(r) for r in t.mapping),
             }
             for name, t in loaded.items()

@@ -34,6 +34,8 @@ else:
             inferred,
             key=order_key,
             help=tr("explore.funnel.stages_help"),
+            placeholder=tr("explore.funnel.stages_placeholder"),
+            select_all=False,
         )
         order = list(chosen) + [s for s in inferred if s not in chosen]
     else:
@@ -118,6 +120,7 @@ else:
                 ["win_rate", "avg_deal_size", "cycle_days", "won_value"],
                 format_func=lambda m: ex.t(L, f"explore.col.{m}"),
                 key=f"fn_metric_{L}",
+                wrap=True,
             )
             or "win_rate"
         )
@@ -196,7 +199,7 @@ else:
         "overall": tr("explore.col.overall"),
     }
     ex.show_chart(
-        charts.funnel_chart(lsteps, lang=L),
+        charts.funnel_chart(lsteps, lang=L, items="leads"),
         ex.export_table(lsteps, lheaders),
         f"lead-funnel-{period.key}",
         "lead_funnel",
@@ -211,8 +214,7 @@ if sources.empty:
     ex.no_data()
     st.stop()
 sunits = {"leads": "count", "converted": "count", "conversion": "percent", "spend": "money",
-          "cost_per_lead": "money", "won_deals": "count", "won_value": "money",
-          "revenue": "money"}  # fmt: skip
+          "cost_per_lead": "money", "won_deals": "count", "won_value": "money"}  # fmt: skip
 present = [c for c in sunits if sources[c].notna().any()]
 if st.session_state.get(f"fn_source_metric_{L}") not in present:
     st.session_state[f"fn_source_metric_{L}"] = present[0]
@@ -224,6 +226,7 @@ metric = (
             L, "explore.col.lead_conversion" if c == "conversion" else f"explore.col.{c}"
         ),
         key=f"fn_source_metric_{L}",
+        wrap=True,
     )
     or present[0]
 )

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.metrics import OBJECTIVE_IDS, default_choice, get_objective, suggest
+from kpi.metrics import (
+    OBJECTIVE_IDS,
+    default_choice,
+    default_kpis,
+    get_kpi,
+    get_objective,
+    suggest,
+)
 from ui.analysis import loaded
 from ui.shell import require_shell
 from ui.state import analysis, lang, tr
@@ -26,23 +33,37 @@ chosen = st.multiselect(
     format_func=lambda o: get_objective(o).label(L),
     key="w_objectives",
     placeholder=tr("obj.placeholder"),
+    select_all=False,
 )
 for o in chosen:
     st.caption(f"**{get_objective(o).label(L)}** — {get_objective(o).description(L)}")
 
 if chosen != a.objectives:
     a.objectives = list(chosen)
-    suggestions = suggest(chosen, loaded())
-    # a new set of objectives proposes its own KPIs; the user then ticks or unticks them
-    a.kpis = default_choice(suggestions)
+    # a new set of objectives proposes its own KPIs (none: the headline ones); the user then
+    # ticks or unticks them
+    a.kpis = default_choice(suggest(chosen, loaded())) if chosen else default_kpis(None, loaded())
     for key in [k for k in st.session_state if str(k).startswith("w_track_")]:
         del st.session_state[key]
 
-if not chosen:
-    st.stop()
 
-suggestions = suggest(chosen, loaded())
-st.subheader(tr("obj.suggested", n=sum(s.computable for s in suggestions)))
+def headline_note() -> None:
+    """Without an objective: what the dashboard shows (the headline KPIs of the data)."""
+    ids = default_kpis(None, loaded())
+    if ids:
+        names = ", ".join(get_kpi(k).label(L) for k in ids)
+        st.info(tr("obj.default", kpis=names), icon=":material/dashboard:")
+        st.page_link(
+            "pages/dashboard.py", label=tr("obj.to_dashboard"), icon=":material/dashboard:"
+        )
+
+
+# No st.stop() here: the app's sidebar (the loaded data) is drawn after the page.
+suggestions = suggest(chosen, loaded()) if chosen else []
+if not chosen:
+    headline_note()
+else:
+    st.subheader(tr("obj.suggested", n=sum(s.computable for s in suggestions)))
 picked: list[str] = []
 for s in suggestions:
     kpi = s.kpi
@@ -66,6 +87,7 @@ for s in suggestions:
             st.caption(f"{tr('obj.reading')} — {kpi.reading(L)}")
         if on and s.computable:
             picked.append(kpi.id)
-a.kpis = picked
-st.success(tr("obj.tracked", n=len(picked)))
-st.page_link("pages/dashboard.py", label=tr("obj.to_dashboard"), icon=":material/dashboard:")
+if chosen:
+    a.kpis = picked
+    st.success(tr("obj.tracked", n=len(picked)))
+    st.page_link("pages/dashboard.py", label=tr("obj.to_dashboard"), icon=":material/dashboard:")

@@ -90,12 +90,14 @@ with tab_model:
         help=tr("score.include_help"),
         key=f"w_include_{name}",
         placeholder=tr("score.none"),
+        select_all=False,
     )
     exclude = c4.multiselect(
         tr("score.exclude"),
         [c for c in columns if c != target],
         key=f"w_exclude_{name}",
         placeholder=tr("score.none"),
+        select_all=False,
     )
     params = (name, tables_version(), target, model, tuple(sorted(include)), tuple(sorted(exclude)))
     if st.button(tr("score.train"), type="primary", icon=":material/model_training:"):
@@ -145,7 +147,13 @@ with tab_model:
             if cv.auc >= 0.7
             else "weak"
         )
-        st.markdown(tr(f"score.verdict.{verdict}", rows=cv.rows, positives=cv.positives))
+        st.markdown(
+            tr(
+                f"score.verdict.{verdict}",
+                rows=i18n.Count(cv.rows),
+                positives=i18n.Count(cv.positives),
+            )
+        )
 
         st.subheader(tr("score.buckets"))
         st.dataframe(
@@ -199,7 +207,7 @@ with tab_model:
         source = st.radio(
             tr("score.source"),
             ["open", "file"],
-            format_func=lambda s: tr(f"score.source.{s}", n=scorer.n_open_),
+            format_func=lambda s: tr(f"score.source.{s}", n=i18n.Count(scorer.n_open_)),
             horizontal=True,
             key="w_score_source",
         )

@@ -28,7 +28,7 @@ from kpi.share import (
     validate_name,
 )
 from kpi.text import slug
-from ui.analysis import currency, current_period, engine, loaded, open_analysis
+from ui.analysis import currency, current_period, engine, loaded, open_analysis, period_label
 from ui.cache import clear_session_cache, session_cached
 from ui.ingest import forget_uploads
 from ui.shell import require_shell
@@ -244,7 +244,7 @@ else:
     title = st.text_input(
         tr("share.report_title"),
         key="share_title",
-        placeholder=i18n.t("report.default_title", L, period=period.label(L)),
+        placeholder=i18n.t("report.default_title", L, period=period_label(period)),
         max_chars=200,
     )
     try:
@@ -256,7 +256,7 @@ else:
         st.markdown(
             tr(
                 "share.context",
-                period=md_escape(report.period.label(L)),
+                period=md_escape(report.period_text()),
                 n=len(report.rows),
                 charts=len(report.trends),
                 alerts=len(report.alerts),

@@ -29,6 +29,7 @@ by = (
         roles,
         format_func=ex.role_namer(L),
         key=f"tm_by_{L}",
+        wrap=True,
         default=roles[0],
     )
     or roles[0]

@@ -48,6 +48,7 @@ freq = (
         FREQS,
         format_func=lambda f: ex.t(L, f"explore.freq.{f}"),
         key=f"tr_freq_{L}",
+        wrap=True,
     )
     or "month"
 )
@@ -100,6 +101,12 @@ chart = charts.trend_chart(
     title=title,
 )
 table = view.table(L).drop(columns=["end"])
+# A bucket in progress, or one the data starts well into, says so in the table and its
+# downloads, not as True/False.
+partial = table["partial"].astype(bool)
+if "partial_start" in table.columns:
+    partial |= table.pop("partial_start").astype(bool)
+table["partial"] = [tr("explore.partial") if p else "" for p in partial]
 headers = {
     "label": tr("explore.col.period"),
     "start": tr("explore.col.start"),
@@ -207,6 +214,12 @@ compare = st.radio(
     key=f"tr_compare_{L}",
 )
 base: Period = period.previous() if compare == "previous" else period.last_year()  # type: ignore[assignment]
+# Growth figures compare whole periods: not a month in progress, nor a year holding one month.
+source = [t for t in eng.tables if t.name == f.table]
+incomplete = eng.period_note(period, source) or eng.period_note(base, source)
+if incomplete is not None:
+    st.info(tr("explore.trends.not_comparable", why=incomplete.text(L)), icon=":material/schedule:")
+    st.stop()
 
 
 def _drivers() -> None:

@@ -122,3 +122,31 @@ def test_subscription_kpis_of_a_stripe_export() -> None:
     assert k["nrr"]["value"] == pytest.approx(548.49 / 478.69, abs=0.00005)
     assert k["mrr"]["previous"] == 704.70 and k["mrr"]["previous_year"] == 478.69
     assert k["mrr"]["detail"]["customers"] == 8 and k["mrr"]["formatted"] == "€805.09"
+
+
+def test_text_output_changes_in_points_for_rates_and_labels_projections(tmp_path) -> None:  # noqa: ANN001
+    # The sales of the demo company, cut on 9 December 2025: December is in progress.
+    lines = (ROOT / "sample_data" / "ventes.csv").read_bytes().decode("cp1252").splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("N° commande"))
+    kept = [
+        line for line in lines[head + 1 :]
+        if ";" in line and not line.startswith("Total") and not line.split(";")[1].startswith(
+            tuple(f"{d:02d}/12/2025" for d in range(10, 32)))
+    ]  # fmt: skip
+    path = tmp_path / "ventes.csv"
+    path.write_bytes("\r\n".join([lines[head], *kept]).encode("cp1252"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "kpi", "kpis", str(path), "--period", "2025-12", "--lang", "fr"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.startswith("décembre 2025 — jusqu'au 9")
+    revenue = next(line for line in out.splitlines() if "Chiffre d'affaires" in line)
+    assert "vs période précédente, en projection" in revenue
+    margin = next(line for line in out.splitlines() if "Taux de marge" in line)
+    assert " pts vs période précédente" in margin  # a rate: points, not %
+    doc = kpis(str(path), "--period", "2025-12")
+    assert doc["_doc"]["period"]["state"] == "in_progress"
+    assert doc["gross_margin_pct"]["change_kind"] == "points"
+    assert doc["customers"]["change"] is None and doc["customers"]["notes"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from kpi import i18n
@@ -20,12 +19,15 @@ from kpi.metrics import (
     Engine,
     Period,
     dataset_currency,
+    default_period,
     filter_options,
+    main_table,
     parse_period,
-    periods_between,
+    periods_with_data,
 )
-from kpi.metrics.prepared import data_span
+from kpi.metrics.coverage import coverage
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
+from ui.shell import page_sidebar
 from ui.state import Analysis, analysis, lang, tables, tr
 
 GRANULARITIES = ("month", "quarter", "year", "all")
@@ -44,7 +46,10 @@ def engine() -> Engine:
     return session_cached(
         "engine",
         lambda: Engine(
-            loaded(), filters={r: v for r, v in a.filters.items() if v}, statuses=a.statuses
+            loaded(),
+            filters={r: v for r, v in a.filters.items() if v},
+            statuses=a.statuses,
+            margin_rate=a.margin_rate,
         ),
         depends=(DATA, FILTERS, STATUSES),
         keep=1,
@@ -65,13 +70,9 @@ def currency() -> str | None:
     return a.currency or dataset_currency(loaded())
 
 
-def data_range() -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """First and last date over every dated role of every table."""
-    return session_cached("data_range", lambda: data_span(loaded()), depends=(DATA,))
-
-
 def current_period() -> Period:
-    """The period the pages show (the latest one in the data until the user picks another)."""
+    """The period the pages show: the last complete one of the main table (orders, else
+    deals…; see :func:`kpi.metrics.default_period`) until the user picks another."""
     a = analysis()
     if a.granularity == "all":
         return Period.all()
@@ -80,50 +81,73 @@ def current_period() -> Period:
             p = parse_period(a.period)
             if p.kind == a.granularity:
                 return p
-        except Exception:  # a stale saved key: fall back to the latest period
+        except Exception:  # a stale saved key: fall back to the default period
             pass
-    rng = data_range()
-    if rng is None:
-        return Period.all()
-    return Period.containing(rng[1], a.granularity)
+    return session_cached(
+        "default_period", lambda: default_period(loaded(), a.granularity), a.granularity,
+        depends=(DATA,),
+    )  # fmt: skip
 
 
-def _bind(key: str, value: Any) -> None:
-    """Initialise a widget's state from the analysis when the widget is (re)created."""
-    if key not in st.session_state:
-        st.session_state[key] = value
+def period_label(period: Period, lang_: str | None = None) -> str:
+    """The period's label, saying when the main table's data does not cover all of it
+    (``décembre 2011 — jusqu'au 9``)."""
+    L = lang_ or lang()
+    main = main_table(loaded())
+    cov = None if main is None else coverage(main)
+    return period.label(L) if cov is None else cov.label(period, L)
 
 
 def period_controls(where: Any = None) -> Period:
     """Granularity and period pickers; returns the chosen period."""
-    box = where or st.sidebar
+    box = where or page_sidebar()
     a = analysis()
     L = lang()
-    _bind("w_granularity", a.granularity)
+
+    def changed() -> None:
+        chosen = st.session_state.get("w_granularity")
+        if chosen and chosen != a.granularity:
+            a.granularity = chosen
+            a.period = None
+
+    # Set on every run, not only when missing: on another page the control is a new widget,
+    # and the state left by the previous page's one showed no option selected.
+    st.session_state["w_granularity"] = a.granularity
     gran = (
         box.segmented_control(
             tr("ctl.granularity"),
             GRANULARITIES,
             format_func=lambda g: tr(f"ctl.gran.{g}"),
             key="w_granularity",
+            wrap=True,
+            required=True,
+            on_change=changed,
         )
         or a.granularity
     )
-    if gran != a.granularity:
-        a.granularity = gran
-        a.period = None
     if gran == "all":
         return Period.all()
-    rng = data_range()
-    if rng is None:
+    periods = session_cached(
+        "periods", lambda: periods_with_data(loaded(), gran), gran, depends=(DATA,)
+    )
+    if not periods:
         return Period.all()
-    options = [p.key for p in reversed(periods_between(rng[0], rng[1], gran))]
+    options = [p.key for p in periods]
     current = current_period().key
-    if st.session_state.get("w_period") not in options:
-        st.session_state["w_period"] = current if current in options else options[0]
-    labels = {p.key: p.label(L) for p in periods_between(rng[0], rng[1], gran)}
+
+    def picked() -> None:
+        a.period = st.session_state.get("w_period")
+
+    # As for the granularity: the analysis' period, set on every run (each page has its own
+    # widget; the state a previous page left made the next one show the latest period).
+    st.session_state["w_period"] = current if current in options else options[0]
+    labels = {p.key: period_label(p, L) for p in periods}
     chosen = box.selectbox(
-        tr("ctl.period"), options, format_func=lambda k: labels.get(k, k), key="w_period"
+        tr("ctl.period"),
+        options,
+        format_func=lambda k: labels.get(k, k),
+        key="w_period",
+        on_change=picked,
     )
     a.period = chosen
     return parse_period(chosen)
@@ -131,7 +155,7 @@ def period_controls(where: Any = None) -> Period:
 
 def filter_controls(where: Any = None) -> dict[str, list[str]]:
     """One multiselect per categorical role present in the loaded tables."""
-    box = where or st.sidebar
+    box = where or page_sidebar()
     a = analysis()
     L = lang()
     data = loaded()
@@ -145,9 +169,26 @@ def filter_controls(where: Any = None) -> dict[str, list[str]]:
             if not options:
                 continue
             key = f"w_filter_{role}"
-            _bind(key, [v for v in a.filters.get(role, []) if v in options])
+
+            def changed(role: str = role, key: str = key) -> None:
+                values = list(st.session_state.get(key) or [])
+                if values:
+                    a.filters[role] = values
+                else:
+                    a.filters.pop(role, None)
+
+            # Set on every run, as the period: another page's widget would show no filter
+            # (and drop it) although the analysis has one.
+            st.session_state[key] = [v for v in a.filters.get(role, []) if v in options]
             label = role_label(role, L)
-            picked = st.multiselect(label, options, key=key, placeholder=tr("ctl.all_values"))
+            picked = st.multiselect(
+                label,
+                options,
+                key=key,
+                placeholder=tr("ctl.all_values"),
+                select_all=False,
+                on_change=changed,
+            )
             if picked:
                 a.filters[role] = list(picked)
             else:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from babel.dates import format_date
 
 from kpi import i18n
 from kpi.data import role_label
@@ -20,6 +21,7 @@ from kpi.metrics import Engine, Period
 from kpi.share import to_csv_bytes, to_excel_bytes
 from ui.analysis import currency, engine, filter_controls, loaded, period_controls
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
+from ui.shell import page_sidebar
 from ui.state import lang, md_escape, show_error, tr
 
 log = logging.getLogger("pilote")
@@ -27,7 +29,7 @@ log = logging.getLogger("pilote")
 
 def sidebar() -> tuple[Period, Engine]:
     """The shared period and filter controls; the period chosen and the engine."""
-    with st.sidebar:
+    with page_sidebar():
         period = period_controls()
         filter_controls()
     return period, engine()
@@ -77,8 +79,6 @@ def fmt(value: Any, unit: str) -> str:
 
 def fmt_date(value: Any) -> str:
     """A date in the user's language: ``1 janv. 2025`` / ``1 Jan 2025``."""
-    from babel.dates import format_date
-
     return format_date(pd.Timestamp(value).date(), "medium", locale=i18n.locale(lang()))
 
 
@@ -219,6 +219,12 @@ i18n.add_messages(
             "en": "Breakdowns and contributions work on measures (revenue, orders, deals, "
             "leads…); catalogue KPIs can be filtered in the sidebar.",
         },
+        "explore.partial": {"fr": "en cours", "en": "in progress"},
+        "explore.trends.not_comparable": {
+            "fr": "{why} Les variations se comparent entre périodes complètes : choisissez-en "
+            "une dans la barre latérale.",
+            "en": "{why} Changes are compared between whole periods: pick one in the sidebar.",
+        },
         "explore.trends.drivers": {
             "fr": "Ce qui a fait bouger le chiffre",
             "en": "What drove the change",
@@ -304,6 +310,10 @@ i18n.add_messages(
             "en": "Deals created in the period, by stage reached",
         },
         "explore.funnel.by": {"fr": "Comparer par", "en": "Compare by"},
+        "explore.funnel.stages_placeholder": {
+            "fr": "Choisissez les étapes dans l'ordre",
+            "en": "Pick the stages in order",
+        },
         "explore.funnel.metric": {"fr": "Indicateur", "en": "Metric"},
         "explore.funnel.pipeline": {
             "fr": "Pipeline ouvert par étape",
@@ -375,12 +385,12 @@ i18n.add_messages(
             "en": "Churn and repeat purchases",
         },
         "explore.customers.churn_chart": {
-            "fr": "Taux d'attrition (clients de la période précédente qui n'ont pas racheté)",
-            "en": "Churn rate (customers of the previous period who did not buy again)",
+            "fr": "Par mois : les clients du mois précédent qui n'ont pas racheté.",
+            "en": "By month: the customers of the previous month who did not buy again.",
         },
         "explore.customers.repeat_chart": {
-            "fr": "Taux de réachat (clients avec au moins 2 commandes dans la période)",
-            "en": "Repeat purchase rate (customers with at least 2 orders in the period)",
+            "fr": "Par mois : les clients qui ont passé au moins 2 commandes dans le mois.",
+            "en": "By month: the customers who placed at least 2 orders in the month.",
         },
         "explore.customers.clv": {"fr": "Valeur vie client", "en": "Customer lifetime value"},
         "explore.customers.clv_inputs": {

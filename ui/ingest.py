@@ -1,17 +1,40 @@
-"""Turning uploads and the sample files into tables in the session, with progress and errors."""
+"""Turning uploads and the sample files into tables in the session, with progress and errors.
+
+Messages about a load can be *notices* (:func:`notify`): kept in the session and shown by the
+Data page on its next run, so that they survive the rerun that resets the uploader.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from kpi import i18n
 from kpi.data import EXCEL_EXTENSIONS, Table, load_table, sample_files
 from kpi.errors import PiloteError
+from kpi.metrics import main_table
 from kpi.share import apply_saved_mapping
 from ui.state import lang, log_timing, owner, put_table, show_error, store, tables, tr
+
+log = logging.getLogger("pilote")
+
+
+def notify(key: str, kind: str = "success", **params: Any) -> None:
+    """Keep a message for the Data page's next run (``kind``: success, warning, error)."""
+    st.session_state.setdefault("notices", []).append((key, params, kind))
+
+
+def notices() -> list[tuple[str, dict[str, Any], str]]:
+    """The kept messages, forgotten once read: ``(key, params, kind)``."""
+    out = []
+    for item in st.session_state.pop("notices", []):
+        key, params, *rest = item
+        out.append((key, params, rest[0] if rest else "success"))
+    return out
 
 
 def _remember_raw(label: str, file_name: str, data: bytes) -> None:
@@ -20,8 +43,12 @@ def _remember_raw(label: str, file_name: str, data: bytes) -> None:
         st.session_state.setdefault("raw", {})[label] = data
 
 
-def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table | None:
-    """Load one file into the session; show its error instead of raising."""
+def load_into_session(
+    data: bytes, name: str, sheet: str | None = None, *, keep_messages: bool = False
+) -> Table | None:
+    """Load one file into the session; show its error instead of raising. With
+    ``keep_messages``, its success or error is a notice (:func:`notify`) instead, so that it
+    outlives a rerun."""
     bar = st.progress(0.0, text=tr("data.loading", name=name))
 
     def progress(fraction: float, key: str) -> None:
@@ -32,7 +59,17 @@ def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table
         table = load_table(data, name, sheet=sheet, progress=progress)
     except Exception as exc:  # PiloteError shows its message; anything else is logged
         bar.empty()
-        show_error(exc)
+        if not keep_messages:
+            show_error(exc)
+            return None
+        if isinstance(exc, PiloteError):
+            error = exc.message(lang())
+        else:
+            log.exception("unexpected error loading %s", name, exc_info=exc)
+            error = i18n.t("ui.unexpected", lang(), kind=type(exc).__name__)
+        # Each rejected file gets its own message, naming it unless the message already does.
+        notify("data.load_failed" if name not in error else "data.error", "error", name=name,
+               error=error)  # fmt: skip
         return None
     bar.empty()
     log_timing(f"load {name}", started)
@@ -47,19 +84,30 @@ def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table
         st.session_state.setdefault("notices", []).append(("data.mapping_reapplied", {}))
     _remember_raw(table.name, name, data)
     put_table(table)
+    if keep_messages:
+        notify(
+            "data.loaded_ok",
+            name=name,
+            rows=i18n.Count(len(table.df)),
+            cols=i18n.Count(table.df.shape[1]),
+            seconds=i18n.format_number(time.perf_counter() - started, lang(), 1),
+        )
     return table
 
 
 def process_uploads(files: list) -> None:
     """Load each uploaded file once, even across reruns (Streamlit gives every upload its own
-    id: the same file uploaded again, corrected or not, is loaded again)."""
+    id: the same file uploaded again, corrected or not, is loaded again). Each file gets its
+    own message, kept for the next run (the Data page then resets the uploader and reruns)."""
     seen: dict[str, str] = st.session_state.setdefault("seen_uploads", {})
     for f in files:
         upload_id = f.file_id
         if seen.get(f.name) == upload_id and any(t.startswith(f.name) for t in tables()):
             continue
         seen[f.name] = upload_id
-        load_into_session(f.getvalue(), f.name)
+        table = load_into_session(f.getvalue(), f.name, keep_messages=True)
+        if table is not None:
+            st.session_state["inspected_table"] = table.name
 
 
 def forget_uploads() -> None:
@@ -75,4 +123,8 @@ def load_samples() -> int:
     for path in files:
         if load_into_session(path.read_bytes(), path.name) is not None:
             n += 1
+    # Open the Data page on the table the dashboard is about (the sales), not the first file.
+    main = main_table(tables().values())
+    if main is not None:
+        st.session_state["inspected_table"] = main.name
     return n

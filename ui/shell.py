@@ -9,10 +9,26 @@ mode off and reruns, which goes through ``app.py`` and lands on the same page.
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 SHELL_KEY = "_pilote_shell"
+# Per script thread (one run of one session at a time): the sidebar container of this run.
+_RUN = threading.local()
+
+
+def set_page_sidebar(container: Any) -> None:
+    """Called by ``app.py``: where this run's page draws its sidebar controls (above the list
+    of loaded data, which ``app.py`` draws even when the page stops early)."""
+    _RUN.sidebar = container
+
+
+def page_sidebar() -> Any:
+    """The sidebar container for the page's controls (``st.sidebar`` outside the shell)."""
+    return getattr(_RUN, "sidebar", None) or st.sidebar
 
 
 def mark_shell() -> None:

@@ -68,6 +68,7 @@ class Analysis:
     targets: dict[str, float] = field(default_factory=dict)
     drop_threshold: float = 0.10
     currency: str | None = None
+    margin_rate: float | None = None  # the gross margin rate typed in, without a cost column
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

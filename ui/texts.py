@@ -60,6 +60,12 @@ i18n.add_messages(
             "fr": "{n} indicateur(s) suivi(s) sur le tableau de bord.",
             "en": "{n} KPI(s) tracked on the dashboard.",
         },
+        "obj.default": {
+            "fr": "Sans objectif choisi, le tableau de bord montre les indicateurs clés de vos "
+            "données : {kpis}.",
+            "en": "With no objective chosen, the dashboard shows the headline KPIs of your "
+            "data: {kpis}.",
+        },
         "obj.to_dashboard": {"fr": "Voir le tableau de bord", "en": "Open the dashboard"},
         "dash.title": {"fr": "Tableau de bord", "en": "Dashboard"},
         "dash.no_data": {"fr": "Chargez d'abord des données.", "en": "Load some data first."},
@@ -67,16 +73,43 @@ i18n.add_messages(
             "fr": "{period} · devise : {currency} · {n} indicateur(s) suivi(s) — choisissez-les sur la page Objectifs.",
             "en": "{period} · currency: {currency} · {n} KPI(s) tracked — choose them on the Objectives page.",
         },
+        "dash.context_no_currency": {
+            "fr": "{period} · {n} indicateur(s) suivi(s) — choisissez-les sur la page Objectifs.",
+            "en": "{period} · {n} KPI(s) tracked — choose them on the Objectives page.",
+        },
         "dash.no_currency": {"fr": "non précisée", "en": "not stated"},
+        "dash.threshold_help": {
+            "fr": "Pour les montants et les nombres, en % de la période précédente ; pour les "
+            "taux et les scores, en points (10 = 10 points).",
+            "en": "For amounts and counts, in % of the previous period; for rates and scores, "
+            "in points (10 = 10 points).",
+        },
+        "dash.margin_rate": {
+            "fr": "Taux de marge brute, en % (pas de colonne Coût)",
+            "en": "Gross margin rate, in % (no Cost column)",
+        },
+        "dash.margin_unknown": {"fr": "inconnu", "en": "unknown"},
+        "dash.margin_rate_help": {
+            "fr": "La valeur vie client (CLV) a besoin d'une marge. Sans colonne Coût ou Marge, "
+            "Pilote ne la suppose pas : indiquez votre taux de marge moyen, ou associez une "
+            "colonne Coût sur la page Données.",
+            "en": "Customer lifetime value needs a margin. Without a cost or profit column, "
+            "Pilote does not assume one: give your average margin rate, or map a Cost column on "
+            "the Data page.",
+        },
         "dash.settings": {
             "fr": "Objectifs chiffrés, alertes et statuts comptés",
             "en": "Targets, alerts and counted statuses",
         },
         "dash.threshold": {
-            "fr": "Alerte si baisse de plus de",
-            "en": "Alert on a drop of more than",
+            "fr": "Alerte si baisse de plus de (% ou points)",
+            "en": "Alert on a drop of more than (% or points)",
         },
         "dash.statuses": {"fr": "Statuts de commande comptés", "en": "Order statuses that count"},
+        "dash.no_status": {
+            "fr": "Aucun statut compté : choisissez-en",
+            "en": "No status counted: pick some",
+        },
         "dash.statuses_help": {
             "fr": "Par défaut, les commandes annulées, remboursées, retournées ou perdues ne comptent pas.",
             "en": "By default, cancelled, refunded, returned or lost orders do not count.",
@@ -238,6 +271,19 @@ i18n.add_messages(
             "en": "Drop your exports (CSV, TXT, XLSX, XLS, ODS): orders, deals, leads, spend, surveys, activities, targets. Pilote recognises the format and the columns; check and fix them if needed.",
         },
         "data.upload": {"fr": "Fichiers à analyser", "en": "Files to analyse"},
+        "data.upload_help": {
+            "fr": "Glissez vos fichiers ici ou cliquez sur le bouton pour les choisir (un ou "
+            "plusieurs à la fois, jusqu'à {size} {unit} chacun). CSV, TXT, XLSX, XLS ou ODS.",
+            "en": "Drop your files here or click the button to pick them (one or several at "
+            "once, up to {size} {unit} each). CSV, TXT, XLSX, XLS or ODS.",
+        },
+        "data.gb": {"fr": "Go", "en": "GB"},
+        "data.mb": {"fr": "Mo", "en": "MB"},
+        "data.load_failed": {"fr": "« {name} » : {error}", "en": "'{name}': {error}"},
+        "data.error": {"fr": "{error}", "en": "{error}"},
+        "data.no_column": {"fr": "— aucune —", "en": "— none —"},
+        "data.negative_quantities": {"fr": "Quantités négatives", "en": "Negative quantities"},
+        "data.quantity_outliers": {"fr": "Quantités extrêmes", "en": "Extreme quantities"},
         "data.sample": {
             "fr": "Essayer avec les données de démonstration",
             "en": "Try with sample data",

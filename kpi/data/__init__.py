@@ -16,7 +16,16 @@ Start at :func:`load_table` (bytes) or :func:`load_path` (a file): it returns a 
 
 from __future__ import annotations
 
-from kpi.data.dataset import KINDS, ColumnInfo, Dropped, LoadReport, Table, kind_label
+from kpi.data.dataset import (
+    KINDS,
+    ColumnInfo,
+    Dropped,
+    LoadReport,
+    Table,
+    format_name,
+    kind_label,
+    separator_name,
+)
 from kpi.data.loading import (
     EXCEL_EXTENSIONS,
     SUPPORTED_EXTENSIONS,
@@ -58,6 +67,7 @@ __all__ = [
     "columns_signature",
     "detect",
     "detect_kind",
+    "format_name",
     "kind_label",
     "list_sheets",
     "load_bytes",
@@ -65,5 +75,6 @@ __all__ = [
     "load_table",
     "role_label",
     "sample_files",
+    "separator_name",
     "validate_mapping",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpi import i18n
@@ -47,6 +48,70 @@ def kind_label(kind: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     return i18n.t(f"kind.{kind}", lang)
 
 
+def separator_name(value: str | None, lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
+    """A delimiter or thousands separator of :class:`LoadReport` for people: ``tabulation``,
+    ``espace insécable``…, or the character itself; ``None`` for none."""
+    if not value:
+        return None
+    key = _SEPARATOR_NAMES.get(value)
+    return value if key is None else i18n.t(f"load.separator.{key}", lang)
+
+
+_SEPARATOR_NAMES = {
+    "\t": "tab",
+    " ": "space",
+    "space": "space",
+    "no-break space": "nbsp",
+    "\u00a0": "nbsp",
+    "narrow no-break space": "narrow_nbsp",
+    "\u202f": "narrow_nbsp",
+    "apostrophe": "apostrophe",
+}
+
+
+def format_name(fmt: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """How a column was read (:attr:`ColumnInfo.format`) for people: ``décimale ','``,
+    ``jj/mm/aaaa``, ``date Excel``…; the loader records them in one internal notation."""
+    if not fmt:
+        return ""
+    if fmt in _FORMAT_NAMES:
+        return i18n.t(f"load.format.{_FORMAT_NAMES[fmt]}", lang)
+    if fmt.startswith("decimal "):
+        rest = fmt[len("decimal ") :]
+        return i18n.t("load.format.decimal", lang, sep=rest)
+    if "%" in fmt:  # a strftime pattern
+        for code, key in _DATE_CODES:
+            fmt = fmt.replace(code, i18n.t(f"load.format.{key}", lang))
+    return fmt
+
+
+_FORMAT_NAMES = {
+    "Excel date": "excel_date",
+    "Excel number": "excel_number",
+    "Excel serial": "excel_serial",
+}
+_DATE_CODES = (
+    ("%d", "day"),
+    ("%m", "month"),
+    ("%Y", "year"),
+    ("%y", "year2"),
+    ("%H", "hour"),
+    ("%M", "minute"),
+    ("%S", "second"),
+    ("%b", "month_name"),
+    ("%B", "month_name"),
+)
+
+
+def counted(params: dict[str, Any]) -> dict[str, Any]:
+    """Message parameters with their whole numbers as :class:`kpi.i18n.Count` (``5 268``
+    in French, ``5,268`` in English): the load and quality messages' numbers are counts."""
+    return {
+        k: i18n.Count(int(v)) if isinstance(v, int | np.integer) and not isinstance(v, bool) else v
+        for k, v in params.items()
+    }
+
+
 @dataclass
 class Dropped:
     """Rows the loader did not keep, and why (a message key)."""
@@ -56,7 +121,7 @@ class Dropped:
     lines: list[int] = field(default_factory=list)
 
     def text(self, lang: str) -> str:
-        return i18n.t(f"load.dropped.{self.reason}", lang, rows=self.rows)
+        return i18n.t(f"load.dropped.{self.reason}", lang, rows=i18n.Count(self.rows))
 
 
 @dataclass
@@ -97,6 +162,18 @@ class LoadReport:
     def warn(self, key: str, **params: Any) -> None:
         self.warnings.append(i18n.Message(key, params))
 
+    def warning_texts(self, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
+        """The warnings as sentences, counts written for the language (``5 268``) and the
+        kind of value in words (``nombre``). The messages keep plain values, so that a saved
+        workspace stores them as JSON."""
+        out = []
+        for w in self.warnings:
+            params = counted(w.params)
+            if isinstance(params.get("kind"), str):
+                params["kind"] = i18n.t(f"load.value_kind.{params['kind']}", lang)
+            out.append(i18n.t(w.key, lang, **params))
+        return out
+
     def drop(self, rows: int, reason: str, lines: list[int] | None = None) -> None:
         if rows:
             self.dropped.append(Dropped(rows, reason, (lines or [])[:20]))
@@ -125,7 +202,7 @@ class LoadReport:
                 for d in self.dropped
             ],
             "dropped_columns": list(self.dropped_columns),
-            "warnings": [w.text(lang) for w in self.warnings],
+            "warnings": self.warning_texts(lang),
         }
 
 
@@ -172,3 +249,34 @@ class Table:
             kind=kind or self.kind,
             confidence={r: self.confidence.get(r, 1.0) for r in mapping},
         )
+
+
+i18n.add_messages(
+    {
+        "load.separator.tab": {"fr": "tabulation", "en": "tab"},
+        "load.separator.space": {"fr": "espace", "en": "space"},
+        "load.separator.nbsp": {"fr": "espace insécable", "en": "no-break space"},
+        "load.separator.narrow_nbsp": {
+            "fr": "espace fine insécable",
+            "en": "narrow no-break space",
+        },
+        "load.separator.apostrophe": {"fr": "apostrophe", "en": "apostrophe"},
+        "load.value_kind.number": {"fr": "nombre", "en": "number"},
+        "load.format.excel_date": {"fr": "date Excel", "en": "Excel date"},
+        "load.format.excel_number": {"fr": "nombre Excel", "en": "Excel number"},
+        "load.format.excel_serial": {
+            "fr": "date Excel (numéro de série)",
+            "en": "Excel date (serial number)",
+        },
+        "load.format.decimal": {"fr": "décimale {sep}", "en": "decimal {sep}"},
+        "load.format.day": {"fr": "jj", "en": "dd"},
+        "load.format.month": {"fr": "mm", "en": "mm"},
+        "load.format.year": {"fr": "aaaa", "en": "yyyy"},
+        "load.format.year2": {"fr": "aa", "en": "yy"},
+        "load.format.hour": {"fr": "hh", "en": "hh"},
+        "load.format.minute": {"fr": "mm", "en": "mm"},
+        "load.format.second": {"fr": "ss", "en": "ss"},
+        "load.format.month_name": {"fr": "mois", "en": "month"},
+        "load.value_kind.date": {"fr": "date", "en": "date"},
+    }
+)

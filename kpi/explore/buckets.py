@@ -3,11 +3,15 @@ have consecutive codes, labelled for people, and a regular series over them.
 
 Decisions where the issue is silent: weeks start on Monday and are labelled with their ISO week;
 the same week last year is 52 weeks before, the same day last year 364 days before (same weekday).
-A bucket is *partial* when the data ends before it does (the current month): it is shown but left
-out of anomaly detection and of the forecast's history.
+A bucket is *partial* when the data does not cover it from start to end — the month in progress,
+allowing for a last day or two without sales (:mod:`kpi.metrics.coverage`), or a first month the
+data starts in the middle of: it is shown, marked, but left out of anomaly detection and of the
+forecast's history.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -16,6 +20,7 @@ from babel.dates import format_date
 from kpi import i18n
 from kpi.errors import PiloteError
 from kpi.metrics import Period
+from kpi.metrics.coverage import IN_PROGRESS, STARTS_LATE, Coverage
 
 __all__ = [
     "FREQS",
@@ -25,6 +30,7 @@ __all__ = [
     "bucket_end",
     "bucket_label",
     "bucket_start",
+    "partial_rule",
     "year_lag",
     "series_frame",
 ]
@@ -86,6 +92,29 @@ def bucket_label(start: pd.Timestamp, freq: str, lang: str = i18n.DEFAULT_LANGUA
     return Period.containing(ts, freq).label(lang)
 
 
+def partial_rule(
+    coverage: Coverage | None, as_of: object = None
+) -> Callable[[pd.Timestamp, pd.Timestamp], bool]:
+    """Whether a bucket ``[start, end)`` is partial: the data does not cover it from start to
+    end (``coverage``, grace allowed; with ``as_of`` too, the data stops that day exactly),
+    else, with ``as_of`` alone, the bucket ends after that day."""
+    if coverage is not None:
+        if as_of is not None and pd.Timestamp(as_of).normalize() != coverage.last:
+            coverage = Coverage(coverage.first, pd.Timestamp(as_of).normalize(), 0)
+        cov = coverage
+        return lambda start, end: (
+            cov.state(Period("range", start, end))
+            in (
+                IN_PROGRESS,
+                STARTS_LATE,
+            )
+        )
+    if as_of is None:
+        return lambda start, end: False
+    day_end = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
+    return lambda start, end: end > day_end
+
+
 def year_lag(freq: str) -> int:
     """Buckets back to the same bucket last year."""
     return {"day": 364, "week": 52, "month": 12, "quarter": 4}[freq]
@@ -100,8 +129,13 @@ def series_frame(
     fill: float | None,
     ma_window: int | None,
     max_points: int,
+    partial: Callable[[pd.Timestamp, pd.Timestamp], bool] | None = None,
 ) -> pd.DataFrame:
-    """A regular series over every bucket from the first to the last code."""
+    """A regular series over every bucket from the first to the last code.
+
+    ``partial(start, end)`` says whether the bucket ``[start, end)`` is partial (see
+    :func:`partial_rule`); without it, a bucket ending after the day ``as_of`` is.
+    """
     cols = ["start", "end", "label", "value", "last_year", "moving_avg", "partial"]
     if len(codes) == 0:
         return pd.DataFrame(columns=cols)
@@ -118,10 +152,9 @@ def series_frame(
     keep = slice(max(0, len(full) - max_points), len(full))
     starts = [bucket_start(int(c), freq) for c in full[keep]]
     ends = [bucket_end(s, freq) for s in starts]
-    partial = [
-        as_of is not None and e > pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
-        for e in ends
-    ]
+    if partial is None:
+        partial = partial_rule(None, as_of)
+    flags = [partial(s, e) for s, e in zip(starts, ends, strict=True)]
     return pd.DataFrame(
         {
             "start": pd.to_datetime(starts),
@@ -130,7 +163,7 @@ def series_frame(
             "value": vals[keep],
             "last_year": last_year[keep],
             "moving_avg": ma[keep],
-            "partial": np.array(partial, dtype=bool),
+            "partial": np.array(flags, dtype=bool),
         }
     )
 

@@ -10,6 +10,7 @@ in French).
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import altair as alt
@@ -56,6 +57,9 @@ _EN_TIME = {
     "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
                     "Nov", "Dec"],
 }  # fmt: skip
+#: Characters per line of a chart title: a longer one goes on several lines (Vega would cut it
+#: with "…"); pages put the titles of charts in half a page above them instead.
+TITLE_WIDTH = 70
 PALETTE = ["#1f5fa6", "#e07b39", "#3a9d5d", "#b8436a", "#7a5fb0", "#8c8c8c", "#c9a227"]
 GOOD, BAD, NEUTRAL = "#3a9d5d", "#c0392b", "#8c8c8c"
 
@@ -103,7 +107,9 @@ def _fmt_col(values: Any, unit: str, lang: str, currency: str | None) -> list[st
 
 def _finish(chart: Any, lang: str, currency: str | None, title: str | None) -> Any:
     if title:
-        chart = chart.properties(title=title)
+        # Vega cuts a title wider than the chart with "…": long ones go on several lines.
+        lines = textwrap.wrap(title, TITLE_WIDTH) or [title]
+        chart = chart.properties(title=alt.TitleParams(lines if len(lines) > 1 else title))
     return chart.configure(locale=locale_config(lang, currency)).configure_view(stroke=None)
 
 
@@ -159,6 +165,9 @@ def trend_chart(
     data["label"] = np.where(
         data["partial"], data["label"] + " " + _t("partial", lang), data["label"]
     )
+    # A partial bucket (the month in progress) is drawn apart: a hollow point and a note, so
+    # that its low value does not read as a fall.
+    marked = data[data["partial"] & (data["series"] == names["value"])].copy()
     data = data.drop(columns="partial")
     domain = [names[k] for k in kinds]
     colors = [PALETTE[0], NEUTRAL, PALETTE[1]][: len(kinds)]
@@ -186,6 +195,20 @@ def trend_chart(
         )
     )  # fmt: skip
     layers = [lines]
+    if len(marked):
+        marked["note"] = _t("partial_note", lang)
+        hollow = (
+            alt.Chart(marked.drop(columns="partial"))
+            .mark_point(shape="circle", size=160, filled=True, fill="white", strokeWidth=2,
+                        color=PALETTE[0])
+            .encode(x="start:T", y="y:Q", tooltip=tooltip)
+        )  # fmt: skip
+        note = (
+            alt.Chart(marked.drop(columns="partial"))
+            .mark_text(dy=-16, fontSize=11, color=NEUTRAL, fontStyle="italic")
+            .encode(x="start:T", y="y:Q", text="note:N")
+        )
+        layers += [hollow, note]
     if forecast is not None and not forecast.empty:
         fc = forecast.copy()
         fc["start"] = pd.to_datetime(fc["start"])
@@ -257,13 +280,19 @@ def breakdown_chart(
     d = data.copy()
     d["start"] = pd.to_datetime(d["start"])
     d["y_text"] = _fmt_col(d["value"], unit, lang, currency)
+    partial_starts = []
+    if "partial" in d:
+        partial_starts = sorted(d.loc[d["partial"].astype(bool), "start"].unique())
+        d["label"] = np.where(d["partial"], d["label"] + " " + _t("partial", lang), d["label"])
+        d = d.drop(columns="partial")
     order = list(d.sort_values("rank")["segment"].drop_duplicates())
     enc = {
         "x": alt.X("start:T", axis=_time_axis(freq, lang)),
         "y": alt.Y("value:Q", stack="zero" if stacked else None,
                    axis=alt.Axis(title=None, format=_axis_format(unit, currency))),
         "color": alt.Color("segment:N", sort=order, scale=alt.Scale(range=PALETTE),
-                           legend=alt.Legend(title=segment_title or None, orient="top")),
+                           legend=alt.Legend(title=segment_title or None, orient="top",
+                                             labelLimit=320)),
         "order": alt.Order("rank:Q"),
         "tooltip": [
             alt.Tooltip("segment:N", title=segment_title or _t("segment", lang)),
@@ -272,7 +301,19 @@ def breakdown_chart(
         ],
     }  # fmt: skip
     mark = alt.Chart(d).mark_area(opacity=0.85) if stacked else alt.Chart(d).mark_line(point=True)
-    chart = mark.encode(**enc).properties(height=320, width="container")
+    layers = [mark.encode(**enc)]
+    if partial_starts:
+        # The bucket in progress is marked: a dashed rule where it starts, and a note.
+        marks = pd.DataFrame({"start": partial_starts, "note": _t("partial_note", lang)})
+        rule = alt.Chart(marks).mark_rule(strokeDash=[4, 3], color=NEUTRAL).encode(x="start:T")
+        note = (
+            alt.Chart(marks)
+            .mark_text(align="left", baseline="top", dx=3, y=2, fontSize=11, color=NEUTRAL,
+                       fontStyle="italic")
+            .encode(x="start:T", text="note:N")
+        )  # fmt: skip
+        layers += [rule, note]
+    chart = alt.layer(*layers).properties(height=320, width="container")
     return _finish(chart, lang, currency, title)
 
 
@@ -442,9 +483,11 @@ def funnel_chart(
     *,
     lang: str = i18n.DEFAULT_LANGUAGE,
     title: str | None = None,
+    items: str = "deals",
 ) -> Any:
-    """Deals (or leads) reaching each stage, in order, with conversions in the tooltip and
-    the overall conversion as text (from :func:`kpi.explore.funnel.funnel`)."""
+    """Deals (or leads, ``items="leads"``) reaching each stage, in order, with conversions in
+    the tooltip and the overall conversion as text (from :func:`kpi.explore.funnel.funnel`)."""
+    reached = _t("reached_leads" if items == "leads" else "reached", lang)
     if data is None or data.empty:
         return _finish(_empty(lang), lang, None, title)
     d = data.copy()
@@ -455,7 +498,7 @@ def funnel_chart(
                                                    strict=True)]  # fmt: skip
     tips = [
         alt.Tooltip("stage:N", title=_t("stage", lang)),
-        alt.Tooltip("reached_text:N", title=_t("reached", lang)),
+        alt.Tooltip("reached_text:N", title=reached),
         alt.Tooltip("conv_text:N", title=_t("conversion_step", lang)),
         alt.Tooltip("overall_text:N", title=_t("conversion_overall", lang)),
     ]
@@ -470,7 +513,7 @@ def funnel_chart(
             y=alt.Y(
                 "stage:N", sort=order, title=None, axis=alt.Axis(labelLimit=220, labelOverlap=False)
             ),
-            x=alt.X("reached:Q", title=_t("reached", lang), axis=alt.Axis(format=",.0f")),
+            x=alt.X("reached:Q", title=reached, axis=alt.Axis(format=",.0f")),
             tooltip=tips,
         )
     )
@@ -607,6 +650,7 @@ i18n.add_messages(
         "charts.series": {"fr": "Série", "en": "Series"},
         "charts.period": {"fr": "Période", "en": "Period"},
         "charts.partial": {"fr": "(en cours)", "en": "(in progress)"},
+        "charts.partial_note": {"fr": "en cours", "en": "in progress"},
         "charts.last_year": {"fr": "Même période N-1", "en": "Same period last year"},
         "charts.moving_avg": {"fr": "Moyenne mobile", "en": "Moving average"},
         "charts.forecast": {"fr": "Prévision", "en": "Forecast"},
@@ -622,7 +666,14 @@ i18n.add_messages(
         "charts.share_of_change": {"fr": "Part de la variation", "en": "Share of the change"},
         "charts.step": {"fr": "Étape", "en": "Step"},
         "charts.stage": {"fr": "Étape", "en": "Stage"},
-        "charts.reached": {"fr": "Affaires ayant atteint l'étape", "en": "Reached the stage"},
+        "charts.reached": {
+            "fr": "Affaires ayant atteint l'étape",
+            "en": "Deals that reached the stage",
+        },
+        "charts.reached_leads": {
+            "fr": "Leads ayant atteint l'étape",
+            "en": "Leads that reached the stage",
+        },
         "charts.conversion_step": {
             "fr": "Conversion depuis l'étape précédente",
             "en": "Conversion from the previous stage",

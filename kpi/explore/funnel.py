@@ -317,18 +317,22 @@ def lead_funnel(
 def lead_sources(
     engine: Engine, period: Period = ALL, lang: str = i18n.DEFAULT_LANGUAGE
 ) -> pd.DataFrame:
-    """Lead sources compared: volume, conversion, cost per lead and revenue.
+    """Lead sources compared: volume, conversion, cost per lead and the deals they brought.
+
+    Orders are not matched to lead sources by the names of their sales channels: a lead source
+    and a sales channel that share a name ("Web") are not the same thing, so no revenue is put
+    against a source until a real join (a lead or deal id on the orders) says which orders a
+    source brought.
 
     Returns
     -------
     pandas.DataFrame
         ``source``, ``leads``, ``converted``, ``conversion``, ``spend``, ``cost_per_lead``,
-        ``won_deals``, ``won_value``, ``revenue`` (orders of that channel, when available);
-        largest volume first. Missing figures are NaN (the page shows "–"). Empty without a
-        leads table with a source or channel.
+        ``won_deals``, ``won_value``; largest volume first. Missing figures are NaN (the page
+        shows "–"). Empty without a leads table with a source or channel.
     """
     cols = ["source", "leads", "converted", "conversion", "spend", "cost_per_lead",
-            "won_deals", "won_value", "revenue"]  # fmt: skip
+            "won_deals", "won_value"]  # fmt: skip
     tables = engine.tables
     leads = leads_table(tables)
     if leads is None:
@@ -373,16 +377,6 @@ def lead_sources(
             for _, r in measure_totals(df_, mid, d_role, period).iterrows():
                 if fold(r["segment"]) in rows:
                     add(r["segment"], **{col: r["value"]})
-    orders = next(
-        (t for t in tables if t.kind == "orders" and (t.has("channel") or t.has("source"))),
-        None,
-    )
-    if orders is not None:
-        o_role = "channel" if orders.has("channel") else "source"
-        of = facts(engine, orders)
-        for _, r in measure_totals(of, "revenue", o_role, period).iterrows():
-            if fold(r["segment"]) in rows:
-                add(r["segment"], revenue=r["value"])
     out = pd.DataFrame(list(rows.values()))
     for c in cols:
         if c not in out.columns:

@@ -32,10 +32,21 @@ from kpi.explore.buckets import (
     bucket_end,
     bucket_label,
     bucket_start,
+    partial_rule,
     series_frame,
     year_lag,
 )
-from kpi.metrics import CATALOGUE, KPI, Engine, Measure, Period, Text, get_kpi, period_mask
+from kpi.metrics import (
+    CATALOGUE,
+    KPI,
+    Coverage,
+    Engine,
+    Measure,
+    Period,
+    Text,
+    get_kpi,
+    period_mask,
+)
 from kpi.metrics.aggregates import distinct_by, orders_by
 from kpi.metrics.prepared import (
     amounts,
@@ -96,12 +107,15 @@ class Facts:
         The dimension roles present.
     table : str
         Name of the source table.
+    coverage : kpi.metrics.Coverage or None
+        How far the source table runs: which buckets are partial.
     """
 
     kind: str
     frame: pd.DataFrame
     dims: tuple[str, ...]
     table: str = ""
+    coverage: Coverage | None = None
 
     @property
     def empty(self) -> bool:
@@ -199,7 +213,7 @@ def facts(engine: Engine, table: Table) -> Facts:
             cols[role] = _cat(codes[idx], uniq)
             dims.append(role)
     frame = pd.DataFrame(cols)
-    return Facts(kind, frame, tuple(dims), table.name)
+    return Facts(kind, frame, tuple(dims), table.name, engine.coverage(table))
 
 
 def facts_for(engine: Engine, kind: str) -> Facts | None:
@@ -427,7 +441,9 @@ def measure_trend(
     freq : str
         ``day``, ``week``, ``month`` or ``quarter``.
     as_of : date-like, optional
-        The last day of the data ("today"): the bucket holding it is marked partial.
+        "Today", when it is not the last day of the facts' table: buckets the data does not
+        cover from start to end are marked partial (the facts' coverage decides, a last day or
+        two without sales allowed; see :mod:`kpi.metrics.coverage`).
     lang : str
         Language of the ``label`` column.
     ma_window : int, optional
@@ -458,6 +474,7 @@ def measure_trend(
         fill,
         ma_window,
         max_points,
+        partial_rule(f.coverage, as_of),
     )
     out["partial_start"] = False
     if len(out) and dated.any():
@@ -488,6 +505,12 @@ def kpi_trend(
     if freq not in FREQS:
         raise PiloteError("trends.invalid_freq", value=freq, valid=", ".join(FREQS))
     as_of = engine.as_of
+    tables = engine.kpi_tables(kpi)
+
+    def partial(start: pd.Timestamp, end: pd.Timestamp) -> bool:
+        state = engine.period_state(Period("range", start, end), tables)
+        return state in ("in_progress", "starts_late")
+
     if freq in ("month", "quarter"):
         s = engine.series(kpi.id, freq, max_periods=max_points)
         if s.empty:
@@ -495,8 +518,9 @@ def kpi_trend(
                                  None, ma_window, max_points)  # fmt: skip
         codes = bucket_codes(pd.to_datetime(s["start"]).to_numpy(), freq)
         return series_frame(
-            codes, s["value"].to_numpy(dtype=float), freq, as_of, lang, None, ma_window, max_points
-        )
+            codes, s["value"].to_numpy(dtype=float), freq, as_of, lang, None, ma_window, max_points,
+            partial,
+        )  # fmt: skip
     base = engine.series(kpi.id, "month", max_periods=10_000)
     if base.empty:
         return series_frame(np.array([], dtype=np.int64), np.array([]), freq, None, lang, None,
@@ -513,8 +537,9 @@ def kpi_trend(
         v = engine.value(kpi.id, Period("range", start, bucket_end(start, freq)))
         values.append(np.nan if v.value is None else v.value)
     return series_frame(
-        codes, np.array(values, dtype=float), freq, as_of, lang, None, ma_window, max_points
-    )
+        codes, np.array(values, dtype=float), freq, as_of, lang, None, ma_window, max_points,
+        partial,
+    )  # fmt: skip
 
 
 def breakdown_trend(
@@ -531,7 +556,8 @@ def breakdown_trend(
 
     Segments are ranked by the measure over all the data (by volume — the denominator — for
     ratios). Rows: ``start``, ``label``, ``segment``, ``value``, ``rank`` (0 = largest;
-    "other" last). At most ``(top + 1) × max_points`` rows.
+    "other" last), ``partial`` (a bucket the data does not cover in full). At most
+    ``(top + 1) × max_points`` rows.
     """
     m = get_measure(measure_id)
     if by not in f.frame.columns:
@@ -569,7 +595,11 @@ def breakdown_trend(
     out["label"] = [bucket_label(starts[int(b)], freq, lang) for b in out["bucket"]]
     out["rank"] = [order[int(s)] for s in out["segment"]]
     out["segment"] = [names[int(s)] for s in out["segment"]]
-    return out[["start", "label", "segment", "value", "rank"]].reset_index(drop=True)
+    is_partial = partial_rule(f.coverage)
+    ends = {b: bucket_end(s, freq) for b, s in starts.items()}
+    out["partial"] = [is_partial(starts[int(b)], ends[int(b)]) for b in out["bucket"]]
+    cols = ["start", "label", "segment", "value", "rank", "partial"]
+    return out[cols].reset_index(drop=True)
 
 
 i18n.add_messages(

@@ -11,6 +11,7 @@ engine that computes it for a period with comparisons, targets and alerts.
 - ``vocabularies.py`` what status, stage, yes/no and activity words mean (FR/EN)
 - ``results.py``      :class:`Value` and :class:`KPIResult`: never NaN, a status and a reason
 - ``periods.py``      months, quarters, years, ranges
+- ``coverage.py``     how far each table runs: complete and partial periods, the default period
 - ``alerts.py``       below target, drops, anomalies
 - ``scorecard.py``    what a dashboard card shows
 - ``subscriptions/``  the MRR engine: a subscriptions table read once, MRR and its movements
@@ -37,6 +38,14 @@ from kpi.metrics.catalogue import (
     get_kpi,
     get_objective,
     kpis_for,
+)
+from kpi.metrics.coverage import (
+    Coverage,
+    coverage,
+    default_period,
+    main_table,
+    periods_with_data,
+    selectable_span,
 )
 from kpi.metrics.engine import DECISIONS, Engine, check_targets, compute, kpi_series, warm
 from kpi.metrics.periods import (
@@ -70,6 +79,7 @@ from kpi.metrics.suggestions import (
     availability,
     clause_label,
     computable_kpis,
+    default_kpis,
     find_table,
     suggest,
 )
@@ -96,6 +106,7 @@ __all__ = [
     "Alert",
     "Availability",
     "Card",
+    "Coverage",
     "Engine",
     "KPIResult",
     "Measure",
@@ -117,9 +128,12 @@ __all__ = [
     "computable_kpis",
     "compute",
     "counted_rows",
+    "coverage",
     "dataset_currency",
     "deal_outcomes",
     "default_choice",
+    "default_kpis",
+    "default_period",
     "filter_mask",
     "filter_options",
     "filter_period",
@@ -129,12 +143,15 @@ __all__ = [
     "kpi_series",
     "kpis_for",
     "line_amount",
+    "main_table",
     "parse_flag",
     "parse_period",
     "period_codes",
     "period_from_code",
     "period_mask",
     "periods_between",
+    "periods_with_data",
+    "selectable_span",
     "stage_order",
     "status_class",
     "status_summary",

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from kpi import i18n
-from kpi.metrics.catalogue import get_kpi
-from kpi.metrics.results import KPIResult, json_safe, relative_change
+from kpi.metrics.catalogue import KPI, get_kpi
+from kpi.metrics.results import KPIResult, json_safe
 
 __all__ = ["Alert", "alerts", "anomaly"]
 
@@ -57,13 +57,16 @@ class Alert:
         ``below_target``, ``drop`` or ``anomaly``.
     kpi_id : str
     value : float or None
-        The KPI value (projected to the whole period for accumulating KPIs when relevant).
+        The value the card shows, or its projection over the period when ``projected``.
     reference : float or None
         The target, the previous value, or the median of the history.
     change : float or None
-        Relative change vs the reference.
+        The change from the reference as the card shows it: points for rates and scores
+        (``-22.5``), relative otherwise (``-0.872``); see :meth:`KPI.change_between`.
     direction : str
         ``up`` or ``down``: which way the value moved.
+    projected : bool
+        Whether ``value`` is a projection over a period in progress (the card shows it as one).
     """
 
     kind: str
@@ -72,23 +75,24 @@ class Alert:
     reference: float | None
     change: float | None
     direction: str
+    projected: bool = False
 
     def message(self, lang: str = i18n.DEFAULT_LANGUAGE, currency: str | None = None) -> str:
         """One sentence for the user."""
         kpi = get_kpi(self.kpi_id)
+        change = kpi.format_change(self.change, lang, signed=self.kind == "below_target")
+        key = f"compute.alert.{self.kind}.{self.direction}"
         return i18n.t(
-            f"compute.alert.{self.kind}.{self.direction}",
+            key + (".projected" if self.projected else ""),
             lang,
             kpi=kpi.label(lang),
             value=kpi.format(self.value, lang, currency),
             reference=kpi.format(self.reference, lang, currency),
-            change=i18n.format_percent_value(
-                None if self.change is None else abs(self.change), lang
-            ),
+            change=change or "–",
         )
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        """JSON-safe dict."""
+        """JSON-safe dict (``change`` in points for rates and scores, ``change_kind`` says)."""
         return json_safe(
             {
                 "kind": self.kind,
@@ -96,10 +100,20 @@ class Alert:
                 "value": self.value,
                 "reference": self.reference,
                 "change": self.change,
+                "change_kind": get_kpi(self.kpi_id).change_kind,
                 "direction": self.direction,
+                "projected": self.projected,
                 "message": self.message(lang),
             }
         )
+
+
+def _beyond(kpi: KPI, change: float, threshold: float) -> bool:
+    """Whether ``change`` (as :meth:`KPI.change_between` gives it) is a worsening of at least
+    ``threshold``: a relative threshold for relative changes, the same number of points
+    (× 100) for rates and scores."""
+    limit = (100 * threshold if kpi.change_kind == "points" else threshold) - 1e-9
+    return change <= -limit if kpi.higher_is_better else change >= limit
 
 
 def alerts(
@@ -109,27 +123,30 @@ def alerts(
     window: int = 12,
     k: float = 3.0,
 ) -> list[Alert]:
-    """Alerts for KPIs below target, drops beyond ``drop_threshold`` and anomalies.
+    """Alerts for KPIs below target, drops beyond ``drop_threshold`` and anomalies, computed
+    on what each card shows.
 
     Parameters
     ----------
     results : iterable of KPIResult
         From :meth:`Engine.results` or :func:`compute` (with targets for target alerts).
     series : mapping of KPI id → DataFrame, optional
-        Monthly series from :meth:`Engine.series`, for the anomaly check.
+        For the anomaly check: the KPI over the complete periods up to and including the
+        result's own (the last value must be the card's), from :meth:`Engine.alerts`.
     drop_threshold : float
-        A worsening of this relative size vs the previous period is a drop (``0.10`` or
-        ``-0.10`` both mean 10 %). Direction-aware: a rise in churn is a drop in performance;
-        KPIs that are neither better high nor low never raise drops. An accumulating KPI of
-        an unfinished period is projected to the whole period first.
+        A worsening of this size vs the previous period is a drop (``0.10`` or ``-0.10`` both
+        mean 10 % for amounts and counts, 10 points for rates and scores). Direction-aware: a
+        rise in churn is a drop in performance; KPIs that are neither better high nor low never
+        raise drops. The change is the card's (:attr:`KPIResult.shown_change`): none for all
+        the data, a projection for a sum or count of a period in progress.
     window, k : int, float
-        Anomaly check on the last point of each series (see :func:`anomaly`); an unfinished
-        last period of an accumulating KPI is projected first.
+        Anomaly check on the last value of each series (see :func:`anomaly`).
 
     Returns
     -------
     list of Alert
-        Below-target first, then drops, then anomalies.
+        Below-target first, then drops, then anomalies; one per fact (a KPI and those whose
+        ``same_fact_as`` names it): a drop and an anomaly of the same fact give the drop.
     """
     threshold = abs(drop_threshold)
     below: list[Alert] = []
@@ -138,36 +155,41 @@ def alerts(
     for res in results:
         kpi = res.kpi
         better = kpi.higher_is_better
-        v = res.value
+        v = res.basis
         if v is None or better is None:
             continue
-        if res.target is not None:
-            paced = kpi.accumulates and res.elapsed < 1 and res.pacing is not None
-            projected = v / res.elapsed if paced and res.elapsed > 0 else v
-            miss = projected < res.target if better else projected > res.target
+        waiting = res.state != "complete" and res.projected is None and kpi.partial_basis != "as_is"
+        if res.target is not None and not waiting:
+            miss = v < res.target if better else v > res.target
             if miss:
                 below.append(
                     Alert(
                         "below_target",
                         kpi.id,
-                        projected,
+                        v,
                         res.target,
-                        relative_change(projected, res.target),
-                        "down" if projected < res.target else "up",
+                        kpi.change_between(v, res.target),
+                        "down" if v < res.target else "up",
+                        res.projected is not None,
                     )
                 )
-        change = res.projected_change
-        if change is not None and threshold > 0:
-            worse = change <= -threshold if better else change >= threshold
-            if worse:
-                prev = res.previous.value if res.previous is not None else None
-                drops.append(Alert("drop", kpi.id, v, prev, change, "down" if change < 0 else "up"))
+        change = res.shown_change
+        if change is not None and threshold > 0 and _beyond(kpi, change, threshold):
+            prev = res.previous.value if res.previous is not None else None
+            drops.append(
+                Alert(
+                    "drop",
+                    kpi.id,
+                    v,
+                    prev,
+                    change,
+                    "down" if change < 0 else "up",
+                    res.projected is not None,
+                )
+            )
         frame = (series or {}).get(kpi.id)
-        if frame is not None and len(frame):
-            vals = frame["value"].to_numpy(dtype=float).copy()
-            elapsed = float(frame["elapsed"].iloc[-1]) if "elapsed" in frame else 1.0
-            if kpi.accumulates and 0 < elapsed < 1:
-                vals[-1] = vals[-1] / elapsed
+        if frame is not None and len(frame) and res.projected is None:
+            vals = frame["value"].to_numpy(dtype=float)
             flag = anomaly(vals, window, k)
             if flag:
                 hist = vals[:-1][-window:]
@@ -178,22 +200,47 @@ def alerts(
                         kpi.id,
                         float(vals[-1]),
                         med,
-                        relative_change(float(vals[-1]), med),
+                        kpi.change_between(float(vals[-1]), med),
                         "up" if flag > 0 else "down",
                     )
                 )
-    return below + drops + odd
+    return _one_per_fact(below) + _one_per_fact(drops + odd)
+
+
+def _one_per_fact(found: list[Alert]) -> list[Alert]:
+    """The first alert of each fact, in order."""
+    seen: set[str] = set()
+    out = []
+    for alert in found:
+        fact = get_kpi(alert.kpi_id).fact
+        if fact in seen:
+            continue
+        seen.add(fact)
+        out.append(alert)
+    return out
 
 
 i18n.add_messages(
     {
         "compute.alert.below_target.down": {
-            "fr": "{kpi} : {value}, sous l'objectif de {reference} (−{change}).",
-            "en": "{kpi}: {value}, below the target of {reference} (−{change}).",
+            "fr": "{kpi} : {value}, sous l'objectif de {reference} ({change}).",
+            "en": "{kpi}: {value}, below the target of {reference} ({change}).",
         },
         "compute.alert.below_target.up": {
-            "fr": "{kpi} : {value}, au-dessus du plafond visé de {reference} (+{change}).",
-            "en": "{kpi}: {value}, above the target of {reference} (+{change}).",
+            "fr": "{kpi} : {value}, au-dessus du plafond visé de {reference} ({change}).",
+            "en": "{kpi}: {value}, above the target of {reference} ({change}).",
+        },
+        "compute.alert.below_target.down.projected": {
+            "fr": "{kpi} : projection sur la période de {value}, sous l'objectif de {reference} "
+            "({change}).",
+            "en": "{kpi}: projected {value} over the period, below the target of {reference} "
+            "({change}).",
+        },
+        "compute.alert.below_target.up.projected": {
+            "fr": "{kpi} : projection sur la période de {value}, au-dessus du plafond visé de "
+            "{reference} ({change}).",
+            "en": "{kpi}: projected {value} over the period, above the target of {reference} "
+            "({change}).",
         },
         "compute.alert.drop.down": {
             "fr": "{kpi} en baisse de {change} par rapport à la période précédente "
@@ -205,12 +252,26 @@ i18n.add_messages(
             "({value} contre {reference}).",
             "en": "{kpi} up {change} on the previous period ({value} vs {reference}).",
         },
+        "compute.alert.drop.down.projected": {
+            "fr": "{kpi} : projection sur la période de {value}, en baisse de {change} par "
+            "rapport à la période précédente ({reference}).",
+            "en": "{kpi}: projected {value} over the period, down {change} on the previous "
+            "period ({reference}).",
+        },
+        "compute.alert.drop.up.projected": {
+            "fr": "{kpi} : projection sur la période de {value}, en hausse de {change} par "
+            "rapport à la période précédente ({reference}).",
+            "en": "{kpi}: projected {value} over the period, up {change} on the previous "
+            "period ({reference}).",
+        },
         "compute.alert.anomaly.up": {
-            "fr": "{kpi} inhabituellement haut : {value} contre {reference} habituellement.",
+            "fr": "{kpi} : valeur inhabituellement haute, {value} contre {reference} "
+            "habituellement.",
             "en": "{kpi} unusually high: {value} against a usual {reference}.",
         },
         "compute.alert.anomaly.down": {
-            "fr": "{kpi} inhabituellement bas : {value} contre {reference} habituellement.",
+            "fr": "{kpi} : valeur inhabituellement basse, {value} contre {reference} "
+            "habituellement.",
             "en": "{kpi} unusually low: {value} against a usual {reference}.",
         },
     }

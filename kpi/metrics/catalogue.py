@@ -37,6 +37,20 @@ UNITS: tuple[str, ...] = (
     "minutes",
     "number",
 )
+#: How a change is expressed, by unit (KPI_SPEC: rates, shares, margins % and scores in points;
+#: amounts, counts and durations in %). ``ratio`` (CLV / CAC, 3.2×) is a multiple, not a
+#: percentage: its change is relative.
+CHANGE_BY_UNIT: dict[str, str] = {
+    "money": "relative",
+    "percent": "points",
+    "count": "relative",
+    "days": "relative",
+    "ratio": "relative",
+    "score": "points",
+    "minutes": "relative",
+    "number": "relative",
+}
+PARTIAL_BASES: tuple[str, ...] = ("project", "wait", "as_is")
 FAMILIES: tuple[str, ...] = (
     "orders",
     "pipeline",
@@ -183,6 +197,25 @@ class KPI:
     spec : bool
         Defined in ``KPI_SPEC.md``; a KPI added since is defined in its formula text and in the
         README's "Choices".
+    headline : int or None
+        Rank among the headline KPIs, those the dashboard shows first when the user has chosen
+        no objective (and that an objective ticks first): revenue 1, orders 2… ``None`` for the
+        others.
+    change : str or None
+        How a change is expressed: ``points`` (a rate or a score: ``+2,1 pts``) or ``relative``
+        (an amount or a count: ``+12,5 %``); ``None`` takes it from the unit
+        (:data:`CHANGE_BY_UNIT`), see :attr:`change_kind`.
+    partial_period : str or None
+        What its value over a period in progress can be compared with: ``project`` (it grows in
+        proportion to the days elapsed — a sum or a count of events: its projection over the
+        whole period is compared, labelled as one), ``wait`` (it grows, but not in proportion —
+        distinct customers, retention, a share of a target, a ratio of a monthly spend: no
+        comparison until the period is complete) or ``as_is`` (a rate or an average: compared
+        as it is). ``None`` derives it, see :attr:`partial_basis`.
+    same_fact_as : str or None
+        The KPI whose alert tells the same fact (churn is 1 − retention, revenue growth is the
+        change of revenue, pacing follows attainment): alerts keep one per fact, and the
+        default choice does not show both.
     """
 
     id: str
@@ -202,6 +235,65 @@ class KPI:
     leaderboard: bool = False
     target_from_table: bool = False
     spec: bool = True
+    headline: int | None = None
+    change: str | None = None
+    partial_period: str | None = None
+    same_fact_as: str | None = None
+
+    @property
+    def change_kind(self) -> str:
+        """``points`` or ``relative``: how a change of this KPI is expressed (KPI_SPEC: the
+        change of a rate, a share, a margin % or a score in points, of an amount or a count
+        in %)."""
+        return self.change or CHANGE_BY_UNIT[self.unit]
+
+    @property
+    def partial_basis(self) -> str:
+        """``project``, ``wait`` or ``as_is`` (see ``partial_period``): given, else ``project``
+        for a KPI that accumulates as a sum or a count of events, ``wait`` for another one
+        that accumulates, ``as_is`` for the rest."""
+        if self.partial_period is not None:
+            return self.partial_period
+        if not self.accumulates:
+            return "as_is"
+        agg = None if self.measure is None else self.measure.agg
+        return "project" if agg in (None, "sum", "count", "orders") else "wait"
+
+    @property
+    def fact(self) -> str:
+        """The id of the fact its alerts tell (its own id unless ``same_fact_as``)."""
+        return self.same_fact_as or self.id
+
+    def change_between(self, value: float | None, reference: float | None) -> float | None:
+        """The change from ``reference`` to ``value`` as this KPI expresses it: points
+        (``2.1`` for +2.1 pts: a percentage's difference × 100, a score's difference) or a
+        relative change (``0.125`` for +12.5 %, against ``|reference|``); ``None`` without
+        both values or, for a relative change, against 0."""
+        if value is None or reference is None:
+            return None
+        if self.change_kind == "points":
+            scale = 100.0 if self.unit == "percent" else 1.0
+            return float(scale * (value - reference))
+        if reference == 0:
+            return None
+        return float((value - reference) / abs(reference))
+
+    def format_change(
+        self, change: float | None, lang: str = i18n.DEFAULT_LANGUAGE, signed: bool = True
+    ) -> str | None:
+        """A change from :meth:`change_between`: ``+2,1 pts``, ``-12,5 %`` (``12,5 %`` with
+        ``signed`` off: the size of the change, for "down 12.5 %")."""
+        if change is not None and not signed:
+            change = abs(change)
+        if change is None:
+            return None
+        if self.change_kind == "points":
+            text = i18n.t("catalogue.points", lang, value=i18n.format_number(change, lang, 1))
+            shown = round(change, 1)
+        else:
+            text = i18n.format_percent_value(change, lang)
+            shown = round(change, 3)
+        return f"+{text}" if shown > 0 and signed else text
 
     @property
     def objectives(self) -> tuple[str, ...]:
@@ -339,6 +431,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "cancellations do not count, credit notes reduce it.",
         ),
         unit="money",
+        headline=1,
         higher_is_better=True,
         needs=(Need("orders", (_AMOUNT,)),),
         serves=(
@@ -383,6 +476,8 @@ CATALOGUE: tuple[KPI, ...] = (
             "seasonality aside.",
         ),
         unit="percent",
+        same_fact_as="revenue",
+        partial_period="wait",
         higher_is_better=True,
         needs=(Need("orders", ("date", _AMOUNT)),),
         serves=(
@@ -416,6 +511,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "Higher is better. A credit note alone or a fully refunded order is not an order.",
         ),
         unit="count",
+        headline=2,
         higher_is_better=True,
         needs=(Need("orders", (_AMOUNT,)),),
         serves=(
@@ -448,6 +544,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "with discounts.",
         ),
         unit="money",
+        headline=3,
         higher_is_better=True,
         needs=(Need("orders", (_AMOUNT,)),),
         serves=(
@@ -489,6 +586,8 @@ CATALOGUE: tuple[KPI, ...] = (
             "Higher is better. Rises with new customers and returning ones.",
         ),
         unit="count",
+        headline=4,
+        partial_period="wait",
         higher_is_better=True,
         needs=(Need("orders", ("customer_id",)),),
         serves=(
@@ -534,6 +633,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "Higher is better. Follows prospecting, marketing and lead conversion.",
         ),
         unit="count",
+        partial_period="wait",
         higher_is_better=True,
         needs=(Need("orders", ("customer_id", "date")),),
         serves=(
@@ -571,6 +671,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "Higher is better. Rises when customers buy more often or more each time.",
         ),
         unit="money",
+        partial_period="wait",
         higher_is_better=True,
         needs=(Need("orders", ("customer_id", _AMOUNT)),),
         serves=(
@@ -611,6 +712,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "length.",
         ),
         unit="percent",
+        partial_period="wait",
         higher_is_better=True,
         needs=(Need("orders", ("customer_id", _AMOUNT)),),
         serves=(
@@ -653,6 +755,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "quarters or years when purchases are spaced out.",
         ),
         unit="percent",
+        partial_period="wait",
         higher_is_better=True,
         needs=(Need("orders", ("customer_id", "date")),),
         serves=(
@@ -689,6 +792,8 @@ CATALOGUE: tuple[KPI, ...] = (
             "Lower is better. Same caveat as retention on the length of the period.",
         ),
         unit="percent",
+        same_fact_as="retention_rate",
+        partial_period="wait",
         higher_is_better=False,
         needs=(Need("orders", ("customer_id", "date")),),
         serves=(
@@ -759,6 +864,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "Higher is better. Watch it when revenue rises thanks to discounts.",
         ),
         unit="percent",
+        headline=5,
         higher_is_better=True,
         needs=(Need("orders", (_AMOUNT, "cost|profit")),),
         serves=(
@@ -812,12 +918,14 @@ CATALOGUE: tuple[KPI, ...] = (
             "Margin a customer brings over their whole relationship with you (estimate).",
         ),
         formula=Text(
-            "(CA par client sur 12 mois × taux de marge, ou × 1 sans coût) / taux d'attrition "
-            "annuel ; sur les 12 mois qui finissent avec la période, non défini quand les 12 "
-            "mois d'avant couvrent moins de 11 mois de données",
-            "(revenue_per_customer per year × gross_margin_pct, or × 1 when no cost) / yearly "
-            "churn_rate; over the 12 months ending with the period, undefined when the 12 "
-            "months before hold less than 11 months of data",
+            "(CA par client sur 12 mois × taux de marge) / taux d'attrition annuel ; sur les "
+            "12 mois qui finissent avec la période ; sans colonne Coût ou Marge, le taux de "
+            "marge que vous indiquez ; non défini quand les 12 mois d'avant couvrent moins de "
+            "11 mois de données",
+            "(revenue_per_customer per year × gross_margin_pct) / yearly churn_rate; over the "
+            "12 months ending with the period; without a cost or profit column, the margin "
+            "rate you give; undefined when the 12 months before hold less than 11 months of "
+            "data",
         ),
         reading=Text(
             "Plus c'est haut, mieux c'est. Très sensible à l'attrition : la diviser par deux "
@@ -979,6 +1087,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "too few deals are attempted.",
         ),
         unit="percent",
+        headline=6,
         higher_is_better=True,
         needs=(Need("deals", ("stage|won",)),),
         serves=(
@@ -1036,6 +1145,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "Higher is better. Rises with broader offers or bigger accounts.",
         ),
         unit="money",
+        headline=8,
         higher_is_better=True,
         needs=(Need("deals", ("stage|won", "amount")),),
         serves=(
@@ -1076,6 +1186,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "Lower is better. Lengthens with large accounts and decisions by committee.",
         ),
         unit="days",
+        headline=9,
         higher_is_better=False,
         needs=(Need("deals", ("stage|won", "created_date", "close_date|date")),),
         serves=(
@@ -1117,6 +1228,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "period chosen.",
         ),
         unit="money",
+        headline=7,
         higher_is_better=True,
         needs=(Need("deals", ("stage|won", "amount")),),
         serves=(
@@ -1278,6 +1390,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "later.",
         ),
         unit="count",
+        partial_period="project",
         higher_is_better=True,
         needs=(Need("deals"),),
         serves=(
@@ -1319,6 +1432,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "Higher is better, at equal quality: read it with the conversion rate.",
         ),
         unit="count",
+        partial_period="project",
         higher_is_better=True,
         needs=(Need("leads"),),
         serves=(
@@ -1359,6 +1473,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "Higher is better. Lower for recent leads that have not had time to convert yet.",
         ),
         unit="percent",
+        headline=10,
         higher_is_better=True,
         needs=(Need("leads", ("converted",)),),
         serves=(
@@ -1399,6 +1514,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "Lower is better, at equal quality. Compare channels with one another.",
         ),
         unit="money",
+        partial_period="wait",
         higher_is_better=False,
         needs=(Need("spend", ("spend",)), Need("leads")),
         serves=(
@@ -1438,6 +1554,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "Lower is better. Compare it with customer lifetime value (LTV/CAC ratio).",
         ),
         unit="money",
+        partial_period="wait",
         higher_is_better=False,
         needs=(Need("spend", ("spend",)), Need("orders", ("customer_id", "date"))),
         serves=(
@@ -1482,6 +1599,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "Higher is better; below 1 each customer loses money, around 3 is a common benchmark.",
         ),
         unit="ratio",
+        partial_period="wait",
         higher_is_better=True,
         needs=(
             Need("spend", ("spend",)),
@@ -1535,6 +1653,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "before margin).",
         ),
         unit="percent",
+        partial_period="wait",
         higher_is_better=True,
         needs=(Need("spend", ("spend", _CHANNEL)), Need("orders", (_AMOUNT, _CHANNEL))),
         serves=(
@@ -1771,6 +1890,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "100% means the target is met. During the period, read pacing instead.",
         ),
         unit="percent",
+        partial_period="wait",
         higher_is_better=True,
         needs=(Need("targets", ("target",)), Need("orders", (_AMOUNT,))),
         serves=(
@@ -1811,6 +1931,7 @@ CATALOGUE: tuple[KPI, ...] = (
             "100% means on track. On a finished period, equal to attainment.",
         ),
         unit="percent",
+        same_fact_as="attainment",
         higher_is_better=True,
         needs=(Need("targets", ("target", "date")), Need("orders", ("date", _AMOUNT))),
         serves=(
@@ -2320,6 +2441,7 @@ def kpis_for(objectives: Iterable[str] | None) -> list[KPI]:
 
 i18n.add_messages(
     {
+        "catalogue.points": {"fr": "{value} pts", "en": "{value} pts"},
         "catalogue.unknown_kpi": {
             "fr": "KPI « {value} » inconnu. KPI disponibles : {valid}.",
             "en": "Unknown KPI “{value}”. Valid KPIs: {valid}.",

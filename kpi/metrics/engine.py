@@ -27,6 +27,7 @@ from kpi.errors import PiloteError
 from kpi.metrics.aggregates import OrderRows, OrderTotals, order_totals
 from kpi.metrics.alerts import Alert, alerts
 from kpi.metrics.catalogue import CATALOGUE, KPI, Text, get_kpi
+from kpi.metrics.coverage import COMPLETE, IN_PROGRESS, OUTSIDE, STARTS_LATE, Coverage, coverage
 from kpi.metrics.formulas import get_formula
 from kpi.metrics.formulas.targets import attainment_table, target_total
 from kpi.metrics.periods import ALL, FREQS, Period, parse_period, periods_between
@@ -98,10 +99,14 @@ DECISIONS: tuple[str, ...] = (
     "is taken over the months the targets cover.",
     "Typed targets: attainment = actual / target for every KPI; a lower-is-better KPI is "
     "below target when actual > target.",
-    "Drops: relative change vs the previous period, direction-aware; accumulating KPIs of an "
-    "unfinished period are projected (value / elapsed share) before comparing.",
-    "Anomalies: last value outside median ± 3 × 1.4826 × MAD of up to 12 previous values "
-    "(at least 6); not checked when MAD is 0.",
+    "Drops: the change the card shows vs the previous period (in points for rates and "
+    "scores, in % otherwise), direction-aware; a period in progress compares the projection "
+    "of a sum or count of events (labelled as one), a rate as it is, and nothing else.",
+    "Anomalies: the value of a complete month (quarter, year) outside median ± 3 × 1.4826 × "
+    "MAD of up to 12 previous complete ones (at least 6); not checked when MAD is 0, nor for "
+    "all the data or a period in progress.",
+    "Alerts: one per fact (churn is 1 − retention, revenue growth is revenue's change, "
+    "pacing follows attainment).",
     "Filters: an empty list of values means no filter on that role.",
 )
 
@@ -143,6 +148,9 @@ class Engine:
     share_by : str, optional
         Role for ``revenue_share`` (default: the first mapped of product, region, channel, rep,
         segment).
+    margin_rate : float, optional
+        The gross margin rate (a fraction) the user gives for an orders table without a cost
+        or profit column; CLV is undefined without one (never a silent 100 % margin).
 
     Raises
     ------
@@ -158,12 +166,14 @@ class Engine:
         stage_order: Sequence[str] | None = None,
         as_of: Any = None,
         share_by: str | None = None,
+        margin_rate: float | None = None,
     ) -> None:
         self.tables = tuple(tables)
         self.filters = check_filters(filters)
         self.statuses = status_key(statuses)
         self.stage_order_ = list(stage_order) if stage_order else None
         self.share_by = share_by
+        self.margin_rate = None if margin_rate is None else float(margin_rate)
         self._as_of = None if as_of is None else pd.Timestamp(as_of)
         self._memo: dict[Any, Any] = {}
 
@@ -187,6 +197,7 @@ class Engine:
             self.stage_order_ if stage_order is None else stage_order,
             (self._as_of or self.as_of) if same_tables else self._as_of,
             self.share_by,
+            self.margin_rate,
         )
 
     def with_filter(self, role: str, values: Iterable[Any] | None) -> Engine:
@@ -216,6 +227,49 @@ class Engine:
     def _last_date(self) -> pd.Timestamp | None:
         span = data_span(self.tables)
         return None if span is None else span[1]
+
+    # -- how far the data runs ----------------------------------------------------------------
+    def coverage(self, table: Table) -> Coverage | None:
+        """How far ``table`` runs (:func:`kpi.metrics.coverage.coverage`); when "today" was
+        given, the table runs to that day exactly (no grace)."""
+        cov = coverage(table)
+        if cov is None or self._as_of is None:
+            return cov
+        return Coverage(cov.first, self._as_of.normalize(), 0)
+
+    def period_state(self, period: Period, tables: Sequence[Table] | None = None) -> str:
+        """How the data of ``tables`` (default: every table) covers ``period``: ``complete``
+        when each table covers it; ``in_progress`` when one stops before its end, else
+        ``starts_late`` when one starts after its start; ``outside`` when none has data in it."""
+        covs = [c for c in (self.coverage(t) for t in self._dated(tables)) if c is not None]
+        states = {c.state(period) for c in covs}
+        for state in (IN_PROGRESS, STARTS_LATE):
+            if state in states:
+                return state
+        if not states or states == {OUTSIDE}:
+            return OUTSIDE if states else COMPLETE
+        return COMPLETE
+
+    def elapsed(self, period: Period, tables: Sequence[Table] | None = None) -> float:
+        """Share of ``period`` the data of ``tables`` (default: every table) has reached: 1
+        for a complete period, days to the last day with data / days of the period for a
+        period in progress (the smallest over the tables)."""
+        covs = [c for c in (self.coverage(t) for t in self._dated(tables)) if c is not None]
+        if not covs:
+            return 1.0
+        return min(c.elapsed(period) for c in covs)
+
+    def _dated(self, tables: Sequence[Table] | None) -> Sequence[Table]:
+        # A KPI that cannot be computed has no tables: every table's coverage then applies.
+        return tables if tables else self.tables
+
+    def kpi_tables(self, kpi: KPI | str) -> list[Table]:
+        """The tables ``kpi`` is computed from (empty when it cannot be)."""
+        kpi = get_kpi(kpi) if isinstance(kpi, str) else kpi
+        try:
+            return self._tables_for(kpi)
+        except NoValue:
+            return []
 
     def _tables_for(self, kpi: KPI) -> list[Table]:
         """One table per need of ``kpi``; raises NoValue when some need is not met."""
@@ -315,27 +369,56 @@ class Engine:
 
         A KPI whose record says ``target_from_table`` (revenue) takes its target from the
         targets table when none is typed in.
+
+        Comparisons are made on one basis (see :attr:`KPI.partial_basis`): two complete
+        periods compare their values; a period in progress compares its projection over the
+        whole period for a KPI that grows in proportion to the days (``project``), its value
+        for a rate or an average (``as_is``), and nothing for the others (``wait``: distinct
+        customers, retention…). A reference period the data does not cover in full (2010 on
+        Online Retail, which starts on 1 December 2010) is not compared with. ``notes`` says
+        why a comparison is missing.
         """
         kpi = get_kpi(kpi_id)
         period = parse_period(period)
         current = self.value(kpi.id, period)
-        prev = last = None
-        if not kpi.snapshot and not period.is_all:
-            p, y = period.previous(), period.last_year()
-            prev = None if p is None else self.value(kpi.id, p)
-            last = None if y is None else self.value(kpi.id, y)
+        tables = self.kpi_tables(kpi)
+        state = COMPLETE if period.is_all or kpi.snapshot else self.period_state(period, tables)
+        elapsed = 1.0 if period.is_all or kpi.snapshot else self.elapsed(period, tables)
         v = current.value
-        pv = None if prev is None else prev.value
-        lv = None if last is None else last.value
+        basis = kpi.partial_basis
+        projected = None
+        if state == IN_PROGRESS and basis == "project" and v is not None and elapsed > 0:
+            projected = v / elapsed
+        notes: list[i18n.Message] = []
+        if state != COMPLETE and basis != "as_is" and projected is None:
+            note = self.period_note(period, tables)
+            if note is not None and v is not None:
+                notes.append(note)
+        shown = projected if projected is not None else v
+        comparable_now = state == COMPLETE or projected is not None or basis == "as_is"
+
+        def compare(ref: Period | None) -> tuple[Value | None, bool, float | None, float | None]:
+            if ref is None or kpi.snapshot or period.is_all:
+                return None, False, None, None
+            value = self.value(kpi.id, ref)
+            ref_state = self.period_state(ref, tables)
+            if value.value is None or shown is None or not comparable_now:
+                return value, False, None, None
+            if ref_state not in (COMPLETE, OUTSIDE):
+                note = self.period_note(ref, tables)
+                if note is not None and note not in notes:
+                    notes.append(note)
+                return value, False, None, None
+            return value, True, relative_change(shown, value.value), shown - value.value
+
+        prev, compared, change, delta = compare(period.previous())
+        last, compared_ly, change_ly, delta_ly = compare(period.last_year())
         if target is None and kpi.target_from_table and not period.is_all:
             target = self.target_total(period)
-        elapsed = 1.0
-        if self.as_of is not None and not period.is_all:
-            elapsed = period.elapsed_share(self.as_of)
         attainment = pacing = None
         if target is not None and v is not None and target != 0:
             attainment = v / target
-            if kpi.accumulates and elapsed > 0:
+            if basis == "project" and 0 < elapsed < 1:
                 pacing = attainment / elapsed
         return KPIResult(
             kpi=kpi,
@@ -343,14 +426,32 @@ class Engine:
             current=current,
             previous=prev,
             last_year=last,
-            change=relative_change(v, pv),
-            change_last_year=relative_change(v, lv),
-            delta=None if v is None or pv is None else v - pv,
+            change=change,
+            change_last_year=change_ly,
+            delta=delta,
             target=None if target is None else float(target),
             attainment=attainment,
             pacing=pacing,
             elapsed=elapsed,
+            state=state,
+            projected=projected,
+            compared=compared,
+            compared_last_year=compared_ly,
+            delta_last_year=delta_ly,
+            notes=tuple(notes),
         )
+
+    def period_note(
+        self, period: Period, tables: Sequence[Table] | None = None
+    ) -> i18n.Message | None:
+        """Why ``period`` is not complete for ``tables`` (default: every table), from the
+        first table that has data in it but not all of it; ``None`` when it is complete."""
+        for table in self._dated(tables):
+            cov = self.coverage(table)
+            note = None if cov is None else cov.note(period)
+            if note is not None and cov is not None and cov.state(period) != OUTSIDE:
+                return note
+        return None
 
     def results(
         self,
@@ -375,14 +476,15 @@ class Engine:
         pandas.DataFrame
             One row per period, oldest first, at most ``max_periods`` (the latest): ``period``
             (key such as ``2024-03``), ``start`` (Timestamp), ``value`` (float, NaN when there is
-            no value), ``status``, ``elapsed`` (share of the period elapsed at ``as_of``; below
-            1 for the current, unfinished period). Empty for snapshot KPIs and when the KPI's
-            table has no dates.
+            no value), ``status``, ``elapsed`` (share of the period the data has reached; below
+            1 for a period in progress), ``complete`` (whether the data covers the period from
+            start to end, see :mod:`kpi.metrics.coverage`). Empty for snapshot KPIs and when
+            the KPI's table has no dates.
         """
         kpi = get_kpi(kpi_id)
         if freq not in FREQS:
             raise PiloteError("periods.invalid_freq", value=freq, valid=", ".join(FREQS))
-        cols = ["period", "start", "value", "status", "elapsed"]
+        cols = ["period", "start", "value", "status", "elapsed", "complete"]
         if kpi.snapshot:
             return pd.DataFrame(columns=cols)
         try:
@@ -400,9 +502,10 @@ class Engine:
                 v = fast[i]
             else:
                 v = self.value(kpi.id, p)
-            elapsed = p.elapsed_share(self.as_of) if self.as_of is not None else 1.0
+            elapsed = self.elapsed(p, tables)
             value = np.nan if v.value is None else v.value
-            rows.append((p.key, p.start, value, v.status, elapsed))
+            complete = self.period_state(p, tables) == COMPLETE
+            rows.append((p.key, p.start, value, v.status, elapsed, complete))
         return pd.DataFrame(rows, columns=cols)
 
     def _span(self, kpi: KPI, tables: list[Table]) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -448,19 +551,31 @@ class Engine:
         drop_threshold: float = 0.10,
         anomalies: bool = True,
     ) -> list[Alert]:
-        """:func:`alerts` for ``results``, with the anomaly check on each KPI's monthly series
-        up to the end of its period (the last month of a quarter or year; the last month of
-        the data for all data)."""
+        """:func:`alerts` for ``results``, on exactly what their cards show.
+
+        The anomaly check judges a KPI's value for its period against the same KPI over the
+        complete periods of the same length before it (months for a month, quarters for a
+        quarter…): only when the period itself is complete (the card shows that value), never
+        for all the data or a custom range.
+        """
         results = list(results)
         series: dict[str, pd.DataFrame] = {}
         if anomalies:
             for res in results:
-                if res.value is None or res.kpi.higher_is_better is None:
+                p = res.period
+                if (
+                    res.value is None
+                    or res.kpi.higher_is_better is None
+                    or p.kind not in FREQS
+                    or res.state != COMPLETE
+                ):
                     continue
-                frame = self.series(res.id, "month")
-                if res.period.end is not None and len(frame):
-                    frame = frame[frame["start"] < res.period.end]
-                series[res.id] = frame
+                assert p.end is not None
+                frame = self.series(res.id, p.kind)
+                if len(frame):
+                    frame = frame[(frame["start"] < p.end) & frame["complete"]]
+                if len(frame) and frame["period"].iloc[-1] == p.key:
+                    series[res.id] = frame
         return alerts(results, series, drop_threshold)
 
     def breakdown(

@@ -124,7 +124,23 @@ class KPIResult:
         Target, ``value / target``, and ``attainment / elapsed`` for KPIs that accumulate over
         the period.
     elapsed : float
-        Share of the period elapsed at ``as_of`` (1 for a finished period).
+        Share of the period the data has reached (1 for a complete period; see
+        :mod:`kpi.metrics.coverage`).
+    state : str
+        How the data covers the period: ``complete``, ``in_progress`` (the data stops before its
+        end), ``starts_late`` or ``outside`` (:mod:`kpi.metrics.coverage`).
+    projected : float or None
+        For a period in progress and a KPI that grows in proportion to the days elapsed
+        (``partial_basis`` ``project``): the value projected over the whole period
+        (value / elapsed). The changes are then computed on it, and say so.
+    compared, compared_last_year : bool
+        Whether a change against the previous period (the same period last year) is given:
+        both periods hold values on the same basis (see ``notes`` when not).
+    delta_last_year : float or None
+        ``value − last year's value`` (on the same basis as ``change_last_year``).
+    notes : tuple of Message
+        Why a comparison is not given (a period in progress, a reference period the data does
+        not cover in full).
     """
 
     kpi: KPI
@@ -139,6 +155,12 @@ class KPIResult:
     attainment: float | None = None
     pacing: float | None = None
     elapsed: float = 1.0
+    state: str = "complete"
+    projected: float | None = None
+    compared: bool = True
+    compared_last_year: bool = True
+    delta_last_year: float | None = None
+    notes: tuple[i18n.Message, ...] = ()
 
     @property
     def id(self) -> str:
@@ -156,16 +178,31 @@ class KPIResult:
         return self.current.status
 
     @property
-    def projected_change(self) -> float | None:
-        """Change vs the previous period, the value projected to the whole period first when
-        the KPI accumulates and the period is unfinished."""
-        prev = None if self.previous is None else self.previous.value
-        if self.value is None or prev is None:
+    def basis(self) -> float | None:
+        """The value the comparisons are made on: the projection over the whole period when
+        there is one, else the value."""
+        return self.projected if self.projected is not None else self.value
+
+    @property
+    def shown_change(self) -> float | None:
+        """The change vs the previous period as the card shows it: points for rates and
+        scores (``2.1``), relative otherwise (``0.125``); see :meth:`KPI.change_between`."""
+        if not self.compared or self.previous is None:
             return None
-        value = self.value
-        if self.kpi.accumulates and 0 < self.elapsed < 1:
-            value = value / self.elapsed
-        return relative_change(value, prev)
+        return self.kpi.change_between(self.basis, self.previous.value)
+
+    @property
+    def shown_change_last_year(self) -> float | None:
+        """The change vs the same period last year, as :attr:`shown_change`."""
+        if not self.compared_last_year or self.last_year is None:
+            return None
+        return self.kpi.change_between(self.basis, self.last_year.value)
+
+    @property
+    def projected_change(self) -> float | None:
+        """Relative change vs the previous period on the basis the card shows (the projection
+        for a period in progress when the KPI is projected; ``None`` when not compared)."""
+        return self.change
 
     def to_dict(self, lang: str = "en", currency: str | None = None) -> dict[str, Any]:
         """JSON-safe dict (``None`` for missing values, plain Python numbers)."""
@@ -182,6 +219,13 @@ class KPIResult:
             "target": json_number(self.target, unit),
             "attainment": json_number(self.attainment, "percent"),
             "pacing": json_number(self.pacing, "percent"),
+            "change_kind": self.kpi.change_kind,
+            "change_points": json_number(
+                self.shown_change if self.kpi.change_kind == "points" else None, "number"
+            ),
+            "period_state": self.state,
+            "projected": json_number(self.projected, unit),
+            "notes": [n.text(lang) for n in self.notes],
             "status": self.current.status,
             "reason": self.current.reason_text(lang),
             "formatted": self.kpi.format(self.value, lang, currency),
@@ -297,6 +341,12 @@ i18n.add_messages(
             "l'attrition annuelle.",
             "en": "Yearly churn needs customers in the 12 months before the year studied.",
         },
+        "compute.reason.clv_no_margin": {
+            "fr": "Marge inconnue : sans colonne Coût ou Marge, indiquez votre taux de marge "
+            "(réglages du tableau de bord) ou associez une colonne Coût.",
+            "en": "Margin unknown: without a cost or profit column, give your margin rate "
+            "(dashboard settings) or map a Cost column.",
+        },
         "compute.reason.zero_churn": {
             "fr": "Aucune attrition sur l'année : la durée de vie client est infinie, la CLV "
             "n'est pas définie.",
@@ -371,6 +421,20 @@ i18n.add_messages(
         "compute.reason.zero_target": {
             "fr": "L'objectif de la période est nul.",
             "en": "The period's target is zero.",
+        },
+        "compute.reason.period_over": {
+            "fr": "La période est terminée : le rythme ne sert que pour une période en cours "
+            "(voir l'atteinte de l'objectif).",
+            "en": "The period is over: pacing is for a period in progress (see attainment).",
+        },
+        "compute.reason.growth_in_progress": {
+            "fr": "Pas de taux de croissance : {period} est en cours.",
+            "en": "No growth rate: {period} is in progress.",
+        },
+        "compute.reason.growth_starts_late": {
+            "fr": "Pas de taux de croissance : les données ne couvrent pas toute la période "
+            "{period}.",
+            "en": "No growth rate: the data does not cover all of {period}.",
         },
         "compute.reason.not_started": {
             "fr": "La période n'a pas commencé.",

@@ -28,7 +28,9 @@ __all__ = [
     "availability",
     "clause_label",
     "computable_kpis",
+    "default_kpis",
     "find_table",
+    "one_per_fact",
     "suggest",
 ]
 
@@ -213,8 +215,9 @@ def suggest(objectives: Iterable[str] | None, tables: Sequence[Table] = ()) -> l
     Returns
     -------
     list of Suggestion
-        Computable KPIs first, then by relevance (score), then catalogue order. KPIs that serve
-        none of the objectives are left out.
+        Computable KPIs first, then by relevance (score), headline KPIs first among equals
+        (:attr:`KPI.headline`: revenue before revenue growth), then catalogue order. KPIs that
+        serve none of the objectives are left out.
 
     Raises
     ------
@@ -222,7 +225,7 @@ def suggest(objectives: Iterable[str] | None, tables: Sequence[Table] = ()) -> l
         For an unknown objective id.
     """
     chosen = check_objectives(objectives) or OBJECTIVE_IDS
-    out: list[tuple[tuple[int, int, int], Suggestion]] = []
+    out: list[tuple[tuple[int, int, int, int], Suggestion]] = []
     for i, kpi in enumerate(CATALOGUE):
         served = sorted((o for o in chosen if kpi.weight(o) > 0), key=lambda o: (-kpi.weight(o), o))
         if not served:
@@ -231,11 +234,51 @@ def suggest(objectives: Iterable[str] | None, tables: Sequence[Table] = ()) -> l
         avail = availability(kpi, tables)
         out.append(
             (
-                (0 if avail.computable else 1, -score, i),
+                (0 if avail.computable else 1, -score, _headline(kpi), i),
                 Suggestion(kpi, score, tuple(served), avail),
             )
         )
     return [s for _, s in sorted(out, key=lambda x: x[0])]
+
+
+def _headline(kpi: KPI) -> int:
+    return kpi.headline if kpi.headline is not None else 1_000
+
+
+def default_kpis(
+    objectives: Iterable[str] | None, tables: Sequence[Table], limit: int = 8
+) -> list[str]:
+    """The KPIs the dashboard shows before the user ticks any.
+
+    With no objective: every headline KPI the tables can give (:attr:`KPI.headline`: revenue,
+    orders, average order value, active customers, gross margin % for orders; win rate, open
+    pipeline, average deal, cycle for deals; lead conversion…), in their rank, then the most
+    relevant other ones up to ``limit``. With objectives: the first ``limit`` computable
+    suggestions (:func:`suggest`). Either way one KPI per fact (:attr:`KPI.fact`: not churn
+    beside retention, nor revenue growth beside revenue).
+    """
+    chosen = check_objectives(objectives)
+    ranked = suggest(chosen or None, tables)
+    if not chosen:
+        heads = sorted(
+            (s for s in ranked if s.computable and s.kpi.headline is not None),
+            key=lambda s: _headline(s.kpi),
+        )
+        limit = max(limit, len(heads))
+        ranked = heads + [s for s in ranked if s.kpi.headline is None]
+    return one_per_fact([s.kpi for s in ranked if s.computable])[:limit]
+
+
+def one_per_fact(kpis: Iterable[KPI]) -> list[str]:
+    """The ids of ``kpis`` in order, leaving out a KPI whose fact an earlier one tells."""
+    seen: set[str] = set()
+    out = []
+    for kpi in kpis:
+        if kpi.fact in seen or kpi.id in seen:
+            continue
+        seen.update({kpi.fact, kpi.id})
+        out.append(kpi.id)
+    return out
 
 
 i18n.add_messages(

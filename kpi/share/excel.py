@@ -21,7 +21,6 @@ from kpi.share.report import (
     _NEUTRAL,
     Report,
     Trend,
-    _change_number,
     _change_tone,
     _mapping_text,
     _safe_text,
@@ -179,7 +178,7 @@ def to_excel(report: Report) -> bytes:
     wb.set_properties(
         {
             "title": _safe_text(report.title),
-            "subject": report.period.label(report.lang),
+            "subject": report.period_text(),
             "author": "Pilote",
             "created": report.generated.replace(tzinfo=None),
         }
@@ -201,9 +200,9 @@ def _excel_scorecard(wb: Any, formats: _Formats, report: Report) -> None:
     s.text(0, 0, report.title, bold=True, font_size=16, valign="vcenter")
     ws.set_row(0, 26)
     meta = [
-        (report.t("report.period"), report.period.label(lang)),
+        (report.t("report.period"), report.period_text()),
         (report.t("report.generated"), report.generated_text()),
-        (report.t("report.currency"), report.currency or report.t("report.none")),
+        (report.t("report.currency"), report.currency_text()),
         (report.t("report.filters"), report.filter_text()),
     ]
     if report.statuses is not None:
@@ -224,7 +223,6 @@ def _excel_scorecard(wb: Any, formats: _Formats, report: Report) -> None:
         report.t("report.col.target"),
         report.t("report.col.attainment"),
         report.t("report.col.status"),
-        report.t("report.col.code"),
     ]
     header_row = row
     s.header(header_row, labels)
@@ -246,7 +244,7 @@ def _excel_scorecard(wb: Any, formats: _Formats, report: Report) -> None:
             s.number(
                 row,
                 col,
-                _change_number(change, r.points),
+                change,
                 num_format=_CHANGE_FORMATS[(lang, r.points)],
                 **colour,
                 **border,
@@ -256,14 +254,12 @@ def _excel_scorecard(wb: Any, formats: _Formats, report: Report) -> None:
         fill = {} if r.tone == _NEUTRAL else {"bg_color": bg, "font_color": fg}
         s.number(row, 7, r.attainment, num_format=pct, **fill, **border)
         s.text(row, 8, r.status_text, bg_color=bg, font_color=fg, text_wrap=True, **border)
-        s.text(row, 9, kpi.id, font_color="#7F7F7F", **border)
         s.fit_row(row, [(kpi.label(lang), 34), (r.status_text, 36)])
     ws.freeze_panes(header_row + 1, 1)
     s.print_setup(header_row)
     ws.set_column(0, 0, 34, formats(text_wrap=True))
     ws.set_column(1, 7, 16)
     ws.set_column(8, 8, 36)
-    ws.set_column(9, 9, 20)
     ws.autofilter(header_row, 0, row, len(labels) - 1)
     row += 2
     s.text(row, 0, report.t("report.alerts"), bold=True, font_size=12)
@@ -286,10 +282,9 @@ def _excel_definitions(wb: Any, formats: _Formats, report: Report) -> None:
         report.t("report.col.reading"),
         report.t("report.col.unit"),
         report.t("report.col.direction"),
-        report.t("report.col.code"),
     ]
     s.header(0, labels)
-    widths = (30, 45, 50, 60, 14, 18, 20)
+    widths = (30, 45, 50, 60, 14, 18)
     wrap = {"text_wrap": True, "border": 1, "border_color": "#D9D9D9"}
     for i, r in enumerate(report.rows, start=1):
         kpi = r.kpi
@@ -300,7 +295,6 @@ def _excel_definitions(wb: Any, formats: _Formats, report: Report) -> None:
         s.text(i, 3, kpi.reading(lang), **wrap)
         s.text(i, 4, report.t(f"report.unit.{kpi.unit}"), **wrap)
         s.text(i, 5, report.t(f"report.direction.{direction}"), **wrap)
-        s.text(i, 6, kpi.id, font_color="#7F7F7F", **wrap)
         s.fit_row(
             i,
             [

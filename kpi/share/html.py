@@ -88,9 +88,9 @@ def to_html(report: Report) -> str:
     t = report.t
     colon = _colon(lang)
     meta = [
-        (t("report.period"), report.period.label(lang)),
+        (t("report.period"), report.period_text()),
         (t("report.generated"), report.generated_text()),
-        (t("report.currency"), report.currency or t("report.none")),
+        (t("report.currency"), report.currency_text()),
         (t("report.filters"), report.filter_text()),
     ]
     if report.statuses is not None:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from kpi.data.dataset import Table
 from kpi.metrics.catalogue import CATALOGUE, check_objectives
+from kpi.metrics.coverage import main_table
 from kpi.metrics.engine import Engine, check_targets
 from kpi.metrics.periods import Period, parse_period
 from kpi.metrics.prepared import data_span
@@ -99,7 +100,8 @@ def kpis_json(
         {
             "period": {
                 "id": period.key,
-                "label": period.label(lang),
+                "label": _period_label(engine, tables, period, lang),
+                "state": engine.period_state(period),
                 "start": None if start is None else pd.Timestamp(start).date().isoformat(),
                 "end": None if end is None else pd.Timestamp(end).date().isoformat(),
                 "previous": None if period.previous() is None else period.previous().key,
@@ -113,3 +115,10 @@ def kpis_json(
             "alerts": [a.to_dict(lang) for a in engine.alerts(results, drop_threshold, anomalies)],
         }
     )
+
+
+def _period_label(engine: Engine, tables: Sequence[Table], period: Period, lang: str) -> str:
+    """The period's label, saying when the main table's data does not cover all of it."""
+    main = main_table(tables)
+    cov = None if main is None else engine.coverage(main)
+    return period.label(lang) if cov is None else cov.label(period, lang)

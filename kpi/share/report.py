@@ -52,10 +52,11 @@ from kpi.metrics import (
     card,
     check_objectives,
     dataset_currency,
-    default_choice,
+    default_kpis,
+    default_period,
     get_kpi,
+    main_table,
     parse_period,
-    suggest,
 )
 from kpi.share.export import safe_sheet_name, safe_text
 
@@ -165,7 +166,8 @@ class ReportOptions:
 
 def report_period(options: ReportOptions, engine: Engine) -> Period:
     """The period to report on: ``options.period`` when it fits the granularity, else the
-    latest month (quarter, year) in the data — as the app's period picker does.
+    last complete month (quarter, year) of the main table — as the app's period picker does
+    (:func:`kpi.metrics.default_period`).
 
     Raises
     ------
@@ -177,10 +179,7 @@ def report_period(options: ReportOptions, engine: Engine) -> Period:
         chosen = parse_period(options.period)
         if chosen.is_all or chosen.kind in (gran, "range"):
             return chosen
-    if gran == "all":
-        return Period.all()
-    last = engine.as_of
-    return Period.all() if last is None else Period.containing(last, gran)
+    return default_period(engine.tables, gran)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,8 +201,11 @@ class Source:
 class ScoreRow:
     """One scorecard line.
 
-    ``change`` and ``change_last_year`` are relative changes, except for percentage KPIs where
-    they are differences in points (``0.021`` for +2.1 points): see ``points``.
+    ``change`` and ``change_last_year`` are the changes the card shows
+    (:attr:`KPIResult.shown_change`): relative for amounts and counts (``0.125`` for
+    +12.5 %), in points for rates and scores (``2.1`` for +2.1 points): see ``points``;
+    ``None`` when the periods are not compared (a period in progress, a reference period the
+    data does not cover in full).
     ``status`` is one of ``on_target``, ``off_target``, ``on_track``, ``behind`` (an
     unfinished period, paced), ``no_target``, ``no_value``.
     """
@@ -223,8 +225,8 @@ class ScoreRow:
 
     @property
     def points(self) -> bool:
-        """Whether the changes are in points (percentage KPIs)."""
-        return self.kpi.unit == "percent"
+        """Whether the changes are in points (rates and scores)."""
+        return self.kpi.change_kind == "points"
 
     @property
     def tone(self) -> str:
@@ -264,6 +266,16 @@ class Report:
     trends: tuple[Trend, ...]
     filters: Mapping[str, list[str]]
     statuses: tuple[str, ...] | None
+    period_label: str = ""
+
+    def period_text(self) -> str:
+        """The period, saying when the data does not cover all of it (``décembre 2011 —
+        jusqu'au 9``)."""
+        return self.period_label or self.period.label(self.lang)
+
+    def currency_text(self) -> str:
+        """The currency code, or "not stated"."""
+        return self.currency or self.t("report.currency_unknown")
 
     def t(self, key: str, **params: Any) -> str:
         """A message in the report's language."""
@@ -274,8 +286,14 @@ class Report:
         return kpi.format(value, self.lang, self.currency)
 
     def change_text(self, row: ScoreRow, change: float | None) -> str:
-        """``+2,1 pts`` for a rate, ``+12,5 %`` otherwise, ``–`` when there is none."""
-        return _change_text(change, row.points, self.lang)
+        """``+2,1 pts`` for a rate or a score, ``+12,5 %`` otherwise, ``–`` when there is
+        none; marked when computed on the projection of a period in progress."""
+        if change is None or not math.isfinite(change):
+            return "–"
+        text = row.kpi.format_change(change, self.lang) or "–"
+        if row.result.projected is not None:
+            text = f"{text} {self.t('report.projected')}"
+        return text
 
     def alert_texts(self) -> list[str]:
         """Each alert as a sentence."""
@@ -304,16 +322,13 @@ class Report:
                     self.t("report.col.kpi"): r.kpi.label(self.lang),
                     self.t("report.col.value"): r.value,
                     self.t("report.col.previous"): r.previous,
-                    self.t("report.col.change"): _change_number(r.change, r.points),
+                    self.t("report.col.change"): r.change,
                     self.t("report.col.last_year"): r.last_year,
-                    self.t("report.col.change_last_year"): _change_number(
-                        r.change_last_year, r.points
-                    ),
+                    self.t("report.col.change_last_year"): r.change_last_year,
                     self.t("report.col.target"): r.target,
                     self.t("report.col.attainment"): r.attainment,
                     self.t("report.col.status"): r.status_text,
                     self.t("report.col.unit"): self.t(f"report.unit.{r.kpi.unit}"),
-                    self.t("report.col.code"): r.kpi.id,
                 }
             )
         return pd.DataFrame(rows)
@@ -409,7 +424,7 @@ def build_report(
     if unknown:
         raise PiloteError("report.unknown_kpi", kpi=unknown[0], kpis=", ".join(KPI_IDS))
     if not kpi_ids:
-        kpi_ids = default_choice(suggest(objectives or None, tables))
+        kpi_ids = default_kpis(objectives or None, tables)
     if not kpi_ids:
         raise PiloteError("report.no_kpi")
     period = report_period(options, engine)
@@ -419,8 +434,11 @@ def build_report(
     alerts = engine.alerts(results, drop_threshold=options.drop_threshold)
     rows = tuple(_score_row(res, lang, currency) for res in results)
     trends = _trends(engine, tables, results, period, lang)
+    main = main_table(tables)
+    cov = None if main is None else engine.coverage(main)
+    period_label = period.label(lang) if cov is None else cov.label(period, lang)
     title = (options.title or "").strip() or i18n.t(
-        "report.default_title", lang, period=period.label(lang)
+        "report.default_title", lang, period=period_label
     )
     return Report(
         title=title,
@@ -436,6 +454,7 @@ def build_report(
         trends=trends,
         filters={r: list(v) for r, v in engine.filters.items()},
         statuses=None if options.statuses is None else tuple(options.statuses),
+        period_label=period_label,
     )
 
 
@@ -445,11 +464,7 @@ def _score_row(res: KPIResult, lang: str, currency: str | None) -> ScoreRow:
     prev = None if res.previous is None else res.previous.value
     ly = None if res.last_year is None else res.last_year.value
     v = res.value
-    if kpi.unit == "percent":
-        change = None if v is None or prev is None else v - prev
-        change_ly = None if v is None or ly is None else v - ly
-    else:
-        change, change_ly = res.change, res.change_last_year
+    change, change_ly = res.shown_change, res.shown_change_last_year
     if v is None:
         status = "no_value"
         text = res.current.reason_text(lang) or i18n.t("report.status.no_value", lang)
@@ -462,6 +477,8 @@ def _score_row(res: KPIResult, lang: str, currency: str | None) -> ScoreRow:
     else:
         status = "on_target" if c.on_track else "off_target"
         text = i18n.t(f"report.status.{status}", lang)
+    # A period in progress: the changes are on a projection, or not given; say which.
+    text = " — ".join(t for t in (text, c.projection, c.note if v is not None else None) if t)
     return ScoreRow(
         kpi=kpi,
         result=res,
@@ -585,28 +602,6 @@ def _mapping_text(mapping: Mapping[str, str], lang: str) -> str:
     return "; ".join(f"{role_label(r, lang)} ← {c}" for r, c in mapping.items())
 
 
-def _change_number(change: float | None, points: bool) -> float | None:
-    """A change as stored in tables: points ×100 for rates (2.1 for +2.1 pts)."""
-    if change is None:
-        return None
-    return 100 * change if points else change
-
-
-def _change_text(change: float | None, points: bool, lang: str) -> str:
-    if change is None or not math.isfinite(change):
-        return "–"
-    if points:
-        pts = 100 * change
-        return i18n.t(
-            "scorecard.points",
-            lang,
-            value=i18n.format_number(pts, lang, 1),
-            sign="+" if pts >= 0 else "",
-        )
-    text = i18n.format_percent_value(change, lang)
-    return text if change < 0 else f"+{text}"
-
-
 def _change_tone(row: ScoreRow, change: float | None) -> str:
     better = row.kpi.higher_is_better
     if change is None or better is None or change == 0:
@@ -631,6 +626,8 @@ i18n.add_messages(
         "report.filters": {"fr": "Filtres", "en": "Filters"},
         "report.statuses": {"fr": "Statuts de commande comptés", "en": "Order statuses counted"},
         "report.none": {"fr": "aucun", "en": "none"},
+        "report.currency_unknown": {"fr": "non précisée", "en": "not stated"},
+        "report.projected": {"fr": "en projection", "en": "projected"},
         "report.scorecard": {"fr": "Tableau de bord", "en": "Scorecard"},
         "report.alerts": {"fr": "Alertes", "en": "Alerts"},
         "report.no_alert": {
@@ -656,7 +653,6 @@ i18n.add_messages(
         "report.col.target": {"fr": "Objectif", "en": "Target"},
         "report.col.attainment": {"fr": "Atteinte", "en": "Attainment"},
         "report.col.status": {"fr": "Statut", "en": "Status"},
-        "report.col.code": {"fr": "Code", "en": "Code"},
         "report.col.description": {"fr": "Description", "en": "Description"},
         "report.col.formula": {"fr": "Formule", "en": "Formula"},
         "report.col.reading": {"fr": "Comment le lire", "en": "How to read it"},

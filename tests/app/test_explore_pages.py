@@ -71,8 +71,7 @@ def test_trends_page_controls(tmp_path, monkeypatch) -> None:  # noqa: ANN001
     at = _app(tmp_path, monkeypatch, _samples())
     at.switch_page("pages/trends.py").run()
     at.selectbox(key="tr_what_fr").set_value("m:orders").run()
-    at.session_state["w_filter_region"] = ["Auvergne-Rhône-Alpes"]
-    at.run()
+    at.multiselect(key="w_filter_region").set_value(["Auvergne-Rhône-Alpes"]).run()
     assert not at.exception
     # the flood of March 2025 is flagged and explained
     warnings = " ".join(w.value for w in at.warning)
@@ -99,9 +98,8 @@ def test_an_empty_filter_says_so_everywhere(tmp_path, monkeypatch) -> None:  # n
     for page in PAGES:
         at.switch_page(page).run()
         # Hélène Marchetti is in Grands Comptes: with team Sud nothing is left
-        at.session_state["w_filter_rep"] = ["Hélène Marchetti"]
-        at.session_state["w_filter_team"] = ["Sud"]
-        at.run()
+        at.multiselect(key="w_filter_rep").set_value(["Hélène Marchetti"])
+        at.multiselect(key="w_filter_team").set_value(["Sud"]).run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not at.error, page
         text = _texts(at)

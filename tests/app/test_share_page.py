@@ -81,8 +81,8 @@ def test_reports_are_ready_to_download(data_dir: Path) -> None:
     assert set(_downloads(at)) == {"share_dl_xlsx", "share_dl_html", "share_dl_csv"}
     made = _made(at)
     report = made["report"]
-    assert report.period.key == "2025-12" and len(report.rows) == 8
-    assert any("décembre 2025" in m.value and "8 indicateur(s)" in m.value for m in at.markdown)
+    assert report.period.key == "2025-12" and len(report.rows) == 10
+    assert any("décembre 2025" in m.value and "10 indicateur(s)" in m.value for m in at.markdown)
     wb = openpyxl.load_workbook(io.BytesIO(made["xlsx"]))
     assert wb.sheetnames[0] == "Tableau de bord"
     assert made["html"].startswith(b"<!DOCTYPE html>")

@@ -73,3 +73,30 @@ def test_a_running_subscription_has_no_end_date_and_that_is_fine() -> None:
     columns = [m.params["column"] for m in q.issues if m.key == "quality.missing"]
     assert columns == ["Client"]  # …but only a missing customer is a problem
     assert q.date_column == "Début" and q.date_range[1] == pd.Timestamp("2024-03-02")
+
+
+def test_quantities_are_checked_without_an_amount_column() -> None:
+    # Online Retail has no amount: Quantity × UnitPrice. Its quality panel must see the
+    # negative quantities (returns) and the ±80,995 typing slip, not "0 and 0".
+    qty = [1.0] * 10 + [2.0] * 10 + [-1.0, -3.0, 80_995.0, -80_995.0]
+    price = [2.0] * 20 + [2.0, 2.0, 0.5, 0.5]
+    df = pd.DataFrame({"Quantity": qty, "UnitPrice": price})
+    t = Table("x", df, "orders", {"quantity": "Quantity", "unit_price": "UnitPrice"})
+    q = check(t)
+    assert q.negative_quantities == 3
+    # quantities: quartiles 1 and 2, IQR 1, fences -2 and 5 → -3, 80,995 and -80,995 are out
+    assert q.quantity_outliers == 3 and q.quantity_range == (-80_995.0, 80_995.0)
+    # line amounts: 2 (×10), 4 (×10), -2, -6, 40,497.5, -40,497.5 → 3 negative
+    assert q.negative_amounts == 3 and q.outlier_column == "Quantity × UnitPrice"
+    texts = [i.text("fr") for i in q.issues]
+    assert any("3 quantité(s) négative(s) dans « Quantity »" in s for s in texts)
+    assert any("de -80\u202f995 à 80\u202f995" in s for s in texts)
+    en = [i.text("en") for i in q.issues]
+    assert any("from -80,995 to 80,995" in s for s in en)
+
+
+def test_counts_in_sentences_have_thousands_separators() -> None:
+    df = pd.DataFrame({"a": [1.0] * 5268 + [2.0]})
+    q = check(Table("x", df, "other", {}))
+    assert q.issues[0].text("fr").startswith("5\u202f267 ligne(s) en double")
+    assert q.issues[0].text("en").startswith("5,267 exactly duplicated")

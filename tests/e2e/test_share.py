@@ -97,7 +97,7 @@ def test_scorecard_reports_and_workspace_in_a_new_session(
     wait_idle(page)
     _nav(page, "dashboard")
     labels = _metric_labels(page)
-    assert len(labels) == 8
+    assert len(labels) == 10  # the headline KPIs of orders, deals and leads
 
     # 2. the Share page: both reports download
     _nav(page, "share")

@@ -83,7 +83,7 @@ def test_french_labels_and_formatted_tooltips(samples: list[Table]) -> None:
     assert "\u202f€" in text or "\u00a0€" in text  # values formatted as 1 234,56 €
     assert "mars" in json.dumps(c["trend"].to_dict()["config"]["locale"], ensure_ascii=False)
     en = json.dumps(_all_charts(samples, "en")["funnel"].to_dict())
-    assert "Reached the stage" in en
+    assert "Deals that reached the stage" in en
     assert "Aucune donnée pour ce filtre" in json.dumps(c["empty"].to_dict(), ensure_ascii=False)
 
 
@@ -107,3 +107,19 @@ def test_a_million_rows_still_make_small_charts() -> None:
     assert _rows(charts.breakdown_chart(b, freq="day").to_dict()) <= 5000
     m = customers.cohort_matrix(f, customers.first_purchases(Engine([t]), t), "month")
     assert _rows(charts.cohort_heatmap(m).to_dict()) <= 5000
+
+
+def test_partial_bucket_is_marked_and_lead_funnel_axis_says_leads(samples: list[Table]) -> None:
+    o = trends.facts_for(Engine(samples), "orders")
+    s = trends.measure_trend(o, "revenue", "month", lang="fr")
+    s.loc[s.index[-1], "partial"] = True  # as for a month in progress
+    text = json.dumps(charts.trend_chart(s, lang="fr").to_dict(), ensure_ascii=False)
+    assert '"en cours"' in text and "(en cours)" in text
+    leads = funnel.lead_funnel(Engine(samples), lang="fr")
+    axis = json.dumps(charts.funnel_chart(leads, lang="fr", items="leads").to_dict(),
+                      ensure_ascii=False)  # fmt: skip
+    assert "Leads ayant atteint l'étape" in axis and "Affaires" not in axis
+    # A long title goes on two lines instead of being cut.
+    long = "x" * 40 + " " + "y" * 40
+    spec = charts.trend_chart(s, lang="fr", title=long).to_dict()
+    assert spec["title"]["text"] == ["x" * 40, "y" * 40]

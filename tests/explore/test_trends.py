@@ -317,3 +317,34 @@ def test_online_retail_november_2011() -> None:
     assert nov == pytest.approx(1_461_756.25, abs=0.01)  # KPI_SPEC.md
     assert s["value"].sum() == pytest.approx(9_747_747.93, abs=0.01)
     assert trends.measure_totals(f, "orders")["value"].item() == 19_960
+
+
+def _daily(last: str) -> Table:
+    days = pd.date_range("2023-12-01", last)
+    df = pd.DataFrame({"date": days, "amount": 10.0, "region": ["Nord", "Sud"] * (len(days) // 2)
+                       + ["Nord"] * (len(days) % 2)})  # fmt: skip
+    return Table("t", df, "orders", {"date": "date", "amount": "amount", "region": "region"})
+
+
+def test_partial_buckets_allow_a_last_day_or_two_without_sales() -> None:
+    # Data to 30 December (Superstore): December is complete, in trends as on the dashboard.
+    full = facts_of(_daily("2024-12-30"))
+    s = trends.measure_trend(full, "revenue", "month", as_of="2024-12-30")
+    assert not s["partial"].any()
+    # Data to 9 December (Online Retail): December is partial, and so left out of the
+    # forecast's history and of the anomaly check.
+    part = facts_of(_daily("2024-12-09"))
+    s = trends.measure_trend(part, "revenue", "month", as_of="2024-12-09")
+    assert s["partial"].tolist() == [False] * 12 + [True]
+    flagged, _ = anomalies(s, "month")
+    assert flagged["excluded"].iloc[-1] == "partial"
+    # The breakdown says so too; weeks and days follow the same rule.
+    b = trends.breakdown_trend(part, "revenue", "region", "month")
+    assert b.loc[b["start"] == pd.Timestamp("2024-12-01"), "partial"].all()
+    assert not b.loc[b["start"] == pd.Timestamp("2024-11-01"), "partial"].any()
+    days = trends.measure_trend(part, "revenue", "day", as_of="2024-12-09")
+    assert not days["partial"].any()
+    # The engine's own series and a KPI trend agree.
+    eng = Engine([_daily("2024-12-09")])
+    k = trends.kpi_trend(eng, "aov", "month")
+    assert k["partial"].tolist() == [False] * 12 + [True]

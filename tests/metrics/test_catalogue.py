@@ -263,11 +263,15 @@ def test_every_kpi_computes_on_the_demo_data(demo_tables: list[Table]) -> None:
         assert own and f'"{kpi_id}"' in own[0].read_text(encoding="utf-8"), kpi_id
     assert {k.id for k in computable_kpis(demo_tables)} == set(KPI_IDS) - beyond
     engine = metrics.Engine(demo_tables)
+    # Pacing is for a period in progress: "today" is 15 August 2025 for it.
+    midway = metrics.Engine(demo_tables, as_of="2025-08-15")
     for kpi in CATALOGUE:
         if kpi.id in beyond:
             continue
-        for period in ("2025", "2025-Q4"):
-            value = engine.value(kpi.id, period)
+        # pacing's "today" is in the third quarter; the CLV needs a full year before the fourth
+        quarter = "2025-Q3" if kpi.id == "pacing" else "2025-Q4"
+        for period in ("2025", quarter):
+            value = (midway if kpi.id == "pacing" else engine).value(kpi.id, period)
             assert value.status == "ok", (kpi.id, period, value.reason_text("en"))
             assert value.value is not None
     # The demo data starts in January 2024: a CLV ending before December 2025 compares with a
@@ -288,9 +292,63 @@ def test_demo_data_sanity(demo_tables: list[Table]) -> None:
         series = series[series["period"] <= "2025-03"]
         out = metrics.alerts([regional.result("orders", "2025-03")], {"orders": series})
         found |= {(a.kind, a.direction) for a in out}
+        if metrics.anomaly(series["value"].to_numpy()) == -1:
+            found.add(("anomaly", "down"))
     assert {("drop", "down"), ("anomaly", "down")} <= found
     # A region filter cannot be applied to targets set per rep: no misleading attainment.
     regional = metrics.Engine(demo_tables, filters={"region": ["Île-de-France"]})
     assert regional.value("attainment", "2025-03").reason == "compute.reason.targets_not_by"
     assert regional.result("revenue", "2025-03").target is None
     assert engine.result("revenue", "2025-03").target is not None
+
+
+def test_headline_change_kind_and_partial_basis_are_fields_of_the_records() -> None:
+    heads = sorted((k for k in CATALOGUE if k.headline is not None), key=lambda k: k.headline)
+    assert [k.id for k in heads] == [
+        "revenue", "orders", "aov", "customers", "gross_margin_pct",
+        "win_rate", "pipeline_value", "avg_deal_size", "sales_cycle_days",
+        "lead_conversion_rate",
+    ]  # fmt: skip
+    assert len({k.headline for k in heads}) == len(heads)  # ranks are unique
+    # KPI_SPEC: rates, shares, margins % and scores change in points; amounts and counts in %.
+    for kpi in CATALOGUE:
+        expected = "points" if kpi.unit in ("percent", "score") else "relative"
+        assert kpi.change_kind == expected, kpi.id
+        assert kpi.partial_basis in metrics.catalogue.PARTIAL_BASES, kpi.id
+        assert kpi.fact in KPI_IDS, kpi.id
+    nps = get_kpi("nps")  # a score on -100..100: "down 15.5 pts", never "down 68.1 %"
+    assert nps.format_change(nps.change_between(7.2, 22.6), "fr") == "-15,4 pts"
+    win = get_kpi("win_rate")
+    assert win.change_between(0.55, 0.43) == pytest.approx(12.0)
+    new = get_kpi("new_customers")  # 41 against 321 is -87.2 %
+    assert new.format_change(new.change_between(41, 321), "fr") == "-87,2\u00a0%"
+    # Distinct customers are never projected linearly; sums and counts of events are.
+    assert {get_kpi(k).partial_basis for k in ("customers", "new_customers")} == {"wait"}
+    assert {get_kpi(k).partial_basis for k in ("revenue", "orders", "units_sold")} == {"project"}
+    assert get_kpi("aov").partial_basis == "as_is"
+    assert get_kpi("churn_rate").fact == "retention_rate"
+
+
+def test_default_kpis_are_the_headlines_of_what_is_loaded(demo_tables: list[Table]) -> None:
+    orders = next(t for t in demo_tables if t.kind == "orders")
+    deals = next(t for t in demo_tables if t.kind == "deals")
+    assert metrics.default_kpis(None, [orders])[:5] == [
+        "revenue", "orders", "aov", "customers", "gross_margin_pct",
+    ]  # fmt: skip
+    ids = metrics.default_kpis(None, demo_tables)
+    assert ids == [k.id for k in sorted(
+        (k for k in CATALOGUE if k.headline is not None), key=lambda k: k.headline)]  # fmt: skip
+    # Deals alone: their headlines first, then the rest, one KPI per fact.
+    only_deals = metrics.default_kpis(None, [deals])
+    assert only_deals[:4] == ["win_rate", "pipeline_value", "avg_deal_size", "sales_cycle_days"]
+    assert len(only_deals) == 8
+    # Without a cost column the margin is not a headline it can give; churn never sits beside
+    # retention, nor revenue growth beside revenue.
+    no_cost = orders.with_mapping({r: c for r, c in orders.mapping.items() if r != "cost"})
+    picked = metrics.default_kpis(None, [no_cost])
+    assert picked[0] == "revenue" and "gross_margin_pct" not in picked
+    assert not {"churn_rate", "retention_rate"} <= set(picked)
+    assert "revenue_growth" not in picked
+    # An objective ticks its headline KPIs first: revenue, then orders, for growing revenue.
+    grow = metrics.default_kpis(["grow_revenue"], demo_tables)
+    assert grow[:3] == ["revenue", "orders", "aov"]

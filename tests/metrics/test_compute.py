@@ -425,12 +425,18 @@ def test_clv_inputs() -> None:
     )
     mapping = {"date": "date", "customer_id": "customer", "amount": "amount"}
     e = Engine([Table("t", df, "orders", mapping)])
-    clv = e.value("clv", "2024")
+    # No cost column and no margin rate given: undefined, never a silent 100 % margin.
+    assert e.value("clv", "2024").reason == "compute.reason.clv_no_margin"
+    assert "taux de marge" in (e.value("clv", "2024").reason_text("fr") or "")
+    given = Engine([Table("t", df, "orders", mapping)], margin_rate=0.4)
+    clv = given.value("clv", "2024")
     # 2024: revenue 600, 3 customers → 200 per customer. 2023 had C1..C4; C1, C2 came back:
-    # yearly churn 1 − 2/4 = 0.5. No cost → margin × 1. CLV = 200 / 0.5 = 400.
-    assert clv.value == pytest.approx(400.0)
+    # yearly churn 1 − 2/4 = 0.5. Margin rate given: 40 %. CLV = 200 × 0.4 / 0.5 = 160.
+    assert clv.value == pytest.approx(160.0)
     assert clv.detail["revenue_per_customer_year"] == pytest.approx(200.0)
     assert clv.detail["churn_rate_year"] == pytest.approx(0.5)
+    assert clv.detail["margin_basis"] == "given" and clv.detail["gross_margin_pct"] == 0.4
+    assert given.with_filter("region", None).margin_rate == 0.4  # kept by derived engines
     with_cost = Engine([Table("t", df, "orders", {**mapping, "cost": "cost"})])
     # Margin 2024: (600 − 300) / 600 = 0.5 → CLV = 200 × 0.5 / 0.5 = 200.
     assert v(with_cost, "clv", "2024") == pytest.approx(200.0)
@@ -651,8 +657,9 @@ def _result(kpi: str, value: float, previous: float | None, **kw: object) -> KPI
 def test_alerts_below_target_drops_direction_aware() -> None:
     results = [
         _result("revenue", 95.0, 100.0, target=120.0, attainment=95 / 120),  # −5 %, below
-        _result("churn_rate", 0.3, 0.2),  # churn up 50 %: a drop in performance
-        _result("retention_rate", 0.7, 0.8),  # −12.5 %: a drop
+        _result("churn_rate", 0.3, 0.2),  # churn up 10 pts: a drop in performance
+        _result("nps", 20.0, 35.0),  # −15 points (a score: points, not −42.9 %)
+        _result("gross_margin_pct", 0.30, 0.33),  # −3 pts: under a 10-point threshold
         _result("cac", 80.0, 100.0),  # CAC down 20 %: good news, no alert
         _result("avg_call_minutes", 3.0, 10.0),  # neither better high nor low: no alert
     ]
@@ -661,19 +668,59 @@ def test_alerts_below_target_drops_direction_aware() -> None:
     assert kinds == [
         ("below_target", "revenue", "down"),
         ("drop", "churn_rate", "up"),
-        ("drop", "retention_rate", "down"),
+        ("drop", "nps", "down"),
     ]
-    assert "Revenue" in out[0].message("en")
-    assert "Taux d'attrition en hausse de 50,0" in out[1].message("fr")
-    # A 4 % threshold catches the revenue dip too.
-    assert ("drop", "revenue") in [(a.kind, a.kpi_id) for a in alerts(results, None, 0.04)]
+    assert out[0].message("en") == "Revenue: 95.00, below the target of 120.00 (-20.8%)."
+    assert out[1].change == pytest.approx(10.0)
+    assert "Taux d'attrition en hausse de 10,0 pts" in out[1].message("fr")
+    assert "Net Promoter Score down 15.0 pts on" in out[2].message("en")
+    # A 4 % threshold catches the revenue dip too (and 4 points, not the 3-point margin dip).
+    found = [(a.kind, a.kpi_id) for a in alerts(results, None, 0.04)]
+    assert ("drop", "revenue") in found and ("drop", "gross_margin_pct") not in found
+    assert ("drop", "gross_margin_pct") in [(a.kind, a.kpi_id) for a in alerts(results, None, 0.03)]
 
 
-def test_alerts_unfinished_period_are_projected() -> None:
-    # Half of the month gone, 60 of revenue vs 100 last month: projected 120, no drop, and on
-    # track for a target of 110 even though 60 < 110.
-    res = _result("revenue", 60.0, 100.0, target=110.0, attainment=60 / 110,
-                  pacing=(60 / 110) / 0.5, elapsed=0.5)  # fmt: skip
+def test_alerts_one_per_fact() -> None:
+    # Churn is 1 − retention: one alert, the first of the two; attainment and pacing too.
+    results = [
+        _result("retention_rate", 0.26, 0.48),
+        _result("churn_rate", 0.74, 0.52),
+        _result("attainment", 0.5, 1.2),
+        _result("pacing", 0.5, 1.2),
+    ]
+    assert [a.kpi_id for a in alerts(results)] == ["retention_rate", "attainment"]
+    # A drop and an anomaly of the same KPI: the drop (what the card shows) only.
+    history = pd.DataFrame({"value": [100.0, 102, 98, 101, 99, 100, 103, 40.0]})
+    out = alerts([_result("revenue", 40.0, 103.0)], {"revenue": history})
+    assert [a.kind for a in out] == ["drop"]
+
+
+def test_alerts_period_in_progress_compare_what_the_card_shows() -> None:
+    # Online Retail in December 2011: data to the 9th (9 of 31 days), 41 new customers
+    # against 321 in November. New customers are distinct customers: not projected, not
+    # compared until December is over — no "down 56 %" from a linear projection.
+    elapsed = 9 / 31
+    new = KPIResult(get_kpi("new_customers"), parse_period("2011-12"), Value(41.0), Value(321.0),
+                    None, None, elapsed=elapsed, state="in_progress", compared=False)  # fmt: skip
+    assert alerts([new]) == []
+    # Revenue is projected: 433,668 over 9 days → 1,493,745 over the month, +2.2 % on
+    # November's 1,461,756: no drop; the card and any alert say "projection".
+    projected = 433_668.01 / elapsed
+    rev = KPIResult(get_kpi("revenue"), parse_period("2011-12"), Value(433_668.01),
+                    Value(1_461_756.25), None, (projected - 1_461_756.25) / 1_461_756.25,
+                    elapsed=elapsed, state="in_progress", projected=projected)  # fmt: skip
+    assert alerts([rev]) == []
+    assert alerts([rev], drop_threshold=0.0001) == []  # a rise is no drop
+    low = KPIResult(get_kpi("revenue"), parse_period("2011-12"), Value(200_000.0),
+                    Value(1_461_756.25), None, (200_000 / elapsed - 1_461_756.25) / 1_461_756.25,
+                    elapsed=elapsed, state="in_progress", projected=200_000 / elapsed)  # fmt: skip
+    (drop,) = alerts([low])
+    assert drop.projected and drop.value == pytest.approx(200_000 / elapsed)
+    assert drop.message("fr").startswith("Chiffre d'affaires : projection sur la période de")
+    # On track for a target: 60 over half the month projects to 120 ≥ 110.
+    res = KPIResult(get_kpi("revenue"), parse_period("2024-02"), Value(60.0), Value(100.0),
+                    None, 0.2, target=110.0, attainment=60 / 110, pacing=(60 / 110) / 0.5,
+                    elapsed=0.5, state="in_progress", projected=120.0)  # fmt: skip
     assert alerts([res]) == []
 
 
@@ -685,7 +732,7 @@ def test_anomaly() -> None:
     assert anomaly([100, 100, 100, 100, 100, 100, 100, 150]) == 0  # flat history: MAD 0
     assert anomaly([100, 150]) == 0  # too short
     series = pd.DataFrame({"value": [*history, 160.0], "elapsed": [1.0] * 13})
-    out = alerts([_result("orders", 160.0, 100.0)], {"orders": series}, drop_threshold=0.5)
+    out = alerts([_result("orders", 160.0, 100.0)], {"orders": series}, drop_threshold=0.7)
     assert [(a.kind, a.direction) for a in out] == [("anomaly", "up")]
 
 
@@ -696,8 +743,13 @@ def test_engine_alerts_use_the_series_up_to_the_period() -> None:
     df = pd.DataFrame({"date": dates, "amount": amounts})
     e = Engine([Table("t", df, "orders", {"date": "date", "amount": "amount"})])
     out = e.alerts(e.results("2024-01", ["revenue"]))
-    assert [(a.kind, a.direction) for a in out] == [("drop", "down"), ("anomaly", "down")]
+    assert [(a.kind, a.direction) for a in out] == [("drop", "down")]  # one per fact
+    out = e.alerts(e.results("2024-01", ["revenue"]), drop_threshold=0.95)
+    assert [(a.kind, a.direction) for a in out] == [("anomaly", "down")]
+    assert out[0].value == pytest.approx(10.0)  # the card's value, not a projection
     assert e.alerts(e.results("2023-12", ["revenue"])) == []
+    # No period-over-period alert, and no anomaly, on all the data.
+    assert e.alerts(e.results("all", ["revenue"]), drop_threshold=0.0001) == []
 
 
 def test_breakdown_by_rep() -> None:
@@ -748,7 +800,7 @@ def test_kpis_json_is_json_safe() -> None:
 def test_kpis_json_objectives_and_errors() -> None:
     out = kpis_json([orders_table()], ["profitability"], "all", "en")
     ids = [k["id"] for k in out["kpis"]]
-    assert ids[:2] == ["gross_margin", "gross_margin_pct"]
+    assert ids[:2] == ["gross_margin_pct", "gross_margin"]  # headline first among equals
     cac = next(k for k in out["kpis"] if k["id"] == "cac")
     assert cac["status"] == "unavailable"
     assert cac["unlock"].startswith("Load a marketing spend table")

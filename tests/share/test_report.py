@@ -23,7 +23,7 @@ import pytest
 from kpi import cli, i18n
 from kpi.data import Table, load_path, sample_files
 from kpi.errors import PiloteError
-from kpi.metrics import Engine, Period
+from kpi.metrics import KPI_IDS, Engine, Period, get_kpi
 from kpi.share import (
     FORMULA_PREFIXES,
     LOCAL_OWNER,
@@ -68,16 +68,19 @@ def _workbook(data: bytes) -> openpyxl.Workbook:
 
 
 def _scorecard(wb: openpyxl.Workbook, sheet: str) -> dict[str, dict[str, object]]:
-    """Scorecard rows by KPI code: {header: cell}."""
+    """Scorecard rows by KPI id (found from its label: the sheet shows no internal code):
+    {header: cell}."""
     ws = wb[sheet]
     rows = list(ws.iter_rows())
-    header_index = next(i for i, r in enumerate(rows) if r[-1].value in ("Code",))
+    header_index = next(i for i, r in enumerate(rows) if r[0].value in ("Indicateur", "KPI"))
     header = [c.value for c in rows[header_index]]
+    assert "Code" not in header and header[-1] in ("Statut", "Status")
+    ids = {get_kpi(k).label(lang): k for k in KPI_IDS for lang in ("fr", "en")}
     out = {}
     for r in rows[header_index + 1 :]:
-        if r[-1].value is None:
+        if r[0].value is None:
             break
-        out[r[-1].value] = dict(zip(header, r, strict=True))
+        out[ids[r[0].value]] = dict(zip(header, r, strict=True))
     return out
 
 
@@ -418,7 +421,8 @@ def test_cli_report_as_a_scheduled_command(tmp_path: Path) -> None:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith(f"{out} : 8 indicateurs, décembre 2025")
+    # No objective: the headline KPIs of the sample data (10), revenue first.
+    assert proc.stdout.startswith(f"{out} : 10 indicateurs, décembre 2025")
     assert "Rapport Pilote — décembre 2025" in out.read_text(encoding="utf-8")
 
 

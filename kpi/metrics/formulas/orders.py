@@ -13,6 +13,7 @@ from babel.dates import format_date
 from kpi import i18n
 from kpi.data import Table
 from kpi.metrics.aggregates import EPS, OrderTotals
+from kpi.metrics.coverage import IN_PROGRESS, STARTS_LATE, PeriodName
 from kpi.metrics.formulas.registry import EngineView, formula
 from kpi.metrics.periods import Period
 from kpi.metrics.prepared import MAX_NS, prepared
@@ -114,13 +115,16 @@ def clv_value(engine: EngineView, period: Period, orders: Table) -> Value:
         return no_value(UNDEFINED, "compute.reason.clv_history")
     churn = 1 - np.count_nonzero(before.present & year.present) / before.customers
     rpc = year.revenue / year.customers
-    margin_pct = 1.0
-    basis = "none"
     if year.cost is not None or year.profit is not None:
         if year.revenue == 0:
             return no_value(UNDEFINED, "compute.reason.zero_revenue")
         margin, basis = gross_margin_of(year)
         margin_pct = margin / year.revenue
+    elif engine.margin_rate is not None:
+        margin_pct, basis = float(engine.margin_rate), "given"
+    else:
+        # KPI_SPEC: never a silent 100 % margin.
+        return no_value(UNDEFINED, "compute.reason.clv_no_margin")
     detail = {
         "revenue_per_customer_year": rpc,
         "gross_margin_pct": margin_pct,
@@ -148,6 +152,13 @@ def revenue_growth(engine: EngineView, period: Period, orders: Table) -> Value:
     prev = engine.order_totals(orders, prev_period)
     if prev.rows == 0:
         return no_value(UNDEFINED, "compute.reason.no_previous_data")
+    # A growth rate compares two whole periods: not a month in progress with a full one, nor a
+    # year with one that holds a single month of data.
+    for p in (period, prev_period):
+        if engine.period_state(p, (orders,)) == IN_PROGRESS:
+            return no_value(UNDEFINED, "compute.reason.growth_in_progress", period=PeriodName(p))
+        if engine.period_state(p, (orders,)) == STARTS_LATE:
+            return no_value(UNDEFINED, "compute.reason.growth_starts_late", period=PeriodName(p))
     if prev.revenue <= 0:
         return no_value(UNDEFINED, "compute.reason.previous_revenue_not_positive")
     return ok(

@@ -35,11 +35,16 @@ class EngineView(Protocol):
     statuses: frozenset[str] | None
     stage_order_: list[str] | None
     share_by: str | None
+    margin_rate: float | None
 
     @property
     def as_of(self) -> pd.Timestamp | None: ...
 
     def memo(self, key: Any, make: Callable[[], Any]) -> Any: ...
+
+    def period_state(self, period: Period, tables: Sequence[Table] | None = None) -> str: ...
+
+    def elapsed(self, period: Period, tables: Sequence[Table] | None = None) -> float: ...
 
     def keep(self, prep: PreparedTable) -> np.ndarray | None: ...
 

@@ -105,9 +105,12 @@ def pacing(engine: EngineView, period: Period, targets: Table, orders: Table) ->
     value, span = attain(engine, period, targets, orders)
     if value.value is None:
         return value
-    share = span.elapsed_share(engine.as_of) if engine.as_of is not None else 1.0
+    share = engine.elapsed(span, (orders,))
     if share <= 0:
         return no_value(UNDEFINED, "compute.reason.not_started")
+    if share >= 1:
+        # Pacing is for a period in progress; over a finished one it would repeat attainment.
+        return no_value(UNDEFINED, "compute.reason.period_over")
     return ok(
         value.value / share,
         attainment=value.value,
@@ -151,7 +154,7 @@ def attainment_table(engine: EngineView, period: Period | str, by: str = "rep") 
     sl = o.slice(span)
     codes, uniq = o.take(by)
     actual_by = sums_codes(codes[sl], uniq, o.amt[sl], normalise=False)
-    share = span.elapsed_share(engine.as_of) if engine.as_of is not None else 1.0
+    share = engine.elapsed(span, (orders,))
     rows = []
     for key, name in union_names(target_by, actual_by):
         tgt = target_by.get(key, (name, 0.0))[1]
