@@ -15,6 +15,8 @@ from kpi.metrics import (
 )
 from ui.analysis import currency, engine, filter_controls, loaded, period_controls
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
+from ui.currencies import currency_controls
+from ui.markup import inert
 from ui.shell import require_shell
 from ui.state import analysis, lang, show_error, tr
 
@@ -37,6 +39,7 @@ if not a.kpis:
     a.kpis = default_choice(suggest(a.objectives or None, loaded()))
 kpi_ids = [k for k in a.kpis if k in KPI_IDS]
 
+currency_controls()  # several currencies: which one amounts are in, exchange rates
 cur = currency()
 st.caption(
     tr(
@@ -147,6 +150,8 @@ for i, res in enumerate(results):
         )
         if c.reason:
             st.caption(c.reason)
+        if c.currencies:
+            st.caption(inert(c.currencies))  # "$US … $CA" must not read as a formula
         if c.last_year:
             st.caption(c.last_year)
         if c.attainment is not None:

@@ -8,9 +8,11 @@ import streamlit as st
 from kpi import i18n
 from kpi.data import KINDS, ROLES, LoadReport, Table, check, role_label, validate_mapping
 from kpi.errors import PiloteError
+from ui.analysis import linked
 from ui.cache import DATA, session_cached
 from ui.ingest import forget_uploads, load_into_session, load_samples, process_uploads
 from ui.shell import require_shell
+from ui.sources import links_panel, source_name, source_panel
 from ui.state import (
     kind_label,
     lang,
@@ -216,11 +218,14 @@ def quality_panel(table: Table) -> None:
 
 loaded = tables()
 if loaded:
+    # Kinds as the pages use them: a lookup table (teams, accounts, products) once linked.
+    kinds = {t.name: t.kind for t in linked().tables}
     summary = pd.DataFrame(
         [
             {
                 tr("data.table"): name,
-                tr("data.kind"): kind_label(t.kind),
+                tr("data.kind"): kind_label(kinds.get(name, t.kind)),
+                tr("sources.source_col"): source_name(t),
                 tr("data.rows"): len(t.df),
                 tr("data.columns"): t.df.shape[1],
                 tr("data.mapping"): ", ".join(role_name(r) for r in t.mapping),
@@ -228,6 +233,8 @@ if loaded:
             for name, t in loaded.items()
         ]
     )
+    if not any(source_name(t) for t in loaded.values()):
+        summary = summary.drop(columns=[tr("sources.source_col")])
     st.dataframe(summary, hide_index=True, width="stretch")
     names = list(loaded)
     name = st.selectbox(tr("data.inspect"), names, key="inspected_table")
@@ -242,6 +249,8 @@ if loaded:
             remove_table(name)
             load_into_session(raw, table.report.file_name, sheet=chosen)
             st.rerun()
+    source_panel(table)  # "Recognised as: Pipedrive — deals export (EN)" and its semantics
+    links_panel(name)  # lookup tables: coverage, keys not found
     # on_change="rerun": a tab's .open says whether it is shown, so the quality checks
     # (0.2 s at 1M rows) run only when the user opens their tab.
     tab_map, tab_report, tab_preview, tab_quality = st.tabs(

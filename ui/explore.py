@@ -13,12 +13,18 @@ import pandas as pd
 import streamlit as st
 
 from kpi import i18n
-from kpi.data import role_label
 from kpi.errors import PiloteError
 from kpi.explore import Facts, facts_for
 from kpi.metrics import Engine, Period
 from kpi.share import to_csv_bytes, to_excel_bytes
-from ui.analysis import currency, engine, filter_controls, loaded, period_controls
+from ui.analysis import (
+    currency,
+    engine,
+    filter_controls,
+    loaded,
+    period_controls,
+    role_title,
+)
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
 from ui.state import lang, md_escape, show_error, tr
 
@@ -56,13 +62,14 @@ def no_data() -> None:
 
 
 def role_name(role: str) -> str:
-    """A role's name in the user's language."""
-    return role_label(role, lang())
+    """A role's name in the user's language; with the column's name when a lookup table
+    brought it (``Équipe (manager)``, joined from ``sales_teams.csv``)."""
+    return role_namer(lang())(role)
 
 
 def role_namer(lang_: str) -> Callable[[str], str]:
     """A ``format_func`` naming roles in ``lang_`` (bound now: widgets may call it later)."""
-    return lambda role: role_label(role, lang_)
+    return lambda role: role_title(role, lang_)
 
 
 def t(lang_: str, key: str, **params: Any) -> str:

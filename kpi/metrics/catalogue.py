@@ -182,6 +182,10 @@ class KPI:
     spec : bool
         Defined in ``KPI_SPEC.md``; a KPI added since is defined in its formula text and in the
         README's "Choices".
+    money : bool
+        Computed from amounts although its unit is not money (a growth, a margin rate, a
+        return on spend, an attainment): like money KPIs it is given per currency when the
+        data holds several (see :attr:`per_currency`).
     """
 
     id: str
@@ -201,6 +205,13 @@ class KPI:
     leaderboard: bool = False
     target_from_table: bool = False
     spec: bool = True
+    money: bool = False
+
+    @property
+    def per_currency(self) -> bool:
+        """Whether the value depends on the currency of the amounts (never summed across
+        currencies): money KPIs and the rates computed from amounts."""
+        return self.unit == "money" or self.money
 
     @property
     def objectives(self) -> tuple[str, ...]:
@@ -379,6 +390,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
     KPI(
         id="orders",
@@ -753,6 +765,7 @@ CATALOGUE: tuple[KPI, ...] = (
             ),
         ),
         leaderboard=True,
+        money=True,
     ),
     KPI(
         id="units_sold",
@@ -859,6 +872,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
     KPI(
         id="complaint_rate",
@@ -937,6 +951,7 @@ CATALOGUE: tuple[KPI, ...] = (
             ),
         ),
         spec=False,
+        money=True,
     ),
     # -- Pipeline -----------------------------------------------------------------------------
     KPI(
@@ -1489,6 +1504,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
     KPI(
         id="roi",
@@ -1531,6 +1547,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
     # -- Activities ---------------------------------------------------------------------------
     KPI(
@@ -1767,6 +1784,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
     KPI(
         id="pacing",
@@ -1807,6 +1825,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
 )
 

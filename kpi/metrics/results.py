@@ -125,6 +125,11 @@ class KPIResult:
         the period.
     elapsed : float
         Share of the period elapsed at ``as_of`` (1 for a finished period).
+    currency : str or None
+        When the data holds several currencies, the one this money KPI is given in (its values,
+        comparisons and target are in that currency only); None otherwise.
+    per_currency : tuple of (str, float or None)
+        Then, the value in each currency, the main one first.
     """
 
     kpi: KPI
@@ -139,6 +144,8 @@ class KPIResult:
     attainment: float | None = None
     pacing: float | None = None
     elapsed: float = 1.0
+    currency: str | None = None
+    per_currency: tuple[tuple[str, float | None], ...] = ()
 
     @property
     def id(self) -> str:
@@ -168,8 +175,26 @@ class KPIResult:
         return relative_change(value, prev)
 
     def to_dict(self, lang: str = "en", currency: str | None = None) -> dict[str, Any]:
-        """JSON-safe dict (``None`` for missing values, plain Python numbers)."""
+        """JSON-safe dict (``None`` for missing values, plain Python numbers).
+
+        A money KPI of data in several currencies also has ``currency`` (the one its value is
+        in) and ``per_currency``: ``[{"currency", "value", "formatted"}, …]``, main first.
+        """
         unit = self.kpi.unit
+        currency = self.currency or currency
+        extra: dict[str, Any] = {}
+        if self.currency is not None:
+            extra = {
+                "currency": self.currency,
+                "per_currency": [
+                    {
+                        "currency": code,
+                        "value": json_number(value, unit),
+                        "formatted": self.kpi.format(value, lang, code),
+                    }
+                    for code, value in self.per_currency
+                ],
+            }
         return {
             "id": self.kpi.id,
             "label": self.kpi.label(lang),
@@ -186,6 +211,7 @@ class KPIResult:
             "reason": self.current.reason_text(lang),
             "formatted": self.kpi.format(self.value, lang, currency),
             "detail": json_safe(dict(self.current.detail)),
+            **extra,
         }
 
 

@@ -39,6 +39,7 @@ class Card:
     attainment_text: str | None = None
     pacing_text: str | None = None
     on_track: bool | None = None
+    currencies: str | None = None
 
 
 def _change_text(
@@ -67,8 +68,22 @@ def card(
     currency: str | None = None,
     series: pd.DataFrame | None = None,
 ) -> Card:
-    """Build the card for one KPI result (and its monthly series for the sparkline)."""
+    """Build the card for one KPI result (and its monthly series for the sparkline).
+
+    A money KPI of data in several currencies is shown in its own currency
+    (``res.currency``), the other currencies' values on a line of their own
+    (``currencies``: ``USD 81,00 $US · GBP 29,00 £GB``) — never added up.
+    """
     kpi = res.kpi
+    currency = res.currency or currency
+    others = None
+    if res.currency is not None:
+        others = " · ".join(
+            kpi.format(value, lang, code)
+            for code, value in res.per_currency
+            if code != res.currency
+        )
+        others = i18n.t("scorecard.other_currencies", lang, values=others) if others else None
     prev = None if res.previous is None else res.previous.value
     ly = None if res.last_year is None else res.last_year.value
     delta = _change_text(res, res.change, prev, lang)
@@ -128,6 +143,7 @@ def card(
         attainment_text=attainment_text,
         pacing_text=pacing_text,
         on_track=on_track,
+        currencies=others,
     )
 
 
@@ -157,6 +173,10 @@ i18n.add_messages(
         "scorecard.vs_last_year": {
             "fr": "{change} vs l'an dernier ({value})",
             "en": "{change} vs last year ({value})",
+        },
+        "scorecard.other_currencies": {
+            "fr": "Autres devises, non additionnées : {values}",
+            "en": "Other currencies, not added up: {values}",
         },
         "scorecard.formula": {"fr": "Formule", "en": "Formula"},
         "scorecard.reading": {"fr": "Lecture", "en": "How to read it"},
