@@ -90,8 +90,9 @@ DECISIONS: tuple[str, ...] = (
     "back to the historical stage-to-win rate (won / deals that reached the stage).",
     "pipeline_value and weighted_pipeline are snapshots at the end of the data: the period "
     "does not apply and they have no previous value.",
-    "lead_conversion_rate: when the converted column holds explicit 'no' values, leads with an "
-    "empty value are still open and left out of the denominator; otherwise empty means no.",
+    "lead_conversion_rate: when the converted column holds explicit 'no' values, or is a "
+    "recognised tool's status, leads with an empty value are still open and left out of the "
+    "denominator; otherwise empty means no.",
     "Activities: messages are e-mail/message rows when an activity type is mapped, calls "
     "are call rows; without types every row counts.",
     "roi: revenue of orders whose channel (or source) matches a spend channel, accent- and "
