@@ -7,6 +7,7 @@ import streamlit as st
 
 from kpi import i18n
 from kpi.data import KINDS, ROLES, LoadReport, Table, check, role_label, validate_mapping
+from kpi.data import kind_label as dataset_kind_label
 from kpi.errors import PiloteError
 from ui.analysis import linked
 from ui.cache import DATA, session_cached
@@ -141,7 +142,7 @@ def mapping_editor(table: Table) -> None:
             tr("data.kind"),
             options=list(KINDS),
             index=list(KINDS).index(table.kind),
-            format_func=kind_label,
+            format_func=lambda k, lang_=L: dataset_kind_label(k, lang_),  # bound now
             key=f"kind-{wkey}",
         )
         edited = st.data_editor(

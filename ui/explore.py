@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import i18n
+from kpi.data import ROLE_IDS
 from kpi.errors import PiloteError
 from kpi.explore import Facts, facts_for
 from kpi.metrics import Engine, Period
@@ -69,7 +70,9 @@ def role_name(role: str) -> str:
 
 def role_namer(lang_: str) -> Callable[[str], str]:
     """A ``format_func`` naming roles in ``lang_`` (bound now: widgets may call it later)."""
-    return lambda role: role_title(role, lang_)
+    # Named now, in the script's thread: a format_func may be called outside it (AppTest).
+    names = {role: role_title(role, lang_) for role in ROLE_IDS}
+    return lambda role: names.get(role, role)
 
 
 def t(lang_: str, key: str, **params: Any) -> str:
