@@ -345,6 +345,7 @@ i18n.add_messages(
         "explore.col.avg_deal_size": {"fr": "Montant moyen gagné", "en": "Average deal size"},
         "explore.col.cycle_days": {"fr": "Cycle moyen", "en": "Average cycle"},
         "explore.col.won_value": {"fr": "Montant gagné", "en": "Won value"},
+        "explore.col.deals_won": {"fr": "Affaires gagnées", "en": "Deals won"},
         "explore.col.deals": {"fr": "Affaires", "en": "Deals"},
         "explore.col.amount": {"fr": "Montant", "en": "Amount"},
         "explore.col.source": {"fr": "Source", "en": "Source"},
@@ -505,6 +506,7 @@ i18n.add_messages(
             "en": "Load a targets table per rep to follow attainment.",
         },
         "explore.team.drill": {"fr": "Détail d'un commercial", "en": "One rep in detail"},
+        "explore.team.drill_by": {"fr": "Détail : {role}", "en": "In detail: {role}"},
         "explore.team.member": {"fr": "Commercial", "en": "Rep"},
         "explore.team.rank": {"fr": "{rank}ᵉ sur {of}", "en": "Ranked {rank} of {of}"},
         "explore.team.vs_team": {

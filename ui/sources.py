@@ -30,7 +30,8 @@ def source_panel(table: Table) -> None:
         return
     L = lang()
     with st.container(border=True):
-        st.markdown(f"**{inert(reading.describe(L))}**", help=tr("sources.help"))
+        # The tool's and export's names come from the registry, not from the file.
+        st.markdown(f"**{reading.describe(L)}**", help=tr("sources.help"))
         lines = reading.semantics.get(L, []) + reading.notes.get(L, [])
         if lines:
             st.markdown("\n".join(f"- {inert(line)}" for line in lines))

@@ -124,11 +124,17 @@ class LookupLink:
             out.append(
                 i18n.Message(
                     "lookups.unmatched",
-                    {**base, "rows": self.unmatched_rows, "values": ", ".join(self.unmatched)},
+                    {
+                        **base,
+                        "rows": i18n.Count(self.unmatched_rows),
+                        "values": ", ".join(self.unmatched),
+                    },
                 )
             )
         if self.empty_rows:
-            out.append(i18n.Message("lookups.empty_keys", {**base, "rows": self.empty_rows}))
+            out.append(
+                i18n.Message("lookups.empty_keys", {**base, "rows": i18n.Count(self.empty_rows)})
+            )
         return out
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
@@ -405,8 +411,7 @@ def join_lookups(
                 scored.append((score, role, name))
         result.notes.append(
             i18n.Message(
-                "lookups.joined",
-                {"lookup": link.lookup, "n": len(added), "columns": ", ".join(added)},
+                "lookups.joined", {"lookup": link.lookup, "n": len(added), "columns": added}
             )
         )
     for _score, role, name in sorted(scored, key=lambda x: -x[0]):
@@ -414,6 +419,11 @@ def join_lookups(
             continue
         result.roles[role] = name
         taken.add(role)
+    # Each added column with the role it got: "manager (Équipe), regional_office (Région)".
+    role_of = {c: r for r, c in result.roles.items()}
+    for note in result.notes:
+        if note.key == "lookups.joined":
+            note.params["columns"] = _columns_text(note.params["columns"], role_of)
     result.df = fact.copy(deep=False)
     for name, series in data.items():
         result.df[name] = series
@@ -527,6 +537,17 @@ def link_tables(tables: Sequence[Table]) -> Linked:
             table = replace(table, kind="lookup")
         out.append(table)
     return Linked(out, links, notes, joined_columns)
+
+
+def _columns_text(columns: Sequence[str], role_of: Mapping[str, str]) -> i18n.Text:
+    from kpi.data.roles import role_label
+
+    def text(lang: str) -> str:
+        return ", ".join(
+            f"{c} ({role_label(role_of[c], lang)})" if c in role_of else c for c in columns
+        )
+
+    return i18n.Text(text("fr"), text("en"))
 
 
 i18n.add_messages(

@@ -81,7 +81,7 @@ def card(
         others = " · ".join(
             kpi.format(value, lang, code)
             for code, value in res.per_currency
-            if code != res.currency
+            if code != res.currency and value is not None
         )
         others = i18n.t("scorecard.other_currencies", lang, values=others) if others else None
     prev = None if res.previous is None else res.previous.value

@@ -52,7 +52,7 @@ def test_data_page_says_which_tool(tmp_path, monkeypatch, lang: str) -> None:  #
         "fr": "Reconnu : Pipedrive — export des affaires (EN)",
         "en": "Recognised as: Pipedrive — deals export (EN)",
     }[lang]
-    assert inert(line) in text
+    assert f"**{line}**" in text
     semantics = {"fr": "victoire/perte lues dans « Deal - Status »",
                  "en": "won/lost read from « Deal - Status »"}[lang]  # fmt: skip
     assert inert(semantics) in text
