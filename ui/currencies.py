@@ -24,9 +24,24 @@ def currency_controls() -> None:
     a = analysis()
     L = lang()
     main = str(found.main)
+    codes = list(found.codes)
+    # The rates as the inputs below hold them (this run's values, so that the notice and
+    # the currency choice above the inputs agree with them).
+    for code in codes:
+        key = f"w_rate_{code}"
+        if code != main and key not in st.session_state:
+            st.session_state[key] = a.rates.get(code)
+    a.rates = {
+        c: float(st.session_state[f"w_rate_{c}"])
+        for c in codes
+        if c != main and st.session_state.get(f"w_rate_{c}")
+    }
     message = found.message()
     converted = bool(a.rates) and not missing_rates()
     shares = inert(message.text(L)) if message is not None else ""
+    missing_rows = found.missing_message()
+    if missing_rows is not None:
+        shares += " — " + missing_rows.text(L)
     if converted:
         st.info(
             tr("cur.converted", shares=shares, main=inert(main)),
@@ -35,7 +50,6 @@ def currency_controls() -> None:
     else:
         st.info(tr("cur.split", shares=shares), icon=":material/currency_exchange:")
     c1, c2 = st.columns([1, 2])
-    codes = list(found.codes)
     if st.session_state.get("w_currency") not in codes:
         st.session_state["w_currency"] = a.currency if a.currency in codes else main
     chosen = c1.selectbox(
@@ -59,28 +73,22 @@ def currency_controls() -> None:
                 ).items():
                     if code in codes and code != main:
                         st.session_state[f"w_rate_{code}"] = rate
+                st.rerun()  # the notice and the choice above read the new rates
             except PiloteError as exc:
                 st.error(exc.message(L))
             except Exception as exc:
                 show_error(exc)
-        rates: dict[str, float] = {}
         cols = st.columns(min(3, max(1, len(codes) - 1)))
         for i, code in enumerate(c for c in codes if c != main):
-            key = f"w_rate_{code}"
-            if key not in st.session_state:
-                st.session_state[key] = a.rates.get(code)
-            value = cols[i % len(cols)].number_input(
+            cols[i % len(cols)].number_input(
                 f"1 {code} = … {main}",
                 min_value=0.0,
                 value=None,
                 step=None,
                 format="%.4f",
-                key=key,
+                key=f"w_rate_{code}",
                 placeholder=tr("cur.no_rate"),
             )
-            if value:
-                rates[code] = float(value)
-        a.rates = rates
     missing = missing_rates()
     if a.rates and missing:
         st.warning(

@@ -79,6 +79,13 @@ class Currencies:
             "sources.currencies", {"n": len(self.rows), "shares": i18n.Text(**shares)}
         )
 
+    def missing_message(self) -> i18n.Message | None:
+        """With several currencies, the rows whose currency is empty: in no currency's
+        amounts (counted in every count)."""
+        if not self.several or not self.missing:
+            return None
+        return i18n.Message("currencies.missing_rows", {"rows": i18n.Count(self.missing)})
+
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         message = self.message()
         return {
@@ -254,6 +261,10 @@ def convert_tables(
 
 i18n.add_messages(
     {
+        "currencies.missing_rows": {
+            "fr": "{rows} ligne(s) sans devise : comptées dans les comptages, dans aucun montant.",
+            "en": "{rows} row(s) without a currency: in the counts, in no amount.",
+        },
         "currencies.converted": {
             "fr": "Montants convertis en {main} aux taux donnés ({rates}).",
             "en": "Amounts converted into {main} at the rates given ({rates}).",

@@ -103,9 +103,9 @@ def kpis_json(
         else:
             given = ", ".join(f"1 {c} = {r:g} {found.main}" for c, r in sorted(rates.items()))
             warnings.append(i18n.t("currencies.converted", lang, main=found.main, rates=given))
-    message = found.message()
-    if message is not None:
-        warnings.insert(0, message.text(lang))
+    for message in (found.missing_message(), found.message()):
+        if message is not None:
+            warnings.insert(0, message.text(lang))
     engine = Engine(tables, filters, statuses, None, as_of, currency=currency)
     if chosen:
         ids = [s.kpi.id for s in suggest(chosen, tables)]
