@@ -54,7 +54,7 @@ def test_data_page_says_which_tool(tmp_path, monkeypatch, lang: str) -> None:  #
     }[lang]
     assert f"**{line}**" in text
     semantics = {"fr": "victoire/perte lues dans « Deal - Status »",
-                 "en": "won/lost read from « Deal - Status »"}[lang]  # fmt: skip
+                 "en": "won/lost read from “Deal - Status”"}[lang]  # fmt: skip
     assert inert(semantics) in text
     summary = at.dataframe[0].value
     tool = {"fr": "Outil reconnu", "en": "Recognised tool"}[lang]

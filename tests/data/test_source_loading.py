@@ -365,7 +365,7 @@ def test_inspect_json_has_the_source():
     doc = inspect_json(loaded("pipedrive_deals_en.csv"), "en")
     assert doc["source"] == {"tool": "pipedrive", "export": "deals", "lang": "en"}
     assert doc["recognition"]["name"] == "Pipedrive — deals export (EN)"
-    assert "won/lost read from « Deal - Status »" in doc["recognition"]["semantics"]
+    assert "won/lost read from “Deal - Status”" in doc["recognition"]["semantics"]
     assert any("2 deal(s) won, 2 lost, 1 open" in n for n in doc["recognition"]["notes"])
     generic = inspect_json(load_table(b"Date,Montant\n01/02/2024,10\n02/02/2024,12\n", "x.csv"))
     assert generic["source"] is None and generic["recognition"] is None

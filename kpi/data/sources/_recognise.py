@@ -388,10 +388,10 @@ def _rule_sentences(p: Profile, columns: Mapping[str, str]) -> list[i18n.Message
                 )  # fmt: skip
             continue
         cond_fr = " et ".join(
-            _TEST_TEXT[w.test][0].format(c=_q(columns[w.field])) for w in rule.when
+            _TEST_TEXT[w.test][0].format(c=_q(columns[w.field], "fr")) for w in rule.when
         )
         cond_en = " and ".join(
-            _TEST_TEXT[w.test][1].format(c=_q(columns[w.field])) for w in rule.when
+            _TEST_TEXT[w.test][1].format(c=_q(columns[w.field], "en")) for w in rule.when
         )
         fr, en = _OUTCOME_TEXT[(p.kind, rule.outcome)]
         out.append(
