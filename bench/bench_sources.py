@@ -180,14 +180,19 @@ def bench_loader(rows: int) -> None:
     files = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".csv", ".xlsx"))
     spent = []
     for f in files:
-        _df, report = load_bytes(f.read_bytes(), f.name)
-        if report.source is not None:
-            spent.append((report.source.seconds, f.name))
+        # The loader's step (read_source: recognise + apply the semantics) on the typed frame
+        # the loader hands it, best of 5 after a first call.
+        with mock.patch("kpi.data.loading._read_source", lambda df, _report: df):
+            df, _report = load_bytes(f.read_bytes(), f.name)
+        if sources.read_source(df)[1] is None:
+            continue
+        best, med = timed(lambda d=df: sources.read_source(d), repeat=5)
+        spent.append((med, best, f.name))
     spent.sort()
     print(
         f"loader, recognition + semantics per fixture ({len(spent)} recognised): median "
-        f"{statistics.median(s for s, _ in spent) * 1000:.1f} ms, slowest {spent[-1][1]} "
-        f"{spent[-1][0] * 1000:.1f} ms (target ≤ 50 ms)"
+        f"{statistics.median(m for m, _b, _n in spent) * 1000:.1f} ms, slowest {spent[-1][2]} "
+        f"best {spent[-1][1] * 1000:.1f} ms / median {spent[-1][0] * 1000:.1f} ms (target ≤ 50 ms)"
     )
     generic = []
     for path in sample_files(".csv"):

@@ -556,6 +556,27 @@ def _read_source(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
 # Total rows
 
 
+def _labelled_total(df: pd.DataFrame, text_cols: list[Any], rows: np.ndarray) -> list[int]:
+    """The ``rows`` whose first filled text cell (among ``text_cols``) starts with a total word:
+    a total's label comes first (``Total général (5 enregistrements)``), a line item's product
+    named ``Subtotal mug`` comes after its order's number.
+
+    Vectorised: a line-item export (Shopify) has half its rows sparse, all of them candidates;
+    reading them cell by cell took minutes on a million lines.
+    """
+    if not len(rows) or not text_cols:
+        return []
+    found = np.zeros(len(rows), dtype=bool)
+    seen = np.zeros(len(rows), dtype=bool)  # a text cell came before in the row
+    index = pa.array(rows)
+    for c in text_cols:
+        values = pa.array(df[c], from_pandas=True).take(index)
+        hit = pc.match_substring_regex(values, _TOTAL_RE.pattern, ignore_case=True)
+        found |= ~seen & pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+        seen |= pc.is_valid(values).to_numpy(zero_copy_only=False)
+    return rows[found].tolist()
+
+
 def _drop_total_rows(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     """Drop rows labelled Total / Sous-total / Grand total that are not data.
 
@@ -584,11 +605,7 @@ def _drop_total_rows(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
             np.flatnonzero(pc.fill_null(hits, False).to_numpy(zero_copy_only=False)).tolist()
         )
     candidates = sorted(candidates)
-    labelled = [
-        i
-        for i in candidates
-        if any(isinstance(v := df[c].iat[i], str) and _TOTAL_RE.match(v) for c in text_cols)
-    ]
+    labelled = _labelled_total(df, text_cols, np.asarray(candidates, dtype=np.int64))
     nums = df[num_cols].to_numpy(dtype="float64", na_value=np.nan) if num_cols else None
     cum = np.nancumsum(nums, axis=0) if nums is not None else None
 

@@ -408,3 +408,18 @@ def test_messages_exist_in_both_languages():
     ):
         texts = i18n.messages()[key]
         assert texts["fr"] and texts["en"], key
+
+
+def test_a_line_item_export_keeps_its_sparse_lines_and_drops_its_total():
+    # Half the lines of a line-item export are sparse (order fields on the first line only):
+    # every one is a total-row candidate; only the labelled total goes.
+    lines = ["Name,Email,Financial Status,Subtotal,Lineitem quantity,Lineitem name,Lineitem price"]
+    total = 0.0
+    for i in range(300):
+        lines.append(f"#{i},c{i}@x.test,paid,30.00,1,Mug,10.00")
+        lines.append(f"#{i},,,,2,Subtotal mug,10.00")  # a product named like a total word
+        total += 30.0
+    lines.append(f"Total,,,{total:.2f},,,")
+    df, report = load_bytes(("\n".join(lines) + "\n").encode(), "lines.csv")
+    assert len(df) == 600
+    assert [(d.reason, d.rows) for d in report.dropped] == [("total", 1)]
