@@ -14,6 +14,7 @@ import streamlit as st  # noqa: E402
 
 from kpi import i18n
 from ui import explore  # noqa: F401  (registers the explore pages' titles)
+from ui.analysis import linked
 from ui.memory import start_trimmer
 from ui.shell import mark_shell, set_page_sidebar
 from ui.state import kind_label, lang, log_timing, login_configured, md_escape, tables, tr
@@ -90,9 +91,11 @@ def loaded_tables_in_sidebar(slot: Any) -> None:
         loaded = tables()
         if not loaded:
             st.caption(tr("app.nothing_loaded"))
+        kinds = {t.name: t.kind for t in linked().tables} if loaded else {}  # lookups named
         for table in loaded.values():
             rows = i18n.format_number(len(table.df), lang())
-            line = tr("app.table_line", kind=kind_label(table.kind), rows=rows)
+            kind = kind_label(kinds.get(table.name, table.kind))
+            line = tr("app.table_line", kind=kind, rows=rows)
             st.markdown(f"**{md_escape(table.name)}**  \n{line}")
 
 

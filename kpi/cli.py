@@ -69,6 +69,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", default="all", help="all, 2024, 2024-Q1, 2024-03 or a..b")
     p.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN")
     p.add_argument("--target", action="append", default=[], metavar="KPI=VALUE")
+    p.add_argument(
+        "--by",
+        metavar="ROLE|COLUMN",
+        help="every KPI per value of a dimension: a role (team) or a column with a role "
+        "(manager, joined from a teams file)",
+    )
+    p.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="with several currencies in the data: the one money KPIs are given in "
+        "(default: the main one)",
+    )
+    p.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="CODE=RATE",
+        help="exchange rate into the main currency (1 CODE = RATE); with one for every other "
+        "currency, amounts are converted and added up",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _lang_arg(p)
     p.set_defaults(func=cmd_kpis)
@@ -168,10 +188,21 @@ def apply_map(table: Table, overrides: dict[str, str]) -> Table:
 
 
 def inspect_json(table: Table, lang: str = "en") -> dict[str, Any]:
-    """The ``inspect --json`` document."""
+    """The ``inspect --json`` document.
+
+    ``source`` is ``{"tool", "export", "lang"}`` when the file is a recognised tool's export
+    (else null), ``recognition`` what was applied (semantics, notes, warnings), and
+    ``currencies`` the shares of each currency when the table has a currency column.
+    """
+    from kpi.metrics.currencies import dataset_currencies
+
     assert table.report is not None
     report = table.report.to_dict(lang)
+    found = dataset_currencies([table])
     return {
+        "source": report["source"],
+        "recognition": report["recognition"],
+        "currencies": found.to_dict(lang) if found.rows else None,
         "file": report["file"],
         "rows": report["rows"],
         "columns": report["columns"],
@@ -197,6 +228,11 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     print(
         f"{doc['file']}: {doc['rows']} rows × {len(doc['columns'])} columns — kind: {doc['kind']}"
     )
+    reading = table.report.source if table.report is not None else None
+    if reading is not None and reading.recognised:
+        print(f"  {reading.describe(lang)}")
+        for line in reading.semantics.get(lang, []) + reading.notes.get(lang, []):
+            print(f"    · {line}")
     print(
         f"  encoding {fmt['encoding']}, delimiter {fmt['delimiter']!r}, decimal {fmt['decimal']!r}, "
         f"header row {fmt['header_row']}"
@@ -245,7 +281,7 @@ def parse_targets(items: Sequence[str]) -> dict[str, float]:
 
 
 def cmd_kpis(args: argparse.Namespace) -> int:
-    from kpi.metrics import check_objectives, get_kpi, parse_period
+    from kpi.metrics import check_objectives, parse_period
     from kpi.share import kpis_json
 
     # Check the cheap arguments before reading any file.
@@ -255,30 +291,80 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     period = parse_period(args.period)
     overrides = parse_map_args(args.map)
     targets = parse_targets(args.target)
-    tables = load_many(args.files, overrides)
-    doc = kpis_json(tables, objectives, period, args.lang, targets or None)
+    from kpi.metrics.currencies import parse_rates
+
+    rates = parse_rates(args.rate) if args.rate else None
+    linked = link_files(load_many(args.files, overrides))
+    tables = linked.tables
+    doc = kpis_json(
+        tables,
+        objectives,
+        period,
+        args.lang,
+        targets or None,
+        currency=args.currency,
+        rates=rates,
+        by=args.by,
+    )
+    doc["links"] = [link.to_dict(args.lang) for link in linked.links]
     if args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
         return 0
     period_doc = doc["period"]
     label = period_doc.get("label") if isinstance(period_doc, dict) else period_doc
     print(f"{label} — " + ", ".join(t.name for t in tables))
+    for link in linked.links:
+        for message in link.messages():
+            print(f"  {message.text(args.lang)}")
+    for warning in doc.get("warnings", []):
+        print(f"  ! {warning}")
     vs = i18n.t("cli.vs_previous", args.lang)
     for k in doc["kpis"]:
-        shown = k.get("formatted") or ("–" if k["value"] is None else k["value"])
-        kpi = get_kpi(k["id"])
-        # Rates and scores change in points, amounts and counts in % (as on the cards).
-        change = k.get("change_points") if kpi.change_kind == "points" else k.get("change")
-        extra = ""
-        if change is not None:
-            # A period in progress compares its projection over the whole period: say so.
-            projected = k.get("projected") is not None
-            label = i18n.t("cli.vs_previous_projected", args.lang) if projected else vs
-            extra = f"  ({kpi.format_change(change, args.lang)} {label})"
-        if k["value"] is None and k.get("reason"):
-            extra = f"  ({k['reason']})"
-        print(f"  {k['label']:<40} {shown}{extra}")
+        print(f"  {k['label']:<40} {_shown(k, vs, args.lang)}")
+    if doc.get("breakdown") is not None:
+        role = role_label(doc["by"], args.lang)
+        if doc.get("by_column") and doc["by_column"] != role:
+            role = f"{role} ({doc['by_column']})"
+        print(i18n.t("cli.by", args.lang, role=role))
+        for part in doc["breakdown"]:
+            print(f"  {part['value']}")
+            for k in part["kpis"]:
+                print(f"    {k['label']:<38} {_shown(k, vs, args.lang)}")
     return 0
+
+
+def _shown(k: dict[str, Any], vs: str, lang: str) -> str:
+    """A KPI of the ``kpis`` document as one line of text."""
+    from kpi.metrics import get_kpi
+
+    shown = k.get("formatted") or ("–" if k["value"] is None else k["value"])
+    kpi = get_kpi(k["id"])
+    # Rates and scores change in points, amounts and counts in % (as on the cards).
+    change = k.get("change_points") if kpi.change_kind == "points" else k.get("change")
+    extra = ""
+    if change is not None:
+        # A period in progress compares its projection over the whole period: say so.
+        projected = k.get("projected") is not None
+        label = i18n.t("cli.vs_previous_projected", lang) if projected else vs
+        extra = f"  ({kpi.format_change(change, lang)} {label})"
+    if k["value"] is None and k.get("reason"):
+        extra = f"  ({k['reason']})"
+    others = [
+        p["formatted"]
+        for p in k.get("per_currency", [])
+        if p["currency"] != k["currency"] and p["value"] is not None
+    ]
+    if others:
+        extra += "  [" + " · ".join(others) + "]"
+    return f"{shown}{extra}"
+
+
+def link_files(tables: list[Table]) -> Any:
+    """The files with their lookup tables joined (teams, accounts, products): see
+    :func:`kpi.data.lookups.link_tables`."""
+    from kpi.data.lookups import link_tables
+
+    return link_tables(tables)
 
 
 def _workspace_tables(
@@ -348,6 +434,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             ]
     else:
         tables = load_many(args.files, overrides)
+    tables = link_files(tables).tables
     if objectives:
         settings["objectives"] = objectives
         settings["kpis"] = []
@@ -562,6 +649,7 @@ i18n.add_messages(
             "fr": "vs période précédente, en projection",
             "en": "vs previous period, projected",
         },
+        "cli.by": {"fr": "Par {role} :", "en": "By {role}:"},
         "cli.unknown_kpi": {
             "fr": "Indicateur inconnu « {kpi} ». Indicateurs valides : {kpis}.",
             "en": "Unknown KPI '{kpi}'. Valid KPIs: {kpis}.",

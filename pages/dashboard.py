@@ -23,6 +23,8 @@ from ui.analysis import (
     period_label,
 )
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
+from ui.currencies import currency_controls
+from ui.markup import inert
 from ui.shell import page_sidebar, require_shell
 from ui.state import analysis, lang, show_error, tr
 
@@ -46,6 +48,7 @@ if not a.kpis:
     a.kpis = default_kpis(a.objectives or None, loaded())
 kpi_ids = [k for k in a.kpis if k in KPI_IDS]
 
+currency_controls()  # several currencies: which one amounts are in, exchange rates
 cur = currency()
 st.caption(
     tr(
@@ -212,6 +215,8 @@ for i, res in enumerate(results):
             st.caption(c.reason)
         if c.projection:
             st.caption(c.projection)
+        if c.currencies:
+            st.caption(inert(c.currencies))  # "$US … $CA" must not read as a formula
         if c.last_year:
             st.caption(c.last_year)
         if c.note and c.value != "–":

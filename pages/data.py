@@ -17,9 +17,11 @@ from kpi.data import (
     separator_name,
     validate_mapping,
 )
+from kpi.data import kind_label as dataset_kind_label
 from kpi.errors import PiloteError
 from kpi.explore import subscriptions
 from kpi.settings import DEFAULT_LIMITS as LIMITS
+from ui.analysis import linked
 from ui.cache import DATA, session_cached
 from ui.ingest import (
     forget_uploads,
@@ -30,6 +32,7 @@ from ui.ingest import (
     process_uploads,
 )
 from ui.shell import require_shell
+from ui.sources import links_panel, source_name, source_panel
 from ui.state import (
     kind_label,
     lang,
@@ -176,7 +179,7 @@ def mapping_editor(table: Table) -> None:
             tr("data.kind"),
             options=list(KINDS),
             index=list(KINDS).index(table.kind),
-            format_func=kind_label,
+            format_func=lambda k, lang_=L: dataset_kind_label(k, lang_),  # bound now
             key=f"kind-{wkey}",
         )
         edited = st.data_editor(
@@ -274,11 +277,14 @@ def quality_panel(table: Table) -> None:
 
 loaded = tables()
 if loaded:
+    # Kinds as the pages use them: a lookup table (teams, accounts, products) once linked.
+    kinds = {t.name: t.kind for t in linked().tables}
     summary = pd.DataFrame(
         [
             {
                 tr("data.table"): name,
-                tr("data.kind"): kind_label(t.kind),
+                tr("data.kind"): kind_label(kinds.get(name, t.kind)),
+                tr("sources.source_col"): source_name(t),
                 tr("data.rows"): i18n.format_number(len(t.df), L),
                 tr("data.columns"): i18n.format_number(t.df.shape[1], L),
                 tr("data.mapping"): ", ".join(role_name(r) for r in t.mapping),
@@ -286,6 +292,8 @@ if loaded:
             for name, t in loaded.items()
         ]
     )
+    if not any(source_name(t) for t in loaded.values()):
+        summary = summary.drop(columns=[tr("sources.source_col")])
     st.dataframe(summary, hide_index=True, width="stretch")
     names = list(loaded)
     name = st.selectbox(tr("data.inspect"), names, key="inspected_table")
@@ -300,6 +308,8 @@ if loaded:
             remove_table(name)
             load_into_session(raw, table.report.file_name, sheet=chosen)
             st.rerun()
+    source_panel(table)  # "Recognised as: Pipedrive — deals export (EN)" and its semantics
+    links_panel(name)  # lookup tables: coverage, keys not found
     # on_change="rerun": a tab's .open says whether it is shown, so the quality checks
     # (0.2 s at 1M rows) run only when the user opens their tab.
     tab_map, tab_report, tab_preview, tab_quality = st.tabs(

@@ -15,6 +15,7 @@ from kpi.scoring import (
     detect_target,
     rules_frame,
     rules_from_frame,
+    scored_headers,
 )
 from kpi.scoring.charts import calibration_chart, gain_chart
 from kpi.share import to_csv_bytes, to_excel_bytes
@@ -154,6 +155,15 @@ with tab_model:
                 positives=i18n.Count(cv.positives),
             )
         )
+        # Leads whose outcome is not known yet (still open) are scored, never learned from.
+        st.info(
+            tr(
+                "score.learned_scored",
+                learned=i18n.Count(scorer.n_rows_),
+                scored=i18n.Count(scorer.n_open_),
+            ),
+            icon=":material/school:",
+        )
 
         st.subheader(tr("score.buckets"))
         st.dataframe(
@@ -197,7 +207,8 @@ with tab_model:
 
         st.subheader(tr("score.factors"))
         for f in scorer.top_factors_[:8]:
-            st.markdown(f"- **{md_escape(f.column)}** — {md_escape(f.text(L))}")
+            rest = f.text(L)[len(f.column) :]  # the column is named once, in bold
+            st.markdown(f"- **{md_escape(f.column)}**{md_escape(rest)}")
         if scorer.excluded_:
             with st.expander(tr("score.excluded", n=len(scorer.excluded_)), expanded=True):
                 for e in scorer.excluded_:
@@ -228,20 +239,40 @@ with tab_model:
                 except Exception as exc:
                     show_error(exc)
         if scored is not None and len(scored):
-            shown = ["score", "bucket", "reasons"] + [
-                c for c in scored.columns if c not in ("score", "bucket", "reasons")
-            ][:6]
-            st.dataframe(scored[shown].head(500), hide_index=True, width="stretch")
+            # Headers in the UI language; each lead by its own id (else its line in the file).
+            headers = scored_headers(scored, L)
+            named = scored.rename(columns=headers)
+            score_col, bucket_col, reasons_col = headers.values()
+            id_col = next(
+                (
+                    table.mapping[r]
+                    for r in ("lead_id", "opportunity_id", "customer_id")
+                    if table.mapping.get(r) in scored.columns
+                ),
+                None,
+            )
+            first = [id_col] if id_col else []
+            rest = [c for c in named.columns if c not in (*headers.values(), id_col)]
+            shown = first + [score_col, bucket_col, reasons_col] + rest[:6]
+            st.dataframe(named[shown].head(500), hide_index=True, width="stretch")
+            offset = (table.report.header_row + 1) if table.report is not None else 1
+
+            def lead_name(i: object) -> str:
+                who = named.loc[i, id_col] if id_col else tr("score.line", n=int(i) + offset)
+                return f"{who} — {named.loc[i, score_col]:.0f} ({named.loc[i, bucket_col]})"
+
             lead = st.selectbox(
                 tr("score.one_lead"),
                 list(scored.index[:200]),
-                format_func=lambda i: (
-                    f"#{i} — {scored.loc[i, 'score']:.0f} ({scored.loc[i, 'bucket']})"
-                ),
+                format_func=lead_name,
                 key="w_one_lead",
             )
-            st.markdown(f"**{tr('score.reasons')}** : {md_escape(scored.loc[lead, 'reasons'])}")
-            download_buttons(scored, "leads_notes" if L == "fr" else "scored_leads", "scored")
+            st.markdown(
+                f"**{tr('score.reasons')}** : {md_escape(named.loc[lead, reasons_col])}"
+                if L == "fr"
+                else f"**{tr('score.reasons')}**: {md_escape(named.loc[lead, reasons_col])}"
+            )
+            download_buttons(named, "leads_notes" if L == "fr" else "scored_leads", "scored")
 
 with tab_rules:
     st.caption(tr("score.rules_intro"))

@@ -111,7 +111,11 @@ else:
     st.info(tr("explore.team.no_targets"))
 
 # -- one rep ----------------------------------------------------------------------------------
-st.subheader(tr("explore.team.drill"))
+st.subheader(
+    tr("explore.team.drill")
+    if by == "rep"
+    else tr("explore.team.drill_by", role=ex.escape(ex.role_name(by)))
+)
 members = list(board["member"])
 if st.session_state.get("tm_member") not in members:
     st.session_state["tm_member"] = members[0]

@@ -14,6 +14,7 @@ import streamlit as st
 
 from kpi import i18n
 from kpi.data import Table, role_label
+from kpi.data.lookups import Linked, link_tables
 from kpi.metrics import (
     FILTER_ROLES,
     Engine,
@@ -26,6 +27,7 @@ from kpi.metrics import (
     periods_with_data,
 )
 from kpi.metrics.coverage import coverage
+from kpi.metrics.currencies import convert_tables, dataset_currencies
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
 from ui.shell import page_sidebar
 from ui.state import Analysis, analysis, lang, tables, tr
@@ -33,27 +35,78 @@ from ui.state import Analysis, analysis, lang, tables, tr
 GRANULARITIES = ("month", "quarter", "year", "all")
 
 
+def linked() -> Linked:
+    """The loaded tables with their lookup tables joined (accounts, teams, products: see
+    :func:`kpi.data.lookups.link_tables`), once per change of the tables."""
+    return session_cached(
+        "linked", lambda: link_tables(list(tables().values())), depends=(DATA,), keep=1
+    )
+
+
+def role_title(role: str, lang_: str) -> str:
+    """A role's name in ``lang_``; with its column's name when a lookup table brought it
+    (``Équipe (manager)``: the team role played by ``manager``, from ``sales_teams.csv``)."""
+    label = role_label(role, lang_)
+    joined = linked().joined_role(role)
+    return label if joined is None or joined[0] == label else f"{label} ({joined[0]})"
+
+
 def loaded() -> list[Table]:
-    return list(tables().values())
+    """The tables every page computes on: as loaded, with the lookups' attributes joined to
+    the tables they describe."""
+    return linked().tables
+
+
+def _money_tables() -> tuple[list[Table], list[str]]:
+    """The tables with their amounts converted into the main currency at the user's exchange
+    rates (when there is one for every other currency), and the currencies still without a
+    rate."""
+    a = analysis()
+    data = loaded()
+    if not a.rates:
+        return data, []
+    found = dataset_currencies(data)
+    if not found.several:
+        return data, []
+    key = tuple(sorted(a.rates.items()))
+    return session_cached(
+        "converted",
+        lambda: convert_tables(data, a.rates, str(found.main)),
+        key,
+        depends=(DATA,),
+        keep=1,
+    )
 
 
 def engine() -> Engine:
-    """The engine for the current tables, filters and statuses, built once per change.
+    """The engine for the current tables, filters, statuses and currency, built once per
+    change.
 
     Kept in the session (not in a global cache): it holds this user's data only.
     """
     a = analysis()
+    data, _missing = _money_tables()
     return session_cached(
         "engine",
         lambda: Engine(
-            loaded(),
+            data,
             filters={r: v for r, v in a.filters.items() if v},
             statuses=a.statuses,
             margin_rate=a.margin_rate,
+            currency=a.currency,
         ),
+        a.currency,
+        tuple(sorted(a.rates.items())),
+        a.margin_rate,
         depends=(DATA, FILTERS, STATUSES),
         keep=1,
     )
+
+
+def missing_rates() -> list[str]:
+    """Currencies the user gave rates for some but not all of (their money stays per
+    currency)."""
+    return _money_tables()[1]
 
 
 def open_analysis(settings: dict[str, Any]) -> None:
@@ -65,9 +118,15 @@ def open_analysis(settings: dict[str, Any]) -> None:
 
 
 def currency() -> str | None:
-    """The dataset's currency: the user's choice, else the first one a loader found."""
+    """The currency amounts are shown in: with several currencies in the data, the one the
+    engine gives money KPIs in (the user's choice, else the main one; the target of the
+    conversion when rates are given); else the user's choice, else the loader's."""
     a = analysis()
-    return a.currency or dataset_currency(loaded())
+    eng = engine()
+    found = eng.currencies
+    if found.several:
+        return eng.money_currency or found.main
+    return a.currency or found.main or dataset_currency(loaded())
 
 
 def current_period() -> Period:
@@ -180,7 +239,7 @@ def filter_controls(where: Any = None) -> dict[str, list[str]]:
             # Set on every run, as the period: another page's widget would show no filter
             # (and drop it) although the analysis has one.
             st.session_state[key] = [v for v in a.filters.get(role, []) if v in options]
-            label = role_label(role, L)
+            label = role_title(role, L)
             picked = st.multiselect(
                 label,
                 options,

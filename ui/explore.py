@@ -14,12 +14,19 @@ import streamlit as st
 from babel.dates import format_date
 
 from kpi import i18n
-from kpi.data import role_label
+from kpi.data import ROLE_IDS
 from kpi.errors import PiloteError
 from kpi.explore import Facts, facts_for
 from kpi.metrics import Engine, Period
 from kpi.share import to_csv_bytes, to_excel_bytes
-from ui.analysis import currency, engine, filter_controls, loaded, period_controls
+from ui.analysis import (
+    currency,
+    engine,
+    filter_controls,
+    loaded,
+    period_controls,
+    role_title,
+)
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
 from ui.shell import page_sidebar
 from ui.state import lang, md_escape, show_error, tr
@@ -58,13 +65,16 @@ def no_data() -> None:
 
 
 def role_name(role: str) -> str:
-    """A role's name in the user's language."""
-    return role_label(role, lang())
+    """A role's name in the user's language; with the column's name when a lookup table
+    brought it (``Équipe (manager)``, joined from ``sales_teams.csv``)."""
+    return role_namer(lang())(role)
 
 
 def role_namer(lang_: str) -> Callable[[str], str]:
     """A ``format_func`` naming roles in ``lang_`` (bound now: widgets may call it later)."""
-    return lambda role: role_label(role, lang_)
+    # Named now, in the script's thread: a format_func may be called outside it (AppTest).
+    names = {role: role_title(role, lang_) for role in ROLE_IDS}
+    return lambda role: names.get(role, role)
 
 
 def t(lang_: str, key: str, **params: Any) -> str:
@@ -349,6 +359,7 @@ i18n.add_messages(
         "explore.col.avg_deal_size": {"fr": "Montant moyen gagné", "en": "Average deal size"},
         "explore.col.cycle_days": {"fr": "Cycle moyen", "en": "Average cycle"},
         "explore.col.won_value": {"fr": "Montant gagné", "en": "Won value"},
+        "explore.col.deals_won": {"fr": "Affaires gagnées", "en": "Deals won"},
         "explore.col.deals": {"fr": "Affaires", "en": "Deals"},
         "explore.col.amount": {"fr": "Montant", "en": "Amount"},
         "explore.col.source": {"fr": "Source", "en": "Source"},
@@ -517,6 +528,7 @@ i18n.add_messages(
             "en": "Load a targets table per rep to follow attainment.",
         },
         "explore.team.drill": {"fr": "Détail d'un commercial", "en": "One rep in detail"},
+        "explore.team.drill_by": {"fr": "Détail : {role}", "en": "In detail: {role}"},
         "explore.team.member": {"fr": "Commercial", "en": "Rep"},
         "explore.team.rank": {"fr": "{rank}ᵉ sur {of}", "en": "Ranked {rank} of {of}"},
         "explore.team.vs_team": {

@@ -69,6 +69,8 @@ class Analysis:
     drop_threshold: float = 0.10
     currency: str | None = None
     margin_rate: float | None = None  # the gross margin rate typed in, without a cost column
+    # Exchange rates typed in by the user: 1 unit of the code = rate units of the main currency.
+    rates: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

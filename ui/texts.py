@@ -238,6 +238,11 @@ i18n.add_messages(
             "en": "{n} column(s) left out, and why",
         },
         "score.scored": {"fr": "Leads notés", "en": "Scored leads"},
+        "score.learned_scored": {
+            "fr": "Appris sur {learned} leads dont l'issue est connue (convertis ou perdus) ; {scored} leads encore ouverts, à l'issue inconnue, ne servent pas à l'apprentissage : ce sont eux qui sont notés ci-dessous.",
+            "en": "Learned from {learned} leads whose outcome is known (converted or lost); {scored} leads still open, outcome unknown, are not learned from: they are the ones scored below.",
+        },
+        "score.line": {"fr": "ligne {n}", "en": "line {n}"},
         "score.source": {"fr": "Leads à noter", "en": "Leads to score"},
         "score.source.open": {
             "fr": "Leads ouverts du tableau ({n})",

@@ -8,12 +8,15 @@ and never a literal header name.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from kpi import i18n
+
+if TYPE_CHECKING:
+    from kpi.data.sources import SourceReading
 
 # Kinds of table Pilote recognises.
 KINDS: tuple[str, ...] = (
@@ -25,6 +28,7 @@ KINDS: tuple[str, ...] = (
     "activities",
     "targets",
     "subscriptions",
+    "lookup",
     "other",
 )
 
@@ -38,6 +42,11 @@ _KIND_LABELS: tuple[tuple[str, str, str], ...] = (
     ("activities", "Activités commerciales", "Sales activities"),
     ("targets", "Objectifs", "Targets"),
     ("subscriptions", "Abonnements", "Subscriptions"),
+    (
+        "lookup",
+        "Table de correspondance (comptes, équipes, produits)",
+        "Lookup table (accounts, teams, products)",
+    ),
     ("other", "Autre tableau", "Other table"),
 )
 i18n.add_messages({f"kind.{kind}": {"fr": fr, "en": en} for kind, fr, en in _KIND_LABELS})
@@ -158,6 +167,7 @@ class LoadReport:
     currency: str | None = None
     date_order: str | None = None
     seconds: float = 0.0
+    source: SourceReading | None = None  # the tool whose export this is (kpi.data.sources)
 
     def warn(self, key: str, **params: Any) -> None:
         self.warnings.append(i18n.Message(key, params))
@@ -203,6 +213,8 @@ class LoadReport:
             ],
             "dropped_columns": list(self.dropped_columns),
             "warnings": self.warning_texts(lang),
+            "source": None if self.source is None else self.source.source,
+            "recognition": None if self.source is None else self.source.to_dict(lang),
         }
 
 

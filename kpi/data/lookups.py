@@ -17,15 +17,16 @@ whose keys match nothing is reported and not joined.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from kpi import i18n
+from kpi.data.dataset import Table
 
-__all__ = ["JoinResult", "LookupLink", "find_lookups", "join_lookups"]
+__all__ = ["JoinResult", "Linked", "LookupLink", "find_lookups", "join_lookups", "link_tables"]
 
 # A lookup's key column must be filled on at least this share of its rows.
 MIN_KEY_FILLED = 0.9
@@ -123,11 +124,17 @@ class LookupLink:
             out.append(
                 i18n.Message(
                     "lookups.unmatched",
-                    {**base, "rows": self.unmatched_rows, "values": ", ".join(self.unmatched)},
+                    {
+                        **base,
+                        "rows": i18n.Count(self.unmatched_rows),
+                        "values": ", ".join(self.unmatched),
+                    },
                 )
             )
         if self.empty_rows:
-            out.append(i18n.Message("lookups.empty_keys", {**base, "rows": self.empty_rows}))
+            out.append(
+                i18n.Message("lookups.empty_keys", {**base, "rows": i18n.Count(self.empty_rows)})
+            )
         return out
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
@@ -404,8 +411,7 @@ def join_lookups(
                 scored.append((score, role, name))
         result.notes.append(
             i18n.Message(
-                "lookups.joined",
-                {"lookup": link.lookup, "n": len(added), "columns": ", ".join(added)},
+                "lookups.joined", {"lookup": link.lookup, "n": len(added), "columns": added}
             )
         )
     for _score, role, name in sorted(scored, key=lambda x: -x[0]):
@@ -413,10 +419,135 @@ def join_lookups(
             continue
         result.roles[role] = name
         taken.add(role)
+    # Each added column with the role it got: "manager (Équipe), regional_office (Région)".
+    role_of = {c: r for r, c in result.roles.items()}
+    for note in result.notes:
+        if note.key == "lookups.joined":
+            note.params["columns"] = _columns_text(note.params["columns"], role_of)
     result.df = fact.copy(deep=False)
     for name, series in data.items():
         result.df[name] = series
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Loaded tables
+
+
+_DATE_ROLES = ("date", "created_date", "close_date", "start_date")
+# Kinds a table may have been given by the generic detection while being a lookup: a product
+# list with a price reads as orders, a team list as another table.
+_MAY_BE_LOOKUP = ("lookup", "orders", "other")
+
+
+@dataclass
+class Linked:
+    """The loaded tables with their lookups joined.
+
+    Attributes
+    ----------
+    tables : list of Table
+        In the order given: each fact table with the lookups' attributes added (and their
+        roles: ``manager`` → team…), each lookup table with kind ``lookup``, the others as
+        they were.
+    links : list of LookupLink
+        Every link found between a lookup and a fact, joined or (matching nothing) only
+        reported.
+    notes : dict
+        Table name → what the user reads about its links (coverage, unmatched keys, columns
+        added).
+    joined : dict
+        Table name → {added column → the lookup table it comes from}.
+    """
+
+    tables: list[Table]
+    links: list[LookupLink] = field(default_factory=list)
+    notes: dict[str, list[i18n.Message]] = field(default_factory=dict)
+    joined: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def joined_role(self, role: str) -> tuple[str, str] | None:
+        """``(column, lookup table)`` when ``role`` is played, in the first table that has it,
+        by a column a lookup added (the team role by ``manager`` from ``sales_teams.csv``)."""
+        for table in self.tables:
+            col = table.mapping.get(role)
+            if col is not None and col in table.df.columns:
+                lookup = self.joined.get(table.name, {}).get(col)
+                return None if lookup is None else (col, lookup)
+        return None
+
+
+def _dated(table: Table) -> bool:
+    return any(r in table.mapping for r in _DATE_ROLES)
+
+
+def link_tables(tables: Sequence[Table]) -> Linked:
+    """Find the lookup tables among ``tables`` and join them to the tables they describe.
+
+    A table is a lookup of another when one of its columns holds unique keys that a column of
+    the other (larger) table uses (see :func:`find_lookups`), and it is not itself dated facts:
+    its kind is ``lookup`` (a recognised accounts or companies export), or ``orders``/``other``
+    without a date column (``products.csv`` with a price reads as orders, ``sales_teams.csv``
+    as another table). The facts get the lookups' attributes as new columns (text columns as
+    categoricals, no copy of the data) with a dimension role each where their header says one
+    and the fact has none yet — so they work as filters, breakdowns and leaderboards.
+
+    Parameters
+    ----------
+    tables : sequence of Table
+        The loaded tables (names unique).
+
+    Returns
+    -------
+    Linked
+        The tables themselves when there are fewer than two or no link.
+    """
+    tables = list(tables)
+    if len(tables) < 2:
+        return Linked(tables)
+    by_name = {t.name: t for t in tables}
+    candidates = {
+        n: t
+        for n, t in by_name.items()
+        if t.kind == "lookup" or (t.kind in _MAY_BE_LOOKUP and not _dated(t))
+    }
+    if not candidates:
+        return Linked(tables)
+    links = [
+        link
+        for link in find_lookups({n: t.df for n, t in by_name.items()})
+        if link.lookup in candidates and link.fact not in candidates
+    ]
+    if not links:
+        return Linked(tables)
+    frames = {n: t.df for n, t in by_name.items()}
+    out: list[Table] = []
+    notes: dict[str, list[i18n.Message]] = {}
+    joined_columns: dict[str, dict[str, str]] = {}
+    used = {lk.lookup for lk in links if lk.joinable}
+    for table in tables:
+        mine = [lk for lk in links if lk.fact == table.name]
+        if mine:
+            joined = join_lookups(table.df, mine, frames, table.mapping)
+            mapping = {**table.mapping, **joined.roles}
+            confidence = {**table.confidence, **dict.fromkeys(joined.roles, 0.8)}
+            notes[table.name] = list(joined.notes)
+            joined_columns[table.name] = {c: lookup for c, (lookup, _a) in joined.added.items()}
+            table = replace(table, df=joined.df, mapping=mapping, confidence=confidence)
+        elif table.name in used and table.kind != "lookup":
+            table = replace(table, kind="lookup")
+        out.append(table)
+    return Linked(out, links, notes, joined_columns)
+
+
+def _columns_text(columns: Sequence[str], role_of: Mapping[str, str]) -> i18n.Text:
+    from kpi.data.roles import role_label
+
+    def text(lang: str) -> str:
+        return ", ".join(
+            f"{c} ({role_label(role_of[c], lang)})" if c in role_of else c for c in columns
+        )
+
+    return i18n.Text(text("fr"), text("en"))
 
 
 i18n.add_messages(

@@ -307,7 +307,7 @@ def _examples(raw: pa.Array, mask: pa.Array, k: int = 3) -> list[str]:
 # Dates
 
 _ISO_RE = re.compile(
-    r"^\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$"
+    r"^\d{4}-\d{1,2}-\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?( ?(Z|UTC|GMT|[+-]\d{2}:?\d{2}))?$"
 )
 _YMD_SLASH_RE = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})( \d{1,2}:\d{2}(:\d{2})?)?$")
 _DMY_RE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})([ T]\d{1,2}:\d{2}(:\d{2})?)?$")
@@ -448,8 +448,9 @@ def _reject_rolled_days(raw: pa.Array, parsed: pa.Array, fmt: str) -> pa.Array:
 
 
 def _parse_iso(raw: pa.Array) -> pa.Array:
-    # Drop a timezone suffix and fractional seconds the cast does not accept in every form.
-    s = pc.replace_substring_regex(raw, r"(Z|[+-]\d{2}:?\d{2})$", "")
+    # Drop a time-zone suffix (``Z``, ``+01:00``, Shopify's `` +0100``): the wall-clock time
+    # written is kept, as a reader of the file sees it.
+    s = pc.replace_substring_regex(raw, r" ?(Z|UTC|GMT|[+-]\d{2}:?\d{2})$", "")
     ok = pc.fill_null(pc.match_substring_regex(s, r"^\d{4}-\d{1,2}-\d{1,2}([T ][\d:.]+)?$"), False)
     s = pc.if_else(ok, s, pa.scalar(None, pa.string()))
     try:

@@ -203,7 +203,7 @@ def facts(engine: Engine, table: Table) -> Facts:
             # The engine's rule (lead_conversion_rate): with explicit "no" values in the
             # table, an empty value means the lead is still open.
             all_true, all_known = prep.flag("converted")
-            explicit_no = bool((all_known & ~all_true).any())
+            explicit_no = "converted" in prep.from_source or bool((all_known & ~all_true).any())
             cols["converted"] = true.astype(float)
             cols["decided"] = known if explicit_no else np.ones(len(idx), dtype=bool)
     dims = []

@@ -216,6 +216,10 @@ class KPI:
         The KPI whose alert tells the same fact (churn is 1 − retention, revenue growth is the
         change of revenue, pacing follows attainment): alerts keep one per fact, and the
         default choice does not show both.
+    money : bool
+        Computed from amounts although its unit is not money (a growth, a margin rate, a
+        return on spend, an attainment): like money KPIs it is given per currency when the
+        data holds several (see :attr:`per_currency`).
     """
 
     id: str
@@ -239,6 +243,7 @@ class KPI:
     change: str | None = None
     partial_period: str | None = None
     same_fact_as: str | None = None
+    money: bool = False
 
     @property
     def change_kind(self) -> str:
@@ -294,6 +299,12 @@ class KPI:
             text = i18n.format_percent_value(change, lang)
             shown = round(change, 3)
         return f"+{text}" if shown > 0 and signed else text
+
+    @property
+    def per_currency(self) -> bool:
+        """Whether the value depends on the currency of the amounts (never summed across
+        currencies): money KPIs and the rates computed from amounts."""
+        return self.unit == "money" or self.money
 
     @property
     def objectives(self) -> tuple[str, ...]:
@@ -490,6 +501,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
     KPI(
         id="orders",
@@ -878,6 +890,7 @@ CATALOGUE: tuple[KPI, ...] = (
             ),
         ),
         leaderboard=True,
+        money=True,
     ),
     KPI(
         id="units_sold",
@@ -988,6 +1001,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
     KPI(
         id="complaint_rate",
@@ -1066,6 +1080,7 @@ CATALOGUE: tuple[KPI, ...] = (
             ),
         ),
         spec=False,
+        money=True,
     ),
     # -- Pipeline -----------------------------------------------------------------------------
     KPI(
@@ -1631,6 +1646,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
     KPI(
         id="roi",
@@ -1674,6 +1690,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
     # -- Activities ---------------------------------------------------------------------------
     KPI(
@@ -1911,6 +1928,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
     KPI(
         id="pacing",
@@ -1952,6 +1970,7 @@ CATALOGUE: tuple[KPI, ...] = (
                 ),
             ),
         ),
+        money=True,
     ),
     # -- Subscriptions (KPI_SPEC "Subscription"; kpi.metrics.subscriptions) -------------------
     # MRR, ARR, ARPA, NRR and GRR are levels at the period's end (a month-end snapshot, with a

@@ -74,6 +74,9 @@ MAIN_KINDS: tuple[str, ...] = (
 _DATE_ROLES: dict[str, tuple[str, ...]] = {
     "deals": ("created_date", "close_date", "date"),
     "leads": ("created_date", "date"),
+    # a subscription export runs as far as its latest start (cancellations may be scheduled
+    # in the future, end dates are often the end of a paid term)
+    "subscriptions": ("date", "start_date"),
 }
 _DEFAULT_DATE_ROLES: tuple[str, ...] = ("date", "created_date", "close_date")
 _MIN_GRACE = 2  # KPI_SPEC: "a last day or two"

@@ -16,6 +16,7 @@ while the DataFrame lives, so that changing a filter only recomputes masks and s
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,11 +24,13 @@ import pandas as pd
 
 from kpi import i18n
 from kpi.data.dataset import Table
+from kpi.data.sources import currency_code
 from kpi.errors import PiloteError
 from kpi.metrics.aggregates import OrderRows, OrderTotals, order_totals
 from kpi.metrics.alerts import Alert, alerts
 from kpi.metrics.catalogue import CATALOGUE, KPI, Text, get_kpi
 from kpi.metrics.coverage import COMPLETE, IN_PROGRESS, OUTSIDE, STARTS_LATE, Coverage, coverage
+from kpi.metrics.currencies import Currencies, dataset_currencies, raw_values
 from kpi.metrics.formulas import get_formula
 from kpi.metrics.formulas.targets import attainment_table, target_total
 from kpi.metrics.periods import ALL, FREQS, Period, parse_period, periods_between
@@ -59,10 +62,13 @@ __all__ = ["DECISIONS", "Engine", "check_targets", "compute", "kpi_series", "war
 
 DECISIONS: tuple[str, ...] = (
     "Statuses not counted by default: those meaning cancelled (Annulée, Annulé, Cancelled, "
-    "Canceled, Void), refunded (Remboursée, Refunded), returned (Retour, Retournée, Returned) "
-    "or lost (Perdu, Lost), matched on words, case- and accent-insensitive; 'partially "
-    "refunded' stays counted. Disputed/complaint statuses stay counted. Rows with an empty "
-    "status always count, also when the user edits the counted set.",
+    "Canceled, Void), refunded (Remboursée, Refunded), returned (Retour, Retournée, Returned), "
+    "lost (Perdu, Lost) or failed (Failed, Échoué, Paiement refusé, Declined, Expired), "
+    "matched on words, case- and accent-insensitive; 'partially refunded' stays counted. "
+    "Disputed/complaint statuses stay counted. Rows with an empty status always count, also "
+    "when the user edits the counted set. A recognised export's own verdict (the `counted` "
+    "column: quotations, unpaid, failed, refunded… not counted) replaces the status words "
+    "until the user edits the counted statuses.",
     "A row with an empty amount falls back to its quantity × unit price when both are mapped.",
     "new_customers: first purchase over all data, whatever the filters — the customer's first "
     "order with a positive net amount over counted rows (a cancellation or refund never starts "
@@ -79,7 +85,8 @@ DECISIONS: tuple[str, ...] = (
     "whatever their status (distinct order ids, else rows).",
     "Deals: the stage decides when it means won or lost; otherwise a won flag set to yes "
     "means won, and set to no means lost when the deal has a close date (or when there is no "
-    "stage and no close-date column); everything else is open.",
+    "stage and no close-date column, or when the flag is a recognised tool's own status); "
+    "everything else is open.",
     "stage_conversion: deals created in the period; a lost deal reached the last stage its "
     "stage dates show (a date column whose header names the stage: engage_date → Engaging), "
     "else the stage recorded with the loss; one whose stage only says 'lost' and that has no "
@@ -89,8 +96,9 @@ DECISIONS: tuple[str, ...] = (
     "back to the historical stage-to-win rate (won / deals that reached the stage).",
     "pipeline_value and weighted_pipeline are snapshots at the end of the data: the period "
     "does not apply and they have no previous value.",
-    "lead_conversion_rate: when the converted column holds explicit 'no' values, leads with an "
-    "empty value are still open and left out of the denominator; otherwise empty means no.",
+    "lead_conversion_rate: when the converted column holds explicit 'no' values, or is a "
+    "recognised tool's status, leads with an empty value are still open and left out of the "
+    "denominator; otherwise empty means no.",
     "Activities: messages are e-mail/message rows when an activity type is mapped, calls "
     "are call rows; without types every row counts.",
     "roi: revenue of orders whose channel (or source) matches a spend channel, accent- and "
@@ -151,6 +159,10 @@ class Engine:
     margin_rate : float, optional
         The gross margin rate (a fraction) the user gives for an orders table without a cost
         or profit column; CLV is undefined without one (never a silent 100 % margin).
+    currency : str, optional
+        When the tables' currency column holds several currencies, the one money KPIs are
+        given in (default: the main one, most rows); amounts are never added across
+        currencies (:mod:`kpi.metrics.currencies`). Counting KPIs use every row.
 
     Raises
     ------
@@ -167,6 +179,7 @@ class Engine:
         as_of: Any = None,
         share_by: str | None = None,
         margin_rate: float | None = None,
+        currency: str | None = None,
     ) -> None:
         self.tables = tuple(tables)
         self.filters = check_filters(filters)
@@ -174,6 +187,7 @@ class Engine:
         self.stage_order_ = list(stage_order) if stage_order else None
         self.share_by = share_by
         self.margin_rate = None if margin_rate is None else float(margin_rate)
+        self.currency = currency
         self._as_of = None if as_of is None else pd.Timestamp(as_of)
         self._memo: dict[Any, Any] = {}
 
@@ -198,6 +212,7 @@ class Engine:
             (self._as_of or self.as_of) if same_tables else self._as_of,
             self.share_by,
             self.margin_rate,
+            self.currency,
         )
 
     def with_filter(self, role: str, values: Iterable[Any] | None) -> Engine:
@@ -208,6 +223,39 @@ class Engine:
         if chosen:
             filters[role] = chosen
         return self.derive(filters=filters)
+
+    # -- currencies ----------------------------------------------------------------------------
+    @property
+    def currencies(self) -> Currencies:
+        """Rows per currency over the tables (filters ignored), the main one first."""
+        return self.memo("currencies", lambda: dataset_currencies(self.tables))
+
+    @property
+    def money_currency(self) -> str | None:
+        """The currency money KPIs are given in when the rows in play hold several (the
+        chosen ``currency``, else the main one); ``None`` when there is one currency or none,
+        or when a filter on the currency already keeps one."""
+        found = self.currencies
+        if not found.several:
+            return None
+        codes = list(found.codes)
+        chosen = self.filters.get("currency")
+        if chosen is not None:
+            codes = [c for c in codes if any(currency_code(v) == c for v in chosen)]
+            if len(codes) <= 1:
+                return None
+        wanted = currency_code(self.currency) if self.currency else None
+        return wanted if wanted in codes else codes[0]
+
+    def in_currency(self, code: str) -> Engine:
+        """This engine on the rows of one currency only (money KPIs of that currency)."""
+        return self.memo(
+            ("in_currency", code),
+            lambda: self.with_filter("currency", raw_values(self.tables, code) or [code]),
+        )
+
+    def _split(self, kpi: KPI) -> str | None:
+        return self.money_currency if kpi.per_currency else None
 
     # -- what formulas use ---------------------------------------------------------------------
     def memo(self, key: Any, make: Callable[[], Any]) -> Any:
@@ -353,6 +401,9 @@ class Engine:
         """
         kpi = get_kpi(kpi_id)
         period = parse_period(period)
+        code = self._split(kpi)
+        if code is not None:
+            return self.in_currency(code).value(kpi.id, period)
         return self.memo(("value", kpi.id, period), lambda: self._value(kpi, period))
 
     def _value(self, kpi: KPI, period: Period) -> Value:
@@ -380,6 +431,14 @@ class Engine:
         """
         kpi = get_kpi(kpi_id)
         period = parse_period(period)
+        code = self._split(kpi)
+        if code is not None:
+            # Per currency: the chosen (main) one, with every currency's value beside it.
+            res = self.in_currency(code).result(kpi.id, period, target)
+            others = tuple(
+                (c, self.in_currency(c).value(kpi.id, period).value) for c in self.currencies.codes
+            )
+            return replace(res, currency=code, per_currency=others)
         current = self.value(kpi.id, period)
         tables = self.kpi_tables(kpi)
         state = COMPLETE if period.is_all or kpi.snapshot else self.period_state(period, tables)
@@ -484,6 +543,9 @@ class Engine:
         kpi = get_kpi(kpi_id)
         if freq not in FREQS:
             raise PiloteError("periods.invalid_freq", value=freq, valid=", ".join(FREQS))
+        code = self._split(kpi)
+        if code is not None:
+            return self.in_currency(code).series(kpi.id, freq, max_periods)
         cols = ["period", "start", "value", "status", "elapsed", "complete"]
         if kpi.snapshot:
             return pd.DataFrame(columns=cols)
@@ -595,22 +657,28 @@ class Engine:
         """
         kpi = get_kpi(kpi_id)
         period = parse_period(period)
-        try:  # revenue by product: the orders' products, not a subscription table's plans
-            own = self._tables_for(kpi)
-        except NoValue:
-            own = []
-        values: list[str] = []
+        rows = []
+        for v in self.dimension_values(by, limit, kpi):
+            val = self.with_filter(by, [v]).value(kpi_id, period)
+            rows.append((v, np.nan if val.value is None else val.value, val.status))
+        return pd.DataFrame(rows, columns=[by, "value", "status"])
+
+    def dimension_values(self, by: str, limit: int = 50, kpi: KPI | None = None) -> list[str]:
+        """The ``limit`` most frequent values of role ``by`` as a filter on ``by`` takes them
+        (trimmed text): from ``kpi``'s own table when it has the role (revenue by product: the
+        orders' products, not a subscription table's plans), else the first table that has it."""
+        own: list[Table] = []
+        if kpi is not None:
+            try:
+                own = self._tables_for(kpi)
+            except NoValue:
+                pass
         for table in [*own, *self.tables]:
             col = mapped_column(table, by)
             if col is not None:
                 counts = table.df[col].dropna().astype(str).str.strip().value_counts()
-                values = [v for v in counts.index[:limit] if v]
-                break
-        rows = []
-        for v in values:
-            val = self.with_filter(by, [v]).value(kpi_id, period)
-            rows.append((v, np.nan if val.value is None else val.value, val.status))
-        return pd.DataFrame(rows, columns=[by, "value", "status"])
+                return [v for v in counts.index[:limit] if v]
+        return []
 
 
 def check_targets(targets: Mapping[str, Any] | None) -> dict[str, float]:

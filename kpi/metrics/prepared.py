@@ -123,6 +123,12 @@ class PreparedTable:
         self._cache: dict[Any, Any] = {}
         self._building = _KeyLocks()
         self.date_ordered_ids = False  # see codes(); set by warm() before any code is made
+        # Roles whose column a recognised tool's profile wrote (kpi.data.sources) and the user
+        # kept: such a won/lost flag is the tool's own outcome, not a guess.
+        reading = getattr(table.report, "source", None)
+        self.from_source = frozenset(
+            r for r, c in getattr(reading, "mapping", {}).items() if self.mapping.get(r) == c
+        )
         col = self.mapping.get(sort_role) if sort_role else None
         if col is not None:
             dates = to_ns(table.df[col])
@@ -316,6 +322,11 @@ def counted(prep: PreparedTable, statuses: frozenset[str] | None) -> np.ndarray:
     """Whether each row counts under ``statuses`` (see :func:`kpi.metrics.counted_rows`)."""
 
     def make() -> np.ndarray:
+        if statuses is None and prep.has("counted"):
+            # The source's own verdict (a recognised export, or a yes/no column the user
+            # mapped): unknown values count, like an empty status.
+            true, known = prep.flag("counted")
+            return true | ~known
         if not prep.has("status"):
             return np.ones(prep.n, dtype=bool)
         codes, uniq = prep.codes("status")
@@ -339,7 +350,9 @@ def outcomes(prep: PreparedTable) -> np.ndarray:
             true, known = prep.flag("won")
             closed_evidence = np.ones(prep.n, dtype=bool)
             close_role = prep.first("close_date")
-            if close_role:
+            if "won" in prep.from_source:
+                pass  # the tool's status says lost: lost, with or without a close date
+            elif close_role:
                 closed_evidence = prep.dates(close_role) != NAT
             elif prep.has("stage"):
                 closed_evidence = np.zeros(prep.n, dtype=bool)

@@ -16,9 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kpi import i18n
 from kpi.data.dataset import Table
 from kpi.data.sources import currency_summary
+from kpi.errors import PiloteError
 from kpi.metrics.prepared import (
+    FILTER_ROLES,
     PreparedTable,
     check_filters,
     counted,
@@ -38,6 +41,7 @@ __all__ = [
     "counted_rows",
     "dataset_currency",
     "deal_outcomes",
+    "dimension_role",
     "filter_mask",
     "filter_options",
     "line_amount",
@@ -79,10 +83,12 @@ def counted_rows(table: Table, statuses: Collection[str] | None = None) -> pd.Se
     ----------
     table : Table
     statuses : collection of str or None
-        The status values that count, as edited by the user; ``None`` for the default: every
-        status except those meaning cancelled, refunded, returned or lost (see
-        :func:`status_class`). Rows with an empty status, or with no status column, always
-        count.
+        The status values that count, as edited by the user; ``None`` for the default: the
+        ``counted`` column when one is mapped (a recognised export's own verdict: refunded,
+        voided, failed, quotations, unpaid… do not count), else every status except those
+        meaning cancelled, refunded, returned, lost or failed (see :func:`status_class`).
+        Rows with an empty status, or with no status column, always count. A user's edit of
+        the statuses wins over the ``counted`` column.
     """
     prep = PreparedTable(table)  # original row order
     return pd.Series(counted(prep, status_key(statuses)), index=table.df.index)
@@ -104,10 +110,21 @@ def status_summary(table: Table, statuses: Collection[str] | None = None) -> pd.
         return pd.DataFrame(columns=cols)
     counts = table.df[col].value_counts(dropna=True)
     key = status_key(statuses)
+    by_flag: dict[str, bool] = {}
+    flag_col = mapped_column(table, "counted")
+    if key is None and flag_col is not None:
+        # Default from the counted column: a status counts when most of its rows do.
+        flags = counted_rows(table).astype(float)
+        by_flag = (flags.groupby(table.df[col].astype(str)).mean() >= 0.5).to_dict()
     rows = []
     for value, n in counts.items():
         meaning = status_class(value)
-        counted = meaning not in NOT_COUNTED if key is None else str(value).strip() in key
+        if key is not None:
+            counted = str(value).strip() in key
+        elif by_flag:
+            counted = bool(by_flag.get(str(value), True))
+        else:
+            counted = meaning not in NOT_COUNTED
         rows.append((str(value), int(n), meaning, counted))
     out = pd.DataFrame(rows, columns=cols)
     out["meaning"] = pd.Series([r[2] for r in rows], dtype=object)
@@ -120,7 +137,8 @@ def deal_outcomes(table: Table) -> pd.Series:
     The stage decides when it means won (``Closed Won``, ``Gagné``, ``Won``, ``Signé``…) or
     lost (``Closed Lost``, ``Perdu``, ``Lost``…). Otherwise a ``won`` flag set to yes means won,
     and set to no means lost when the deal has a close date (or when the table has neither a
-    stage nor a close-date column). Everything else is open.
+    stage nor a close-date column) — or whatever its dates when the flag is the one a
+    recognised tool's status wrote (Pipedrive's ``lost``). Everything else is open.
     """
     arr = outcomes(PreparedTable(table))
     labels = np.array(["open", "won", "lost"], dtype=object)
@@ -253,6 +271,36 @@ def filter_options(
     return sorted(values, key=words)[:limit]
 
 
+def dimension_role(tables: Sequence[Table], name: str) -> str:
+    """The role a breakdown ``--by NAME`` means: a role id (``team``), or a column mapped to
+    a role in one of the tables (``manager``, joined from a teams table, is the team role).
+
+    Raises
+    ------
+    PiloteError
+        ``compute.unknown_dimension`` with the roles and columns that can be used, or
+        ``compute.unmapped_dimension`` for a column that plays no role yet.
+    """
+    from kpi.data.roles import role_label
+
+    if name in FILTER_ROLES:
+        return name
+    for table in tables:
+        for role, col in table.mapping.items():
+            if col == name and role in FILTER_ROLES:
+                return role
+    if any(name in map(str, t.df.columns) for t in tables):
+        raise PiloteError("compute.unmapped_dimension", column=name)
+    usable = sorted(
+        {f"{r} ({c})" for t in tables for r, c in t.mapping.items() if r in FILTER_ROLES}
+    )
+    raise PiloteError(
+        "compute.unknown_dimension",
+        value=name,
+        valid=", ".join(usable) or ", ".join(f"{r} ({role_label(r, 'en')})" for r in FILTER_ROLES),
+    )
+
+
 def dataset_currency(tables: Sequence[Table]) -> str | None:
     """The currency the loader found in the first table that states one (one per dataset);
     else the one currency of a table's currency column (a Stripe export's ``eur``)."""
@@ -266,3 +314,17 @@ def dataset_currency(tables: Sequence[Table]) -> str | None:
             if summary.main and not summary.several:
                 return summary.main
     return None
+
+
+i18n.add_messages(
+    {
+        "compute.unknown_dimension": {
+            "fr": "« {value} » n'est ni un rôle ni une colonne des fichiers. Dimensions possibles : {valid}.",
+            "en": "'{value}' is neither a role nor a column of the files. Usable dimensions: {valid}.",
+        },
+        "compute.unmapped_dimension": {
+            "fr": 'La colonne « {column} » n\'a pas de rôle : donnez-lui-en un, par exemple --map segment="{column}", puis --by "{column}".',
+            "en": 'Column \'{column}\' plays no role: give it one, e.g. --map segment="{column}", then --by "{column}".',
+        },
+    }
+)

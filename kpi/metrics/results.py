@@ -141,6 +141,11 @@ class KPIResult:
     notes : tuple of Message
         Why a comparison is not given (a period in progress, a reference period the data does
         not cover in full).
+    currency : str or None
+        When the data holds several currencies, the one this money KPI is given in (its values,
+        comparisons and target are in that currency only); None otherwise.
+    per_currency : tuple of (str, float or None)
+        Then, the value in each currency, the main one first.
     """
 
     kpi: KPI
@@ -161,6 +166,8 @@ class KPIResult:
     compared_last_year: bool = True
     delta_last_year: float | None = None
     notes: tuple[i18n.Message, ...] = ()
+    currency: str | None = None
+    per_currency: tuple[tuple[str, float | None], ...] = ()
 
     @property
     def id(self) -> str:
@@ -205,8 +212,26 @@ class KPIResult:
         return self.change
 
     def to_dict(self, lang: str = "en", currency: str | None = None) -> dict[str, Any]:
-        """JSON-safe dict (``None`` for missing values, plain Python numbers)."""
+        """JSON-safe dict (``None`` for missing values, plain Python numbers).
+
+        A money KPI of data in several currencies also has ``currency`` (the one its value is
+        in) and ``per_currency``: ``[{"currency", "value", "formatted"}, …]``, main first.
+        """
         unit = self.kpi.unit
+        currency = self.currency or currency
+        extra: dict[str, Any] = {}
+        if self.currency is not None:
+            extra = {
+                "currency": self.currency,
+                "per_currency": [
+                    {
+                        "currency": code,
+                        "value": json_number(value, unit),
+                        "formatted": self.kpi.format(value, lang, code),
+                    }
+                    for code, value in self.per_currency
+                ],
+            }
         return {
             "id": self.kpi.id,
             "label": self.kpi.label(lang),
@@ -230,6 +255,7 @@ class KPIResult:
             "reason": self.current.reason_text(lang),
             "formatted": self.kpi.format(self.value, lang, currency),
             "detail": json_safe(dict(self.current.detail)),
+            **extra,
         }
 
 

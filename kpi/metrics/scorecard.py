@@ -47,6 +47,7 @@ class Card:
     on_track: bool | None = None
     projection: str | None = None
     note: str | None = None
+    currencies: str | None = None
 
 
 def _spark(res: KPIResult, series: pd.DataFrame | None) -> list[float]:
@@ -69,8 +70,22 @@ def card(
     currency: str | None = None,
     series: pd.DataFrame | None = None,
 ) -> Card:
-    """Build the card for one KPI result (and its monthly series for the sparkline)."""
+    """Build the card for one KPI result (and its monthly series for the sparkline).
+
+    A money KPI of data in several currencies is shown in its own currency
+    (``res.currency``), the other currencies' values on a line of their own
+    (``currencies``: ``USD 81,00 $US · GBP 29,00 £GB``) — never added up.
+    """
     kpi = res.kpi
+    currency = res.currency or currency
+    others = None
+    if res.currency is not None:
+        others = " · ".join(
+            kpi.format(value, lang, code)
+            for code, value in res.per_currency
+            if code != res.currency and value is not None
+        )
+        others = i18n.t("scorecard.other_currencies", lang, values=others) if others else None
     ly = None if res.last_year is None else res.last_year.value
     projected = res.projected is not None
     delta = kpi.format_change(res.shown_change, lang)
@@ -141,6 +156,7 @@ def card(
         on_track=on_track,
         projection=projection,
         note=note,
+        currencies=others,
     )
 
 
@@ -213,6 +229,10 @@ i18n.add_messages(
         "scorecard.projection": {
             "fr": "Projection sur la période entière : {value} (au rythme des {elapsed} écoulés)",
             "en": "Projected over the whole period: {value} (at the pace of the {elapsed} elapsed)",
+        },
+        "scorecard.other_currencies": {
+            "fr": "Autres devises, non additionnées : {values}",
+            "en": "Other currencies, not added up: {values}",
         },
         "scorecard.formula": {"fr": "Formule", "en": "Formula"},
         "scorecard.reading": {"fr": "Lecture", "en": "How to read it"},

@@ -45,23 +45,31 @@ _STATUS_WORDS: dict[str, frozenset[str]] = {
         "return", "returns",
     ),
     "lost": _vocab("perdu", "perdue", "perdus", "perdues", "lost"),
+    # Payments that never went through (KPI_SPEC: "failed or voided payments are not sales").
+    "failed": _vocab(
+        "failed", "échoué", "échouée", "échec", "payment error", "erreur de paiement",
+        "paiement refusé", "declined", "expired", "expiré", "expirée",
+    ),
     "complaint": _vocab(
         "réclamation", "réclamations", "plainte", "litige", "litigieux", "contesté",
         "contestée", "disputed", "dispute", "complaint", "complaints", "claim",
     ),
 }  # fmt: skip
 _PARTIAL = _vocab("partiel", "partielle", "partiellement", "partial", "partially")
-NOT_COUNTED = ("cancelled", "refunded", "returned", "lost")
+NOT_COUNTED = ("cancelled", "refunded", "returned", "lost", "failed")
 
 _WON = _vocab(
     "won", "win", "gagné", "gagnée", "gagnés", "gagnées", "signé", "signée", "signés",
     "signées", "closedwon", "remporté", "remportée", "conclu", "conclue", "vendu", "vendue",
-    "sold", "success", "succès",
+    "sold", "success", "succès", "accepted", "accepté", "acceptée", "invoiced", "facturé",
+    "facturée",
 )  # fmt: skip
 _LOST = _vocab(
     "lost", "perdu", "perdue", "perdus", "perdues", "closedlost", "abandonné", "abandonnée",
     "abandoned", "échec", "failed", "rejected", "refusé", "refusée", "disqualified",
     "disqualifié", "disqualifiée", "annulé", "annulée", "cancelled", "canceled", "dead",
+    "refused", "expired", "expiré", "expirée", "out sold", "outsold",
+    "vendu par la concurrence",
 )  # fmt: skip
 
 # Known pipeline vocabularies (Salesforce, HubSpot, Pipedrive, Maven CRM, French CRMs), one
@@ -69,17 +77,20 @@ _LOST = _vocab(
 _STAGE_VOCAB: tuple[str, ...] = (
     "lead|new|nouveau|nouvelle|lead in|prospect|prospecting|prospection|suspect|identification|"
     "identified|a contacter|to contact|appointment scheduled|appointmentscheduled|contact|"
-    "contacted|contact made|premier contact|contacte",
+    "contacted|contact made|premier contact|contacte|rendez vous programme",
     "qualification|qualified|qualifie|qualifiee|qualified to buy|qualifiedtobuy|discovery|"
     "decouverte|needs analysis|analyse des besoins|engaging|engaged|needs defined|rendez vous|"
-    "rdv|meeting|demo scheduled",
+    "rdv|meeting|demo scheduled|qualifie pour acheter",
     "demo|demonstration|presentation|presentation scheduled|presentationscheduled|"
     "value proposition|proposition de valeur|id decision makers|perception analysis|solution|"
-    "evaluation",
+    "evaluation|presentation programmee|identification des decideurs|"
+    "analyse de la perception",
     "proposal|proposition|proposal made|devis|quote|offre|chiffrage|proposal price quote|"
-    "decision maker bought in|decisionmakerboughtin|proposition commerciale|devis envoye",
+    "decision maker bought in|decisionmakerboughtin|proposition commerciale|devis envoye|"
+    "decideur convaincu|proposition devis",
     "negotiation|negociation|negotiations started|negotiation review|contract sent|"
-    "contractsent|contrat envoye|closing|commit|accord verbal|verbal|signature",
+    "contractsent|contrat envoye|closing|commit|accord verbal|verbal|signature|"
+    "negociation revision",
 )
 STAGE_RANKS: dict[str, int] = {
     words(phrase): rank for rank, text in enumerate(_STAGE_VOCAB) for phrase in text.split("|")
@@ -106,7 +117,7 @@ _ACTIVITY_WORDS: dict[str, frozenset[str]] = {
 
 def status_class(value: Any) -> str | None:
     """What an order status means: ``cancelled``, ``refunded``, ``returned``, ``lost``,
-    ``complaint``, or ``None`` for an ordinary status (``Livrée``, ``Shipped``…).
+    ``failed`` (a payment that did not go through), ``complaint``, or ``None`` for an ordinary status (``Livrée``, ``Shipped``…).
 
     Matching is on words, case- and accent-insensitive: ``Annulée par le client`` is cancelled,
     ``Closed Lost`` is lost; a partial refund (``Partially refunded``) is ordinary.
@@ -130,7 +141,7 @@ def outcome_of_stage(value: Any) -> int:
     if not found:
         return 0
     compact = joined.replace(" ", "")
-    if found & _LOST or compact in _LOST:
+    if found & _LOST or compact in _LOST or joined in _LOST:
         return 2
     if found & _WON or compact in _WON:
         return 1

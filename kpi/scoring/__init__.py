@@ -17,6 +17,7 @@ validation, or scored by point rules when there is no history.
 from __future__ import annotations
 
 from kpi.scoring import messages  # noqa: F401  (registers the scoring messages)
+from kpi.scoring.explain import scored_headers
 from kpi.scoring.model import MIN_PER_CLASS, MODELS, N_FOLDS, LeadScorer
 from kpi.scoring.outcome import detect_target, open_leads, to_outcome
 from kpi.scoring.records import (
@@ -39,6 +40,7 @@ from kpi.scoring.summary import summary_json
 from kpi.scoring.values import MISSING_TOKENS
 
 __all__ = [
+    "scored_headers",
     "EXCLUSION_REASONS",
     "MIN_PER_CLASS",
     "MISSING_TOKENS",

@@ -213,6 +213,18 @@ def _reason_texts(
     return ["; ".join(p) if p else none for p in parts]
 
 
+def scored_headers(scored: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Display names, in ``lang``, of the columns :meth:`LeadScorer.score` adds (``score``,
+    ``bucket``, ``reasons``, or their ``_pilote`` twins): for the page and the downloads."""
+    out = {}
+    for name in ("score", "bucket", "reasons"):
+        for col in (f"{name}_pilote", name):
+            if col in scored.columns and (col != name or f"{name}_pilote" not in scored.columns):
+                out[col] = i18n.t(f"scoring.column.{name}", lang)
+                break
+    return out
+
+
 def _scored_frame(
     df: pd.DataFrame,
     scores: np.ndarray,

@@ -167,6 +167,9 @@ i18n.add_messages(
             "en": "no stand-out factor",
         },
         "scoring.value.missing": {"fr": "(non renseigné)", "en": "(not given)"},
+        "scoring.column.score": {"fr": "Score", "en": "Score"},
+        "scoring.column.bucket": {"fr": "Niveau", "en": "Level"},
+        "scoring.column.reasons": {"fr": "Raisons", "en": "Reasons"},
         "scoring.progress.prepare": {
             "fr": "Lecture de l'historique…",
             "en": "Reading the history…",

@@ -19,6 +19,8 @@ _POSITIVE = frozenset(
         "1", "1.0", "yes", "y", "oui", "o", "true", "vrai", "t", "won", "win", "gagne",
         "gagnee", "converted", "converti", "convertie", "closed won", "won closed", "signed",
         "signe", "signee", "success", "succes", "reussi", "reussie",
+        # CRM lead statuses (Salesforce, HubSpot) in generic files
+        "closed converted", "ferme converti", "customer", "client",
     }
 )
 _NEGATIVE = frozenset(
@@ -27,6 +29,8 @@ _NEGATIVE = frozenset(
         "perdue", "not converted", "non converti", "non convertie", "closed lost",
         "lost closed", "failure", "echec", "echoue", "rejected", "rejete", "refuse",
         "abandoned", "abandonne",
+        "closed not converted", "ferme non converti", "unqualified", "non qualifie",
+        "not qualified", "junk lead", "lost lead",
     }
 )
 # Pipeline stages that mean "no outcome yet": such rows are open leads, not errors.
@@ -36,6 +40,11 @@ _OPEN = frozenset(
         "engaging", "prospecting", "prospection", "new", "nouveau", "nouvelle", "negotiation",
         "negociation", "proposal", "proposition", "contacted", "contacte", "working",
         "nurturing", "qualification",
+        # CRM lead statuses meaning "outcome not known yet" (Salesforce, HubSpot, FR and EN)
+        "open not contacted", "working contacted", "ouvert non contacte", "en cours contacte",
+        "attempted to contact", "tentative de contact", "connected", "connecte", "open deal",
+        "transaction ouverte", "bad timing", "mauvais timing", "not contacted",
+        "non contacte", "contact in future", "pre qualified", "pre qualifie",
     }
 )
 # Outcome column names, best first; the last group only counts if the values read as outcomes.

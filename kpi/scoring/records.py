@@ -83,14 +83,19 @@ class Factor:
     levels: tuple[tuple[str | None, float], ...] = ()
 
     def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        """One line: the column and its strongest effects."""
-        parts: list[str] = []
-        if self.direction:
-            parts.append(i18n.t(f"scoring.factor.{self.direction}", lang))
+        """One line, the column named once: ``Source = Recommandation ×1,7, Publicité ×0,4``
+        for a category (odds against a typical lead), ``Employés — plus c'est élevé, plus le
+        score monte`` for a number or a date."""
+        text = self.column
+        levels = []
         for value, ratio in self.levels[:3]:
             shown = value if value is not None else i18n.t("scoring.value.missing", lang)
-            parts.append(f"{shown} ×{i18n.format_number(ratio, lang, 1)}")
-        return self.column + (f" — {', '.join(parts)}" if parts else "")
+            levels.append(f"{shown} ×{i18n.format_number(ratio, lang, 1)}")
+        if levels:
+            text += " = " + ", ".join(levels)
+        if self.direction:
+            text += " — " + i18n.t(f"scoring.factor.{self.direction}", lang)
+        return text
 
 
 @dataclass(frozen=True)

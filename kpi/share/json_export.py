@@ -7,13 +7,15 @@ from typing import Any
 
 import pandas as pd
 
+from kpi import i18n
 from kpi.data.dataset import Table
 from kpi.metrics.catalogue import CATALOGUE, check_objectives
 from kpi.metrics.coverage import main_table
+from kpi.metrics.currencies import convert_tables, dataset_currencies, parse_rates
 from kpi.metrics.engine import Engine, check_targets
 from kpi.metrics.periods import Period, parse_period
 from kpi.metrics.prepared import data_span
-from kpi.metrics.primitives import dataset_currency
+from kpi.metrics.primitives import dataset_currency, dimension_role
 from kpi.metrics.results import UNAVAILABLE, json_safe
 from kpi.metrics.suggestions import availability, suggest
 
@@ -33,6 +35,9 @@ def kpis_json(
     currency: str | None = None,
     drop_threshold: float = 0.10,
     anomalies: bool = False,
+    rates: Mapping[str, float] | None = None,
+    by: str | None = None,
+    by_limit: int = 50,
 ) -> dict[str, Any]:
     """KPIs as a JSON-safe dict, for ``python -m kpi kpis … --json``.
 
@@ -54,6 +59,15 @@ def kpis_json(
         See :class:`Engine`.
     currency : str, optional
         ISO code; default: the one the loader found in the data (``LoadReport.currency``).
+        When the data holds several currencies, the one money KPIs are given in (default: the
+        main one); each money KPI then also lists its value in every currency.
+    rates : mapping of code → rate, optional
+        Exchange rates into the main currency (1 unit of the code = rate): with a rate for
+        every other currency, amounts are converted and added up; otherwise nothing is
+        converted and ``warnings`` says which rates are missing.
+    by : str, optional
+        A role (``team``) or a column mapped to one (``manager``): ``breakdown`` then gives
+        every KPI for each of its values (the ``by_limit`` most frequent).
     drop_threshold : float
         Relative worsening vs the previous period that raises a drop alert.
     anomalies : bool
@@ -62,10 +76,12 @@ def kpis_json(
     Returns
     -------
     dict
-        ``{"period": {...}, "currency": str | None, "objectives": [...], "kpis": [{"id",
-        "label", "value", "unit", "previous", "change", "target", "status", ...}],
-        "alerts": [...]}``. Ratios are fractions (0.1256 for 12.56 %), durations in days,
-        money in the data's currency; no NaN, no numpy types.
+        ``{"period": {...}, "currency": str | None, "currencies": {...} | None,
+        "warnings": [...], "objectives": [...], "kpis": [{"id", "label", "value", "unit",
+        "previous", "change", "target", "status", ...}], "alerts": [...]}``, plus
+        ``"by"`` and ``"breakdown": [{"value", "kpis": [...]}]`` with ``by``. Ratios are
+        fractions (0.1256 for 12.56 %), durations in days, money in the data's currency (per
+        currency when there are several); no NaN, no numpy types.
 
     Raises
     ------
@@ -76,21 +92,55 @@ def kpis_json(
     chosen = check_objectives(objectives)
     period = parse_period(period)
     checked = check_targets(targets)
-    engine = Engine(tables, filters, statuses, None, as_of)
+    tables = list(tables)
+    if by is not None:
+        by = dimension_role(tables, by)
+    warnings: list[str] = []
+    found = dataset_currencies(tables)
+    if rates and found.several:
+        tables, missing = convert_tables(tables, parse_rates(rates), str(found.main))
+        if missing:
+            warnings.append(i18n.t("currencies.missing_rates", lang, currencies=", ".join(missing)))
+        else:
+            given = ", ".join(f"1 {c} = {r:g} {found.main}" for c, r in sorted(rates.items()))
+            warnings.append(i18n.t("currencies.converted", lang, main=found.main, rates=given))
+    for message in (found.missing_message(), found.message()):
+        if message is not None:
+            warnings.insert(0, message.text(lang))
+    engine = Engine(tables, filters, statuses, None, as_of, currency=currency)
     if chosen:
         ids = [s.kpi.id for s in suggest(chosen, tables)]
     else:
         ids = [k.id for k in CATALOGUE if availability(k, tables).computable]
     results = [engine.result(i, period, checked.get(i)) for i in ids]
-    currency = currency or dataset_currency(tables)
-    kpis = []
-    for res in results:
-        item = res.to_dict(lang, currency)
-        if res.current.status == UNAVAILABLE:
-            avail = availability(res.kpi, tables)
-            item["unlock"] = avail.unlock(lang) or item.get("reason")
-            item["reason"] = item["unlock"]
-        kpis.append(item)
+    currency = engine.money_currency or currency or dataset_currency(tables)
+
+    def items(chosen_results: Sequence[Any]) -> list[dict[str, Any]]:
+        out = []
+        for res in chosen_results:
+            item = res.to_dict(lang, currency)
+            if res.current.status == UNAVAILABLE:
+                avail = availability(res.kpi, tables)
+                item["unlock"] = avail.unlock(lang) or item.get("reason")
+                item["reason"] = item["unlock"]
+            out.append(item)
+        return out
+
+    kpis = items(results)
+    extra: dict[str, Any] = {}
+    if by is not None:
+        extra["by"] = by
+        extra["by_column"] = next(
+            (t.mapping[by] for t in tables if by in t.mapping and t.mapping[by] in t.df.columns),
+            None,
+        )
+        extra["breakdown"] = [
+            {
+                "value": value,
+                "kpis": items([engine.with_filter(by, [value]).result(i, period) for i in ids]),
+            }
+            for value in engine.dimension_values(by, by_limit)
+        ]
     start = period.start
     end = period.last_day
     if period.is_all:
@@ -108,11 +158,14 @@ def kpis_json(
                 "last_year": None if period.last_year() is None else period.last_year().key,
             },
             "currency": currency,
+            "currencies": found.to_dict(lang) if found.rows else None,
+            "warnings": warnings,
             "lang": lang,
             "objectives": list(chosen),
             "filters": {k: sorted(v) for k, v in engine.filters.items()},
             "kpis": kpis,
             "alerts": [a.to_dict(lang) for a in engine.alerts(results, drop_threshold, anomalies)],
+            **extra,
         }
     )
 

@@ -188,11 +188,24 @@ def report_from_dict(data: dict[str, Any]) -> LoadReport:
     }
     dropped = [Dropped(**_fields(Dropped, d)) for d in data.get("dropped", [])]
     warnings = [
-        i18n.Message(w["key"], dict(w.get("params") or {})) for w in data.get("warnings", [])
+        i18n.Message(w["key"], {k: _param(v) for k, v in (w.get("params") or {}).items()})
+        for w in data.get("warnings", [])
     ]
     base = _fields(LoadReport, data)
     base.update(column_info=column_info, dropped=dropped, warnings=warnings)
+    if isinstance(data.get("source"), dict):
+        from kpi.data.sources import SourceReading
+
+        base["source"] = SourceReading.from_dict(data["source"])
     return LoadReport(**base)
+
+
+def _param(value: Any) -> Any:
+    """A message parameter back from JSON: a French/English text (``i18n.Text``) was saved as
+    ``{"fr": …, "en": …}``."""
+    if isinstance(value, dict) and set(value) == {"fr", "en"}:
+        return i18n.Text(str(value["fr"]), str(value["en"]))
+    return value
 
 
 def report_to_json(report: LoadReport) -> str:

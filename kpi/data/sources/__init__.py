@@ -15,6 +15,9 @@ Entry points:
   and the semantics it will apply, each as a FR/EN sentence.
 - :func:`apply_source` — apply those semantics to a typed DataFrame (never mutated): fill-down,
   outcome flags, close dates, counted orders, net amounts; counts of every change in ``notes``.
+- :func:`read_source` — both, for the loader: the typed table with its tool's semantics and a
+  :class:`SourceReading` (plain data kept on the load report); :func:`combine_mapping` lets the
+  generic detection fill the roles the profile leaves.
 - :func:`currency_summary` — the currencies of a table and their shares ("3 currencies: EUR
   80 %, USD 15 %, GBP 5 %").
 
@@ -25,7 +28,8 @@ were taken from, and says where the documentation is silent. Values are matched 
 
 from __future__ import annotations
 
-from kpi.data.sources._currency import CurrencySummary, currency_summary
+from kpi.data.sources._currency import CurrencySummary, currency_code, currency_summary
+from kpi.data.sources._reading import SourceReading, combine_mapping, read_source
 from kpi.data.sources._recognise import (
     TIE_MARGIN,
     Recognition,
@@ -62,11 +66,15 @@ __all__ = [
     "Recognition",
     "Rule",
     "SourceMatch",
+    "SourceReading",
     "When",
     "apply_source",
+    "combine_mapping",
+    "currency_code",
     "currency_summary",
     "detect_source",
     "fold",
     "get_profile",
+    "read_source",
     "recognise",
 ]

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kpi import i18n
@@ -15,7 +16,25 @@ from kpi.data.sources._records import LANGS
 # Currencies
 # ---------------------------------------------------------------------------------------------
 
-_SYMBOLS = {"€": "EUR", "£": "GBP", "US$": "USD", "CHF": "CHF"}
+_SYMBOLS = {
+    "€": "EUR",
+    "£": "GBP",
+    "US$": "USD",
+    "CHF": "CHF",
+    # Currency names as some tools write them (Dynamics 365: "US Dollar", "Euro").
+    "EURO": "EUR",
+    "EUROS": "EUR",
+    "US DOLLAR": "USD",
+    "DOLLAR US": "USD",
+    "DOLLAR AMÉRICAIN": "USD",
+    "POUND STERLING": "GBP",
+    "BRITISH POUND": "GBP",
+    "LIVRE STERLING": "GBP",
+    "FRANC SUISSE": "CHF",
+    "SWISS FRANC": "CHF",
+    "CANADIAN DOLLAR": "CAD",
+    "DOLLAR CANADIEN": "CAD",
+}
 
 
 @dataclass(frozen=True)
@@ -61,6 +80,15 @@ def _share_text(share: float, lang: str) -> str:
     return i18n.format_percent_value(share, lang, 0)
 
 
+def currency_code(value: Any) -> str:
+    """A currency as its ISO code: upper case, trimmed, symbols and names read (``eur``, ``€``,
+    ``Euro`` → ``EUR``); ``""`` for an empty value."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = " ".join(str(value).split()).upper()
+    return _SYMBOLS.get(text, text)
+
+
 def currency_summary(df: pd.DataFrame, mapping: Mapping[str, str]) -> CurrencySummary:
     """Shares of rows per currency of the ``currency`` role's column, the main one first.
 
@@ -71,8 +99,10 @@ def currency_summary(df: pd.DataFrame, mapping: Mapping[str, str]) -> CurrencySu
     col = mapping.get("currency")
     if col is None or col not in df.columns:
         return CurrencySummary((), None, 0)
-    values = df[col].astype("string").str.strip().str.upper()
-    values = values.replace(_SYMBOLS).replace("", pd.NA)
+    codes, uniques = pd.factorize(df[col])
+    names = [currency_code(u) or None for u in uniques]
+    lut = np.array([*names, None], dtype=object)
+    values = pd.Series(lut[np.where(codes >= 0, codes, len(names))], index=df.index)
     counts = values.value_counts(dropna=True)
     total = int(counts.sum())
     shares = tuple(

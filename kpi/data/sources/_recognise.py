@@ -317,6 +317,10 @@ def _make_match(
                 {"header": f"{pre[0]} - {header}" if pre else header, "tool": p.tool_name},
             )
         )
+    if p.kind == "lookup":
+        key = next((columns[f.name] for f in p.fields if f.key and f.name in columns), None)
+        if key is not None:
+            sem.append(i18n.Message("sources.sem.lookup", {"column": _q(key)}))
     used_prefixes = sorted({pre for _c, pre in found.values() if pre})
     if used_prefixes:
         originals = [x for x in p.prefix_list(lang) if fold(x) in used_prefixes]
@@ -386,10 +390,10 @@ def _rule_sentences(p: Profile, columns: Mapping[str, str]) -> list[i18n.Message
                 )  # fmt: skip
             continue
         cond_fr = " et ".join(
-            _TEST_TEXT[w.test][0].format(c=_q(columns[w.field])) for w in rule.when
+            _TEST_TEXT[w.test][0].format(c=_q(columns[w.field], "fr")) for w in rule.when
         )
         cond_en = " and ".join(
-            _TEST_TEXT[w.test][1].format(c=_q(columns[w.field])) for w in rule.when
+            _TEST_TEXT[w.test][1].format(c=_q(columns[w.field], "en")) for w in rule.when
         )
         fr, en = _OUTCOME_TEXT[(p.kind, rule.outcome)]
         out.append(
@@ -416,6 +420,10 @@ i18n.add_messages(
         "sources.missing_key": {
             "fr": "Export {tool} reconnu, mais la colonne « {header} » manque : ce qui en dépend est lu de façon générique, le reste normalement.",
             "en": "{tool} export recognised, but the “{header}” column is missing: what depends on it is read generically, the rest as usual.",
+        },
+        "sources.sem.lookup": {
+            "fr": "table de correspondance : ses colonnes complètent les tableaux chargés dont une colonne reprend {column}",
+            "en": "lookup table: its columns complete the loaded tables with a column holding {column}",
         },
         "sources.sem.prefix": {
             "fr": "préfixe « {prefix} - » ignoré dans les en-têtes",

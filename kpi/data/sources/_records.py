@@ -226,12 +226,19 @@ class Profile:
 # Helpers shared inside the subpackage.
 
 
-def _q(column: str) -> str:
-    return f"« {column} »"
+def _q(column: str, lang: str | None = None) -> Any:
+    """A column name in quotes: « Statut » (fr), “Status” (en); without ``lang``, an
+    :class:`i18n.Text` holding both, for a message parameter."""
+    if lang is None:
+        return i18n.Text(_q(column, "fr"), _q(column, "en"))
+    return f"« {column} »" if lang == "fr" else f"“{column}”"
 
 
-def _cols(names: Iterable[str]) -> str:
-    return ", ".join(_q(c) for c in names)
+def _cols(names: Iterable[str], lang: str | None = None) -> Any:
+    names = list(names)
+    if lang is None:
+        return i18n.Text(_cols(names, "fr"), _cols(names, "en"))
+    return ", ".join(_q(c, lang) for c in names)
 
 
 def _chosen_amount(p: Profile, columns: Mapping[str, str]) -> Amount | None:

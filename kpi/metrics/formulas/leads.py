@@ -38,7 +38,9 @@ def lead_count(engine: EngineView, period: Period, leads: Table) -> Value:
 def lead_conversion_rate(engine: EngineView, period: Period, leads: Table) -> Value:
     prep, m = lead_rows(engine, leads, period)
     true, known = prep.flag("converted")
-    explicit_no = bool((known & ~true).any())
+    # Empty means "still open" when the column also says "no" somewhere, or when a recognised
+    # tool's status wrote it (open leads: outcome unknown).
+    explicit_no = "converted" in prep.from_source or bool((known & ~true).any())
     decided = m & known if explicit_no else m
     n = int(decided.sum())
     if n == 0:
