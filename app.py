@@ -12,14 +12,33 @@ os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 import streamlit as st  # noqa: E402
 
 from kpi import i18n
+from kpi.data import worker
 from ui import explore  # noqa: F401  (registers the explore pages' titles)
+from ui.markup import inert
 from ui.memory import start_trimmer
 from ui.shell import mark_shell
-from ui.state import kind_label, lang, log_timing, login_configured, md_escape, tables, tr
+from ui.state import kind_label, lang, log_timing, login_configured, tables, tr
 
-st.set_page_config(page_title="Pilote", layout="wide", initial_sidebar_state="expanded")
+# A page icon of our own: without one, the browser tab shows the current page's Material icon,
+# which Streamlit's front end fetches from fonts.gstatic.com (an external request). An emoji is
+# drawn by the browser from a data: URL.
+st.set_page_config(
+    page_title="Pilote", page_icon="📊", layout="wide", initial_sidebar_state="expanded"
+)
 mark_shell()
 start_trimmer()
+
+
+@st.cache_resource(show_spinner=False)
+def start_worker() -> bool:
+    """Once per server process: the worker's forkserver and its first warm child, so that the
+    first upload waits for neither (kpi.data.worker.warm_up; PILOTE_WORKER=off parses in the
+    server process instead)."""
+    worker.warm_up()
+    return True
+
+
+start_worker()
 
 # The language control can be cleared by clicking the selected option: keep one anyway.
 if not st.session_state.get("lang"):
@@ -93,7 +112,7 @@ def loaded_tables_in_sidebar() -> None:
         for table in loaded.values():
             rows = i18n.format_number(len(table.df), lang())
             line = tr("app.table_line", kind=kind_label(table.kind), rows=rows)
-            st.markdown(f"**{md_escape(table.name)}**  \n{line}")
+            st.markdown(f"**{inert(table.name)}**  \n{line}")
 
 
 loaded_tables_in_sidebar()

@@ -85,7 +85,7 @@ else:
         col.metric(
             kpi.label(L),
             kpi.format(v.value, L, CUR),
-            help=v.reason_text(L) if v.value is None else kpi.formula(L),
+            help=ex.escape(v.reason_text(L)) if v.value is None else kpi.formula(L),
         )
     clv = eng.value("clv", period)
     if clv.value is not None:

@@ -15,6 +15,7 @@ from kpi.metrics import (
 )
 from ui.analysis import currency, engine, filter_controls, loaded, period_controls
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
+from ui.markup import inert
 from ui.shell import require_shell
 from ui.state import analysis, lang, show_error, tr
 
@@ -42,7 +43,7 @@ st.caption(
     tr(
         "dash.context",
         period=period.label(L),
-        currency=cur or tr("dash.no_currency"),
+        currency=inert(cur) if cur else tr("dash.no_currency"),
         n=len(kpi_ids),
     )
 )
@@ -107,7 +108,7 @@ if alerts:
     with st.container(border=True):
         st.markdown(f"**{tr('dash.alerts', n=len(alerts))}**")
         for al in alerts:
-            text = al.message(L, cur)
+            text = inert(al.message(L, cur))
             if al.kind == "below_target":
                 st.error(text, icon=":material/flag:")
             elif al.kind == "drop":
@@ -146,10 +147,10 @@ for i, res in enumerate(results):
             chart_type="area",
         )
         if c.reason:
-            st.caption(c.reason)
+            st.caption(inert(c.reason))
         if c.last_year:
-            st.caption(c.last_year)
+            st.caption(inert(c.last_year))
         if c.attainment is not None:
-            st.progress(min(max(c.attainment, 0.0), 1.0), text=c.attainment_text)
+            st.progress(min(max(c.attainment, 0.0), 1.0), text=inert(c.attainment_text))
         if c.pacing_text:
-            st.caption(c.pacing_text)
+            st.caption(inert(c.pacing_text))

@@ -10,11 +10,11 @@ from kpi.data import KINDS, ROLES, LoadReport, Table, check, role_label, validat
 from kpi.errors import PiloteError
 from ui.cache import DATA, session_cached
 from ui.ingest import forget_uploads, load_into_session, load_samples, process_uploads
+from ui.markup import inert
 from ui.shell import require_shell
 from ui.state import (
     kind_label,
     lang,
-    md_escape,
     owner,
     put_table,
     remove_table,
@@ -69,23 +69,23 @@ def show_report(report: LoadReport) -> None:
     st.markdown(
         tr(
             "data.format_line",
-            encoding=report.encoding or none,
-            delimiter=md_escape(delim),
-            decimal=md_escape(report.decimal or none),
-            thousands=md_escape(report.thousands or none),
+            encoding=inert(report.encoding or none),
+            delimiter=inert(delim),
+            decimal=inert(report.decimal or none),
+            thousands=inert(report.thousands or none),
             header=report.header_row,
             order={"dmy": "jj/mm", "mdy": "mm/jj"}.get(report.date_order or "", none)
             if L == "fr"
             else {"dmy": "dd/mm", "mdy": "mm/dd"}.get(report.date_order or "", none),
-            currency=report.currency or none,
+            currency=inert(report.currency or none),
         )
     )
     if report.sheet:
         st.markdown(
             tr(
                 "data.sheet_line",
-                sheet=md_escape(report.sheet),
-                sheets=md_escape(", ".join(report.sheets)),
+                sheet=inert(report.sheet),
+                sheets=inert(", ".join(report.sheets)),
             )
         )
     if report.dropped:
@@ -95,11 +95,11 @@ def show_report(report: LoadReport) -> None:
                 if d.lines
                 else ""
             )
-            st.info(d.text(L) + lines, icon=":material/filter_alt:")
+            st.info(inert(d.text(L) + lines), icon=":material/filter_alt:")
     else:
         st.caption(tr("data.nothing_dropped"))
     for w in report.warnings:
-        st.warning(w.text(L))
+        st.warning(inert(w.text(L)))
     info = pd.DataFrame(
         [
             {
@@ -115,7 +115,7 @@ def show_report(report: LoadReport) -> None:
 
 
 def mapping_editor(table: Table) -> None:
-    found = " · ".join(f"{role_name(r)} ← **{md_escape(c)}**" for r, c in table.mapping.items())
+    found = " · ".join(f"{role_name(r)} ← **{inert(c)}**" for r, c in table.mapping.items())
     st.markdown(
         f"{tr('data.roles_found')} : {found}" if L == "fr" else f"{tr('data.roles_found')}: {found}"
     )
@@ -168,7 +168,7 @@ def mapping_editor(table: Table) -> None:
         try:
             validate_mapping(table.df, new_mapping)
         except PiloteError as exc:
-            st.error(exc.message(L))
+            st.error(inert(exc.message(L)))
             return
         put_table(table.with_mapping(new_mapping, kind=kind))
         if save and owner() is not None:
@@ -176,7 +176,7 @@ def mapping_editor(table: Table) -> None:
                 store().save_mapping(owner(), columns, kind, new_mapping)
                 st.session_state.setdefault("notices", []).append(("data.saved", {}))
             except PiloteError as exc:
-                st.error(exc.message(L))
+                st.error(inert(exc.message(L)))
         st.session_state.setdefault("notices", []).append(("data.applied", {}))
         st.session_state["mapping_version"][table.name] = version + 1
         st.rerun()
@@ -193,7 +193,7 @@ def quality_panel(table: Table) -> None:
     c4.metric(tr("data.outliers"), i18n.format_number(q.outliers, L))
     if q.date_range is not None:
         start, end = (d.strftime("%d/%m/%Y" if L == "fr" else "%Y-%m-%d") for d in q.date_range)
-        st.markdown(f"{tr('data.period')} : **{start} → {end}** ({md_escape(q.date_column)})")
+        st.markdown(f"{tr('data.period')} : **{start} → {end}** ({inert(q.date_column)})")
     rows = q.rows_for_display(L)
     if rows:
         st.markdown(f"**{tr('data.missing')}**")
@@ -209,7 +209,7 @@ def quality_panel(table: Table) -> None:
             column_config={tr("data.share"): st.column_config.NumberColumn(format="percent")},
         )
     for issue in q.issues:
-        st.warning(issue.text(L))
+        st.warning(inert(issue.text(L)))
     if not q.issues:
         st.caption(tr("data.no_issue"))
 

@@ -20,7 +20,8 @@ from kpi.metrics import Engine, Period
 from kpi.share import to_csv_bytes, to_excel_bytes
 from ui.analysis import currency, engine, filter_controls, loaded, period_controls
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
-from ui.state import lang, md_escape, show_error, tr
+from ui.markup import inert
+from ui.state import lang, show_error, tr
 
 log = logging.getLogger("pilote")
 
@@ -140,15 +141,14 @@ def guarded(fn: Callable[[], Any]) -> Any:
     try:
         return fn()
     except PiloteError as exc:
-        st.info(exc.message(lang()))
+        st.info(inert(exc.message(lang())))
     except Exception as exc:  # one failing section must not take the page down
         show_error(exc)
     return None
 
 
-def escape(text: object) -> str:
-    """User text made inert in Markdown."""
-    return md_escape(text)
+escape = inert
+"""Data-derived text made inert in Markdown: :func:`ui.markup.inert`, the one helper."""
 
 
 i18n.add_messages(

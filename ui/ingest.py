@@ -11,6 +11,7 @@ from kpi import i18n
 from kpi.data import EXCEL_EXTENSIONS, Table, load_table, sample_files
 from kpi.errors import PiloteError
 from kpi.share import apply_saved_mapping
+from ui.markup import inert
 from ui.state import lang, log_timing, owner, put_table, show_error, store, tables, tr
 
 
@@ -22,14 +23,17 @@ def _remember_raw(label: str, file_name: str, data: bytes) -> None:
 
 def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table | None:
     """Load one file into the session; show its error instead of raising."""
-    bar = st.progress(0.0, text=tr("data.loading", name=name))
+    bar = st.progress(0.0, text=tr("data.loading", name=inert(name)))
 
     def progress(fraction: float, key: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=f"{name} — {i18n.t(key, lang())}")
+        text = f"{inert(name)} — {i18n.t(key, lang())}"
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
 
     started = time.perf_counter()
     try:
-        table = load_table(data, name, sheet=sheet, progress=progress)
+        # In a worker process with a memory and time budget: a hostile or broken file costs
+        # only this load (its message is shown below), never the server.
+        table = load_table(data, name, sheet=sheet, progress=progress, in_worker=True)
     except Exception as exc:  # PiloteError shows its message; anything else is logged
         bar.empty()
         show_error(exc)
@@ -42,7 +46,7 @@ def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table
         try:
             table, applied = apply_saved_mapping(store(), who, table)
         except PiloteError as exc:  # the store is down: keep the detected mapping, say why
-            st.warning(exc.message(lang()))
+            st.warning(inert(exc.message(lang())))
     if applied:
         st.session_state.setdefault("notices", []).append(("data.mapping_reapplied", {}))
     _remember_raw(table.name, name, data)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from kpi.errors import PiloteError
 from kpi.metrics import warm
 from kpi.share import LOCAL_OWNER, WorkspaceStore, open_store
 from ui import texts  # noqa: F401  (registers the UI messages)
+from ui.markup import inert
 
 log = logging.getLogger("pilote")
 
@@ -33,11 +33,6 @@ def data_dir() -> Path:
 def lang() -> str:
     """The UI language ("fr" by default)."""
     return st.session_state.get("lang") or i18n.DEFAULT_LANGUAGE
-
-
-def md_escape(text: object) -> str:
-    """User text (file and column names, cell values) made inert inside Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
 def tr(key: str, **params: Any) -> str:
@@ -148,7 +143,8 @@ def show_error(exc: BaseException) -> None:
     """A user-fixable problem shows its translated message; anything else is logged with its
     traceback and shown as a short apology, never as a traceback."""
     if isinstance(exc, PiloteError):
-        st.error(exc.message(lang()))
+        # Its parameters may be file, column or workspace names: shown as text, not Markdown.
+        st.error(inert(exc.message(lang())))
     else:
         log.exception("unexpected error", exc_info=exc)
         st.error(tr("ui.unexpected", kind=type(exc).__name__))

@@ -331,14 +331,16 @@ def _process_class(ctx: multiprocessing.context.BaseContext) -> Any:
 
 
 def warm_up(background: bool = True) -> None:
-    """Start the forkserver now (it imports pandas, pyarrow and the readers: 1–3 s), so that
-    the first upload does not wait for it; also remove job folders left by a killed server."""
+    """Start the forkserver now (it imports pandas, pyarrow and the readers: 1–3 s) and the
+    first warm standby child, so that the first upload waits for neither; also remove job
+    folders left by a killed server."""
 
     def start() -> None:
         try:
             sweep_stale()
-            if enabled() and start_method() == "forkserver":
+            if enabled():
                 _context()
+                _rearm()
         except Exception:  # a failed warm-up is retried by the first job
             log.exception("worker warm-up failed")
 
@@ -392,52 +394,134 @@ def run(
         return func(*args, **kwargs)
     ctx = _context()
     job = Path(tempfile.mkdtemp(prefix=f"pilote-worker-{os.getpid()}-", dir=_temp_root()))
-    receiver = sender = None
-    proc = None
+    child: _Child | None = None
     timed_out = False
     try:
-        if progress is not None:
-            receiver, sender = ctx.Pipe(duplex=False)
-        proc = _process_class(ctx)(
-            target=_child.main,
-            args=(str(job), func, args, kwargs, budget, sender),
-            name="pilote-worker",
-            daemon=True,
-        )
-        started = time.monotonic()
-        proc.start()
-        if sender is not None:
-            sender.close()
+        spec = (str(job), func, args, kwargs, budget, progress is not None)
+        child = _take_standby()
+        if child is not None and not child.give(spec):
+            child = None  # it died while waiting (killed by the system): start another
+        if child is None:
+            child = _Child.start(ctx, warm=False)
+            if not child.give(spec):
+                raise PiloteError("worker.crashed", name=name)
+        started = child.given_at
         deadline = started + budget.wall_seconds
-        waiting: list[Any] = [proc.sentinel] + ([receiver] if receiver is not None else [])
+        waiting: list[Any] = [child.proc.sentinel, child.conn]
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 timed_out = True
-                proc.kill()
-                proc.join()
+                child.proc.kill()
+                child.proc.join()
                 break
             ready = multiprocessing.connection.wait(waiting, timeout=min(left, 1.0))
-            if receiver is not None and receiver in ready:
+            if child.conn in ready:
                 try:
-                    fraction, key = receiver.recv()
+                    fraction, key = child.conn.recv()
                 except (EOFError, OSError, pickle.UnpicklingError):
-                    waiting.remove(receiver)
+                    waiting.remove(child.conn)
                 else:
-                    progress(fraction, key)  # type: ignore[misc]
+                    if progress is not None:
+                        progress(fraction, key)
                     continue
-            if proc.sentinel in ready:
-                proc.join()
+            if child.proc.sentinel in ready:
+                child.proc.join()
                 break
         wall = time.monotonic() - started
-        return _collect(job, proc.exitcode, budget, name, timed_out, wall)
+        return _collect(job, child.proc.exitcode, budget, name, timed_out, wall)
     finally:
-        if proc is not None and proc.is_alive():  # the caller was interrupted (Ctrl-C, rerun)
-            proc.kill()
-            proc.join()
-        if receiver is not None:
-            receiver.close()
+        if child is not None:
+            child.close()
         shutil.rmtree(job, ignore_errors=True)
+        _rearm()
+
+
+# ---------------------------------------------------------------------------------------------
+# The warm standby child
+
+
+@dataclass
+class _Child:
+    """A worker child and the two-way connection it receives its job on (and sends progress
+    back on)."""
+
+    proc: Any
+    conn: Any
+    given_at: float = 0.0
+
+    @classmethod
+    def start(cls, ctx: multiprocessing.context.BaseContext, warm: bool) -> _Child:
+        mine, theirs = ctx.Pipe(duplex=True)
+        proc = _process_class(ctx)(
+            target=_child.serve, args=(theirs, warm), name="pilote-worker", daemon=True
+        )
+        proc.start()
+        theirs.close()
+        return cls(proc, mine)
+
+    def give(self, spec: tuple[Any, ...]) -> bool:
+        """Send the job; False when the child is gone."""
+        self.given_at = time.monotonic()
+        if not self.proc.is_alive():
+            self.close()
+            return False
+        try:
+            self.conn.send(spec)
+        except (OSError, EOFError, ValueError):
+            self.close()
+            return False
+        return True
+
+    def close(self) -> None:
+        """Stop the child if it still runs (a job interrupted by the caller, or a standby no
+        longer needed) and release its connection."""
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(timeout=5)
+        with contextlib.suppress(OSError):
+            self.conn.close()
+
+
+_standby: _Child | None = None
+_standby_lock = threading.Lock()
+
+
+def standby_enabled() -> bool:
+    """Whether a warm child waits for the next job (``PILOTE_WORKER_STANDBY=off`` to start
+    every child cold, for comparison)."""
+    flag = os.environ.get("PILOTE_WORKER_STANDBY", "on").strip().lower()
+    return flag not in ("off", "0", "false", "no")
+
+
+def _take_standby() -> _Child | None:
+    global _standby
+    with _standby_lock:
+        child, _standby = _standby, None
+    return child
+
+
+def _rearm() -> None:
+    """Start the next warm child in the background, unless one is waiting already."""
+    if not (enabled() and standby_enabled()):
+        return
+    with _standby_lock:
+        if _standby is not None and _standby.proc.is_alive():
+            return
+    threading.Thread(target=_arm, name="pilote-worker-standby", daemon=True).start()
+
+
+def _arm() -> None:
+    global _standby
+    try:
+        child = _Child.start(_context(), warm=True)
+    except Exception:  # the next job starts a child itself
+        log.exception("could not start a standby worker")
+        return
+    with _standby_lock:
+        previous, _standby = _standby, child
+    if previous is not None:  # two re-arms raced: keep one
+        previous.close()
 
 
 def tighten(budget: Budget) -> None:
@@ -673,12 +757,9 @@ def _load_job(
     # The one import of the loader.
     from kpi.data.loading import load_bytes
 
+    # A workbook's zip is checked by the loader (kpi.data.workbook.check_zip), which then
+    # raises this job's memory limit to what the counted unzipped size needs (tighten).
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    if in_job() and input_kind(data[:8]) == "zip":
-        from kpi.data.zipguard import check_workbook
-
-        scan = check_workbook(data, limits)
-        tighten(budget_for(len(data), "zip", limits, unzipped_bytes=scan.unzipped_bytes))
     return load_bytes(data, name, sheet=sheet, limits=limits, progress=progress)
 
 

@@ -289,31 +289,48 @@ print(json.dumps({{"key": key, "growth": hwm() - before}}))
 
 def test_sparse_workbook_that_asks_gigabytes_is_stopped(tmp_path: Path) -> None:
     # Two cells, A1 and SF1048576: calamine allocates the whole 1,048,576 × 500 grid (16 GB).
+    # The zip check sees the far cell and refuses the sheet before any reader allocates it;
+    # without that check, the worker's memory limit stops the reader.
     code = (
         _FENCE_HEAD
-        + """
+        + f"""
 buf = io.BytesIO()
 bombs.sparse_workbook(buf)
+path = os.path.join({str(tmp_path)!r}, "creux.xlsx")
+with open(path, "wb") as fh:
+    fh.write(buf.getvalue())
 before = hwm()
-try:
-    worker.load_in_worker(buf.getvalue(), "creux.xlsx")
-    key = None
-except PiloteError as exc:
-    key = exc.key
-print(json.dumps({"key": key, "size": len(buf.getvalue()), "growth": hwm() - before}))
+keys = []
+for job in ("loader", "unguarded"):
+    started = time.monotonic()
+    try:
+        if job == "loader":
+            worker.load_in_worker(buf.getvalue(), "creux.xlsx")
+        else:
+            worker.run(bombs.job_load_unguarded, path, "creux.xlsx",
+                       budget=worker.budget_for(len(buf.getvalue()), "zip"), name="creux.xlsx")
+        keys.append(None)
+    except PiloteError as exc:
+        keys.append(exc.key)
+    keys.append(time.monotonic() - started)
+print(json.dumps({{"keys": keys, "size": len(buf.getvalue()), "growth": hwm() - before}}))
 """
     )
     out = _fenced(code)
     assert out["size"] < 2000
-    assert out["key"] == "worker.out_of_memory"
+    guarded, guarded_s, unguarded, _ = out["keys"]
+    assert (guarded, unguarded) == ("zipguard.sparse_sheet", "worker.out_of_memory")
+    assert guarded_s < 5
     assert out["growth"] < 60
 
 
 def test_control_character_file_loads_in_the_worker() -> None:
     df, rep = worker.load_in_worker(bombs.control_characters_csv(), "régions.csv")
     assert rep.rows == 20
-    # the loader keeps them today: kpi.data.sanitize removes them once wired in
-    assert set(df["Région"]) == set(bombs.CONTROL_LABELS)
+    # removed at load, and counted: 4 of the 5 labels hold one control character each
+    assert set(df["Région"]) == {"NordEst", "Sud", "Ouest[31m", "Centre", "IDF"}
+    warning = next(w for w in rep.warnings if w.key == "load.warn.control_chars")
+    assert warning.text("fr").startswith("16 caractère(s) de contrôle retiré(s) dans 1 colonne(s)")
 
 
 def test_result_tables_are_memory_mapped_not_copied(job_dir: Path) -> None:

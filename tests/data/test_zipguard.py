@@ -153,6 +153,34 @@ def test_a_cell_beyond_the_column_limit_is_refused() -> None:
     assert _key(buf.getvalue()) == "zipguard.too_many_columns"
 
 
+def test_the_widest_column_and_the_last_row_are_noted() -> None:
+    sheet = (
+        bombs._SHEET_HEAD
+        + b'<row r="1"><c r="A1"><v>1</v></c><c r="C1"><v>1</v></c></row>'
+        + b'<row r="2"><c r="B2"><v>1</v></c></row>'
+        + b'<row r="7"><c r="AB7"><v>1</v></c><c r="D7"><v>1</v></c></row>'
+        + bombs._SHEET_TAIL
+    )
+    scan = check_workbook(_workbook([sheet]))
+    part = next(p for p in scan.parts if p.name == "xl/worksheets/sheet1.xml")
+    assert (part.rows, part.last_row, part.last_column, part.grid_cells) == (3, 7, 28, 7 * 28)
+    assert zipguard.column_index("AB") == 28 and zipguard.column_index("XFD") == 16384
+
+
+def test_a_sparse_sheet_is_refused_by_the_size_of_its_grid() -> None:
+    buf = io.BytesIO()
+    bombs.sparse_workbook(buf)  # A1 and SF1048576: 1,048,576 × 500 cells of 32 bytes
+    scan = check_workbook(buf.getvalue())
+    assert scan.parts[-1].grid_cells == 1_048_576 * 500
+    scan.check_grids(1_048_576 * 500 * 32)  # fits exactly
+    with pytest.raises(PiloteError) as info:
+        scan.check_grids(1_048_576 * 500 * 32 - 1)
+    assert (info.value.key, info.value.params) == (
+        "zipguard.sparse_sheet",
+        {"cell": "SF1048576", "rows": 2, "size_mb": 16_000, "limit_mb": 15_999},
+    )
+
+
 def test_column_names_and_the_beyond_pattern_by_hand() -> None:
     assert [column_name(i) for i in (1, 26, 27, 52, 500, 702, 703, 16384)] == [
         "A", "Z", "AA", "AZ", "SF", "ZZ", "AAA", "XFD",
@@ -216,6 +244,6 @@ def test_messages_exist_in_both_languages() -> None:
     from kpi import i18n
 
     keys = [k for k in i18n.messages() if k.startswith("zipguard.")]
-    assert len(keys) == 9
+    assert len(keys) == 10
     for key in keys:
         assert i18n.t(key, "fr") != i18n.t(key, "en")
