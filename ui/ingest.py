@@ -34,7 +34,14 @@ def load_into_session(data: bytes, name: str, sheet: str | None = None) -> Table
         # In a worker process with a memory and time budget: a hostile or broken file costs
         # only this load (its message is shown below), never the server.
         table = load_table(data, name, sheet=sheet, progress=progress, in_worker=True)
-    except Exception as exc:  # PiloteError shows its message; anything else is logged
+    except PiloteError as exc:
+        bar.empty()
+        text = exc.message(lang())
+        if name not in text:  # the zip and size checks speak of "this workbook"
+            text = tr("data.load_failed", name=name, reason=text)
+        st.error(inert(text))
+        return None
+    except Exception as exc:  # a bug: logged, and a short apology on screen
         bar.empty()
         show_error(exc)
         return None

@@ -237,6 +237,7 @@ i18n.add_messages(
             "fr": "Déposez vos exports (CSV, TXT, XLSX, XLS, ODS) : commandes, opportunités, leads, dépenses, enquêtes, activités, objectifs. Pilote reconnaît le format et les colonnes ; vérifiez et corrigez si besoin.",
             "en": "Drop your exports (CSV, TXT, XLSX, XLS, ODS): orders, deals, leads, spend, surveys, activities, targets. Pilote recognises the format and the columns; check and fix them if needed.",
         },
+        "data.load_failed": {"fr": "« {name} » : {reason}", "en": "'{name}': {reason}"},
         "data.upload": {"fr": "Fichiers à analyser", "en": "Files to analyse"},
         "data.sample": {
             "fr": "Essayer avec les données de démonstration",

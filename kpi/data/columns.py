@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+_KIND_WORDS = {"date": i18n.Text("date", "date"), "number": i18n.Text("nombre", "number")}
 _DATE_HEADER_RE = re.compile(
     r"\b(date|jour|day|mois|month|created|closed|cree|cloture|echeance|periode|period)\b"
 )
@@ -206,7 +207,7 @@ class _PendingDate:
         shown = formats[0] if self.guess.family != "iso" else "ISO 8601"
         report.column_info[self.name] = ColumnInfo("date", shown, n_bad, examples)
         if n_bad:
-            report.warn("load.warn.unparseable", column=self.name, n=n_bad, kind="date")
+            report.warn("load.warn.unparseable", column=self.name, n=n_bad, kind=_KIND_WORDS["date"])
         return pd.Series(values.to_pandas(), name=self.name).astype("datetime64[us]")
 
 
@@ -244,7 +245,7 @@ def _maybe_numeric_dates(
         info = ColumnInfo("number", info)
     report.column_info[name] = info
     if info.unparseable:
-        report.warn("load.warn.unparseable", column=name, n=info.unparseable, kind="number")
+        report.warn("load.warn.unparseable", column=name, n=info.unparseable, kind=_KIND_WORDS["number"])
     return series
 
 

@@ -392,7 +392,9 @@ def _read_text(
     else:
         table = _recover_ragged(table, ragged, names, delim, report)
     if table.num_rows > limits.max_rows:
-        raise PiloteError("load.too_many_rows", n=table.num_rows, limit=limits.max_rows)
+        raise PiloteError(
+            "load.too_many_rows", n=i18n.Count(table.num_rows), limit=i18n.Count(limits.max_rows)
+        )
     notify(0.5, "load.progress.typing")
     del utf8
     arrays = {}

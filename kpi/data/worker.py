@@ -24,8 +24,15 @@ Start method: a **forkserver** whose server process imports pandas, pyarrow and 
 multi-threaded process (Tornado, script threads, pyarrow's pools) whose locks may be held at
 that instant; ``spawn`` is safe but pays 1–3 s of imports per job. The forkserver is started
 single-threaded (OpenBLAS and jemalloc's background threads are turned off for it, see
-:mod:`kpi._forkserver`), so each job starts in tens of milliseconds (see ``bench/bench_worker.py``). :func:`warm_up` starts it in the
-background when the app starts.
+:mod:`kpi._forkserver`), so each job starts in tens of milliseconds (see
+``bench/bench_worker.py``). A child forked that way still pays every first call (pyarrow's CSV
+reader and thread pool, compute kernels, the parsers, charset detection, the Arrow writer) on
+the user's file: so one **warm standby child** is kept ready — forked ahead of time, warmed
+with two tiny loads in its own memory (the forkserver must stay single-threaded: it cannot warm
+itself), waiting for its one job on a pipe; its limits are set when the job arrives, and the
+next one is started when the job ends (``PILOTE_WORKER_STANDBY=off`` starts every child cold).
+:func:`warm_up` starts the forkserver and the first standby in the background when the app
+starts.
 
 Platforms: on Linux everything above applies. On macOS the child still isolates crashes and
 the CPU and wall-clock limits hold, but the kernel does not enforce ``RLIMIT_AS``/``RLIMIT_DATA``
@@ -613,7 +620,7 @@ def _collect(
             raise PiloteError(outcome[1], **outcome[2])
         if status == "memory":
             log.warning("worker job %r ran out of memory (%s MB)", name, limit_mb)
-            raise PiloteError("worker.out_of_memory", name=name, limit_mb=limit_mb)
+            raise PiloteError("worker.out_of_memory", name=name, limit_mb=i18n.Count(limit_mb))
         log.error("worker job %r failed:\n%s", name, outcome[1])
         raise PiloteError("worker.crashed", name=name)
     sig = -exitcode if exitcode is not None and exitcode < 0 else None
@@ -628,7 +635,7 @@ def _collect(
     # Rust prints "memory allocation of N bytes failed" and aborts; V8 "Fatal process out of
     # memory"; both before a long backtrace, hence the head of the output as well as its end.
     if "memory allocation of" in output or "out of memory" in output.lower():
-        raise PiloteError("worker.out_of_memory", name=name, limit_mb=limit_mb)
+        raise PiloteError("worker.out_of_memory", name=name, limit_mb=i18n.Count(limit_mb))
     if sig == signal.SIGKILL:
         raise PiloteError("worker.killed", name=name)
     raise PiloteError("worker.crashed", name=name)

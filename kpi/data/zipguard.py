@@ -108,9 +108,9 @@ class WorkbookScan:
                 raise PiloteError(
                     "zipguard.sparse_sheet",
                     cell=f"{column_name(part.last_column)}{part.last_row}",
-                    rows=part.rows,
-                    size_mb=part.grid_cells * CELL_BYTES // 2**20,
-                    limit_mb=max(1, memory_bytes // 2**20),
+                    rows=i18n.Count(part.rows),
+                    size_mb=i18n.Count(part.grid_cells * CELL_BYTES // 2**20),
+                    limit_mb=i18n.Count(max(1, memory_bytes // 2**20)),
                 )
 
 
@@ -260,7 +260,7 @@ def _inflate(
 
 def _check_size(part: PartScan, room: int, ratio_cap: int, budget: int, limits: Limits) -> None:
     if part.unzipped > room:
-        raise PiloteError("zipguard.too_big", limit_mb=max(1, budget // 2**20))
+        raise PiloteError("zipguard.too_big", limit_mb=i18n.Count(max(1, budget // 2**20)))
     if part.unzipped > RATIO_FLOOR and part.unzipped > ratio_cap:
         raise PiloteError(
             "zipguard.bomb",
@@ -332,7 +332,11 @@ class _Watcher:
         if rows:
             part.rows += rows
             if part.rows > limits.max_rows + ROW_SLACK:
-                raise PiloteError("zipguard.too_many_rows", n=part.rows, limit=limits.max_rows)
+                raise PiloteError(
+                    "zipguard.too_many_rows",
+                    n=i18n.Count(part.rows),
+                    limit=i18n.Count(limits.max_rows),
+                )
         # the last row number seen (a number cut at the chunk's end is read with the next one)
         for buf in (chunk, junction):
             last = buf.rfind(b'row r="')

@@ -243,11 +243,30 @@ def report_from_dict(data: dict[str, Any]) -> LoadReport:
     }
     dropped = [Dropped(**_fields(Dropped, d)) for d in data.get("dropped", [])]
     warnings = [
-        i18n.Message(w["key"], dict(w.get("params") or {})) for w in data.get("warnings", [])
+        i18n.Message(w["key"], {k: _param(v) for k, v in (w.get("params") or {}).items()})
+        for w in data.get("warnings", [])
     ]
     base = _fields(LoadReport, data)
     base.update(column_info=column_info, dropped=dropped, warnings=warnings)
     return LoadReport(**base)
+
+
+def _param(value: Any) -> Any:
+    """A message parameter as it was before :func:`dataclasses.asdict` made it a dict: a
+    language-dependent :class:`~kpi.i18n.Count`, :class:`~kpi.i18n.Percent`,
+    :class:`~kpi.i18n.Text` or :class:`~kpi.i18n.Message`."""
+    if not isinstance(value, dict):
+        return value
+    keys = set(value)
+    if keys == {"value"}:
+        return i18n.Count(value["value"])
+    if keys == {"value", "decimals"}:
+        return i18n.Percent(value["value"], value["decimals"])
+    if keys == {"fr", "en"}:
+        return i18n.Text(value["fr"], value["en"])
+    if keys == {"key", "params"}:
+        return i18n.Message(value["key"], {k: _param(v) for k, v in value["params"].items()})
+    return value
 
 
 def report_to_json(report: LoadReport) -> str:

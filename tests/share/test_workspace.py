@@ -607,6 +607,21 @@ def test_load_report_json_round_trip() -> None:
     assert back.to_dict("en") == r.to_dict("en")
 
 
+def test_language_dependent_warning_parameters_survive_a_save() -> None:
+    r = load_table(
+        "Date;Région;Montant\n2024-01-02;Nord\x0bEst;abc\n".encode()
+        + b"".join(b"2024-%02d-%02d;Sud;%d,5\n" % (1 + d // 28, 1 + d % 28, d) for d in range(80)),
+        "ventes.csv",
+    ).report
+    keys = {w.key for w in r.warnings}
+    assert {"load.warn.control_chars", "load.warn.unparseable"} <= keys
+    back = report_from_json(report_to_json(r))
+    for lang in ("fr", "en"):
+        assert [w.text(lang) for w in back.warnings] == [w.text(lang) for w in r.warnings]
+    text = next(w for w in back.warnings if w.key == "load.warn.unparseable").text("fr")
+    assert "illisible(s) comme nombre" in text
+
+
 def test_load_report_json_tolerates_other_versions() -> None:
     text = '{"file_name": "a.csv", "file_type": "csv", "size_bytes": 3, "someday": 1}'
     back = report_from_json(text)
