@@ -12,12 +12,11 @@ os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 import streamlit as st  # noqa: E402
 
 from kpi import i18n
-from kpi.data import worker
 from ui import explore  # noqa: F401  (registers the explore pages' titles)
 from ui.markup import inert
 from ui.memory import start_trimmer
 from ui.shell import mark_shell
-from ui.state import kind_label, lang, log_timing, login_configured, tables, tr
+from ui.state import kind_label, lang, log_timing, login_configured, start_worker, tables, tr
 
 # A page icon of our own: without one, the browser tab shows the current page's Material icon,
 # which Streamlit's front end fetches from fonts.gstatic.com (an external request). An emoji is
@@ -27,17 +26,6 @@ st.set_page_config(
 )
 mark_shell()
 start_trimmer()
-
-
-@st.cache_resource(show_spinner=False)
-def start_worker() -> bool:
-    """Once per server process: the worker's forkserver and its first warm child, so that the
-    first upload waits for neither (kpi.data.worker.warm_up; PILOTE_WORKER=off parses in the
-    server process instead)."""
-    worker.warm_up()
-    return True
-
-
 start_worker()
 
 # The language control can be cleared by clicking the selected option: keep one anyway.

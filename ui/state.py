@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from kpi import i18n
-from kpi.data import Table, dataset
+from kpi.data import Table, dataset, worker
 from kpi.errors import PiloteError
 from kpi.metrics import warm
 from kpi.share import LOCAL_OWNER, WorkspaceStore, open_store
@@ -112,6 +112,15 @@ def _open_store(url: str | None, folder: str) -> WorkspaceStore:
     # One store per database for the whole process: it keeps no user data, only where the
     # database is; every query names its owner.
     return open_store(url, Path(folder))
+
+
+@st.cache_resource(show_spinner=False)
+def start_worker() -> bool:
+    """Once per server process: the worker's forkserver and its first warm child, so that the
+    first upload waits for neither (:func:`kpi.data.worker.warm_up`; ``PILOTE_WORKER=off``
+    parses in the server process instead)."""
+    worker.warm_up()
+    return True
 
 
 def store() -> WorkspaceStore:

@@ -163,6 +163,7 @@ def _own_stats() -> dict[str, float]:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         # the job's own CPU time (a standby's warm-up came before)
         stats["cpu_seconds"] = _cpu_seconds() - _JOB_START.get("cpu", 0.0)
+        stats["system_seconds"] = usage.ru_stime - _JOB_START.get("system", 0.0)
         # Linux reports kilobytes, macOS bytes.
         scale = 1 if sys.platform == "darwin" else 1024
         stats["peak_rss_bytes"] = usage.ru_maxrss * scale
@@ -202,6 +203,7 @@ def _apply_limits(budget: Budget) -> None:
     _set_limit(resource.RLIMIT_CORE, 0, 0)
     # RLIMIT_CPU counts the whole process: a standby's warm-up is added to the job's budget.
     _JOB_START["cpu"] = _cpu_seconds()
+    _JOB_START["system"] = resource.getrusage(resource.RUSAGE_SELF).ru_stime
     used = int(_JOB_START["cpu"])
     _set_limit(resource.RLIMIT_CPU, used + budget.cpu_seconds, used + budget.cpu_seconds + 5)
     # Files the child writes: its result tables, which cannot exceed its memory.

@@ -207,7 +207,9 @@ class _PendingDate:
         shown = formats[0] if self.guess.family != "iso" else "ISO 8601"
         report.column_info[self.name] = ColumnInfo("date", shown, n_bad, examples)
         if n_bad:
-            report.warn("load.warn.unparseable", column=self.name, n=n_bad, kind=_KIND_WORDS["date"])
+            report.warn(
+                "load.warn.unparseable", column=self.name, n=n_bad, kind=_KIND_WORDS["date"]
+            )
         return pd.Series(values.to_pandas(), name=self.name).astype("datetime64[us]")
 
 
@@ -245,7 +247,9 @@ def _maybe_numeric_dates(
         info = ColumnInfo("number", info)
     report.column_info[name] = info
     if info.unparseable:
-        report.warn("load.warn.unparseable", column=name, n=info.unparseable, kind=_KIND_WORDS["number"])
+        report.warn(
+            "load.warn.unparseable", column=name, n=info.unparseable, kind=_KIND_WORDS["number"]
+        )
     return series
 
 

@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi import i18n
-from kpi.data import _child
+from kpi.data import _child, _standby
 from kpi.data import files as _files  # noqa: F401 - registers the messages its jobs may raise
 from kpi.data import zipguard as _zipguard  # noqa: F401 - idem
 from kpi.errors import PiloteError
@@ -401,15 +401,15 @@ def run(
         return func(*args, **kwargs)
     ctx = _context()
     job = Path(tempfile.mkdtemp(prefix=f"pilote-worker-{os.getpid()}-", dir=_temp_root()))
-    child: _Child | None = None
+    child: _standby.Child | None = None
     timed_out = False
     try:
         spec = (str(job), func, args, kwargs, budget, progress is not None)
-        child = _take_standby()
+        child = _standby.take()
         if child is not None and not child.give(spec):
             child = None  # it died while waiting (killed by the system): start another
         if child is None:
-            child = _Child.start(ctx, warm=False)
+            child = _standby.Child.start(ctx, _process_class(ctx), warm=False)
             if not child.give(spec):
                 raise PiloteError("worker.crashed", name=name)
         started = child.given_at
@@ -444,91 +444,15 @@ def run(
         _rearm()
 
 
-# ---------------------------------------------------------------------------------------------
-# The warm standby child
-
-
-@dataclass
-class _Child:
-    """A worker child and the two-way connection it receives its job on (and sends progress
-    back on)."""
-
-    proc: Any
-    conn: Any
-    given_at: float = 0.0
-
-    @classmethod
-    def start(cls, ctx: multiprocessing.context.BaseContext, warm: bool) -> _Child:
-        mine, theirs = ctx.Pipe(duplex=True)
-        proc = _process_class(ctx)(
-            target=_child.serve, args=(theirs, warm), name="pilote-worker", daemon=True
-        )
-        proc.start()
-        theirs.close()
-        return cls(proc, mine)
-
-    def give(self, spec: tuple[Any, ...]) -> bool:
-        """Send the job; False when the child is gone."""
-        self.given_at = time.monotonic()
-        if not self.proc.is_alive():
-            self.close()
-            return False
-        try:
-            self.conn.send(spec)
-        except (OSError, EOFError, ValueError):
-            self.close()
-            return False
-        return True
-
-    def close(self) -> None:
-        """Stop the child if it still runs (a job interrupted by the caller, or a standby no
-        longer needed) and release its connection."""
-        if self.proc.is_alive():
-            self.proc.kill()
-        self.proc.join(timeout=5)
-        with contextlib.suppress(OSError):
-            self.conn.close()
-
-
-_standby: _Child | None = None
-_standby_lock = threading.Lock()
-
-
-def standby_enabled() -> bool:
-    """Whether a warm child waits for the next job (``PILOTE_WORKER_STANDBY=off`` to start
-    every child cold, for comparison)."""
-    flag = os.environ.get("PILOTE_WORKER_STANDBY", "on").strip().lower()
-    return flag not in ("off", "0", "false", "no")
-
-
-def _take_standby() -> _Child | None:
-    global _standby
-    with _standby_lock:
-        child, _standby = _standby, None
-    return child
-
-
 def _rearm() -> None:
-    """Start the next warm child in the background, unless one is waiting already."""
-    if not (enabled() and standby_enabled()):
-        return
-    with _standby_lock:
-        if _standby is not None and _standby.proc.is_alive():
-            return
-    threading.Thread(target=_arm, name="pilote-worker-standby", daemon=True).start()
+    """The next warm child, started in the background (see :mod:`kpi.data._standby`)."""
+    if enabled() and _standby.enabled():
+        _standby.rearm(_start_warm_child)
 
 
-def _arm() -> None:
-    global _standby
-    try:
-        child = _Child.start(_context(), warm=True)
-    except Exception:  # the next job starts a child itself
-        log.exception("could not start a standby worker")
-        return
-    with _standby_lock:
-        previous, _standby = _standby, child
-    if previous is not None:  # two re-arms raced: keep one
-        previous.close()
+def _start_warm_child() -> _standby.Child:
+    ctx = _context()
+    return _standby.Child.start(ctx, _process_class(ctx), warm=True)
 
 
 def tighten(budget: Budget) -> None:

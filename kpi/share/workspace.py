@@ -33,7 +33,6 @@ import json
 import logging
 import math
 import os
-import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,12 +48,12 @@ from kpi import i18n
 from kpi.data.dataset import ColumnInfo, Dropped, LoadReport, Table
 from kpi.data.roles import columns_signature, normalise_header, validate_mapping
 from kpi.errors import PiloteError
+from kpi.share.names import checked_name, validate_name
 
 log = logging.getLogger("pilote")
 
 SCHEMA_VERSION = 1
 LOCAL_OWNER = "local"
-MAX_NAME_LENGTH = 100
 SQLITE_FILE = "pilote.sqlite"
 DEFAULT_MAX_WORKSPACE_MB = 500
 _CONNECT_TIMEOUT_S = 5
@@ -116,82 +115,6 @@ class WorkspaceSummary:
     size_bytes: int
     created_at: dt.datetime
     updated_at: dt.datetime
-
-
-_INVISIBLE_LETTERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
-"""Characters that render as nothing although they are not format characters (Hangul fillers,
-the combining grapheme joiner, Khmer inherent vowels)."""
-
-
-def validate_name(name: object) -> str:
-    """The name a new workspace is saved under: without surrounding spaces, in Unicode's
-    composed form (NFC: an ``é`` typed as ``e`` + accent is the same name as ``é``), or a
-    :class:`PiloteError`.
-
-    Raises
-    ------
-    PiloteError
-        ``workspace.bad_name`` when the name is empty, longer than :data:`MAX_NAME_LENGTH`
-        characters or holds control characters (line breaks, tabs…);
-        ``workspace.invisible_name`` when it holds invisible characters (zero-width spaces and
-        joiners, soft hyphens) or text-direction controls (a right-to-left override makes
-        ``Budget‮txt.exe`` look like another name): two names that look the same would be two
-        workspaces.
-    """
-    text = _checked_name(name)
-    hidden = _hidden_characters(text)
-    if hidden:
-        raise PiloteError(
-            "workspace.invisible_name",
-            name=_visible(text),
-            chars=", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in hidden)),
-        )
-    return text
-
-
-def _hidden_characters(text: str) -> list[str]:
-    """The invisible and direction-control characters of ``text``; a zero-width joiner
-    between two pictographs is part of an emoji (👩‍💼) and is not counted."""
-    hidden = []
-    for i, ch in enumerate(text):
-        if ch == "\u200d" and 0 < i < len(text) - 1:
-            before, after = text[i - 1], text[i + 1]
-            if _pictograph(before) and _pictograph(after):
-                continue
-        if unicodedata.category(ch) == "Cf" or ch in _INVISIBLE_LETTERS:
-            hidden.append(ch)
-    return hidden
-
-
-def _pictograph(ch: str) -> bool:
-    return unicodedata.category(ch) in ("So", "Sk") or ch == "\ufe0f"
-
-
-def _checked_name(name: object) -> str:
-    """The name stripped and in NFC, refused only when empty, too long or holding control
-    characters (what :meth:`WorkspaceStore.load` accepts: a name saved before invisible
-    characters were refused can still be opened and deleted)."""
-    text = unicodedata.normalize("NFC", name).strip() if isinstance(name, str) else ""
-    if (
-        not text
-        or len(text) > MAX_NAME_LENGTH
-        or any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
-    ):
-        raise PiloteError("workspace.bad_name", name=_visible(str(name)), max=MAX_NAME_LENGTH)
-    return text
-
-
-def _visible(text: str, limit: int = 40) -> str:
-    """A name safe to quote in a message: cut, its control and invisible characters shown
-    as ``<U+200B>`` (a direction control would otherwise reorder the message around it)."""
-    shown = text[:limit]
-    out = "".join(
-        ch
-        if ch.isprintable() and unicodedata.category(ch) != "Cf" and ch not in _INVISIBLE_LETTERS
-        else f"<U+{ord(ch):04X}>"
-        for ch in shown
-    )
-    return out + ("…" if len(text) > limit else "")
 
 
 def _check_owner(owner: object) -> str:
@@ -583,7 +506,7 @@ class WorkspaceStore(ABC):
             ``workspace.db_unavailable``.
         """
         typed = name
-        name = _checked_name(name)
+        name = checked_name(name)
         owner = _check_owner(owner)
         with self._transaction(write=False) as cur:
             found = self._find(
@@ -665,7 +588,7 @@ class WorkspaceStore(ABC):
             ``workspace.not_found`` when ``owner`` has no workspace by that name.
         """
         typed = name
-        name = _checked_name(name)
+        name = checked_name(name)
         owner = _check_owner(owner)
         with self._transaction() as cur:
             found = self._find(cur, "id", owner, name, typed)
@@ -764,14 +687,6 @@ def apply_saved_mapping(store: WorkspaceStore, owner: str, table: Table) -> tupl
 
 i18n.add_messages(
     {
-        "workspace.invisible_name": {
-            "fr": "« {name} » contient des caractères invisibles ou de sens d'écriture ({chars}) : deux noms qui s'affichent pareil seraient deux espaces de travail différents. Tapez le nom à nouveau au clavier, sans copier-coller.",
-            "en": "'{name}' holds invisible or text-direction characters ({chars}): two names that look the same would be two different workspaces. Type the name again on the keyboard, without copy-paste.",
-        },
-        "workspace.bad_name": {
-            "fr": "« {name} » ne convient pas comme nom d'espace de travail : donnez un nom de 1 à {max} caractères, sur une seule ligne.",
-            "en": "'{name}' cannot be a workspace name: use 1 to {max} characters on one line.",
-        },
         "workspace.not_found": {
             "fr": "Aucun espace de travail enregistré ne s'appelle « {name} ». Vos espaces de travail : {available}.",
             "en": "No saved workspace is called '{name}'. Your workspaces: {available}.",

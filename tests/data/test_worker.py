@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from kpi import i18n
-from kpi.data import worker
+from kpi.data import _standby, worker
 from kpi.data.loading import load_bytes
 from kpi.errors import PiloteError
 from kpi.settings import Limits
@@ -132,7 +132,7 @@ def _armed(timeout: float = 60) -> int:
     """The pid of the warm standby child, once one is waiting."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        child = worker._standby
+        child = _standby.waiting()
         if child is not None and child.proc.is_alive():
             return child.proc.pid
         time.sleep(0.1)
@@ -146,8 +146,8 @@ def test_a_warm_standby_child_takes_the_next_job_and_is_replaced() -> None:
     second = _armed()  # re-armed after the job
     assert second != first
     # a standby that died while waiting (the system killed it) is replaced, the job still runs
-    worker._standby.proc.kill()
-    worker._standby.proc.join()
+    _standby.waiting().proc.kill()
+    _standby.waiting().proc.join()
     pid = worker.run(bombs.job_pid, budget=SMALL)
     assert pid not in (first, second, os.getpid())
     _armed()
@@ -165,14 +165,14 @@ def test_the_standby_warm_up_is_not_counted_in_the_job() -> None:
 
 def test_without_standby_each_child_starts_cold(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PILOTE_WORKER_STANDBY", "off")
-    while any(t.name == "pilote-worker-standby" for t in threading.enumerate()):
+    while any(t.name == _standby.THREAD_NAME for t in threading.enumerate()):
         time.sleep(0.1)  # a standby being armed by an earlier job
-    waiting = worker._take_standby()
+    waiting = _standby.take()
     if waiting is not None:
         waiting.close()
     assert worker.run(bombs.job_pid, budget=SMALL) != os.getpid()
     time.sleep(1)
-    assert worker._standby is None
+    assert _standby.waiting() is None
 
 
 def test_jobs_are_forked_from_a_single_threaded_server() -> None:

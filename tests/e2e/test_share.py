@@ -147,7 +147,7 @@ def test_scorecard_reports_and_workspace_in_a_new_session(
         other.get_by_role("button", name="Ouvrir").click()
         other.get_by_text("ouvert : 7 tableau(x)").wait_for()
         wait_idle(other)
-        assert "ventes.csv" in sidebar.inner_text()
+        sidebar.get_by_text("ventes.csv").wait_for()  # drawn at the end of the run
         other.get_by_role("button", name="Classeur Excel").wait_for()
         shot(other, "share-reopened-fr")
         _nav(other, "dashboard")
