@@ -22,7 +22,7 @@ from kpi.data.zipguard import WorkbookScan, check_workbook
 from kpi.errors import PiloteError
 from kpi.settings import Limits
 
-__all__ = ["frame_from_batch", "open_workbook", "read_workbook", "sniff_container"]
+__all__ = ["check_zip", "frame_from_batch", "open_workbook", "read_workbook", "sniff_container"]
 
 
 # ---------------------------------------------------------------------------------------------

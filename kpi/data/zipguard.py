@@ -77,7 +77,7 @@ class PartScan:
     def grid_cells(self) -> int:
         """Cells of the rectangle a reader allocates for this worksheet: from A1 to the last
         row and the widest column (an upper bound: calamine starts at the first used cell)."""
-        return self.last_row * self.last_column
+        return max(self.last_row, self.rows) * self.last_column
 
 
 @dataclass
