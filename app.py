@@ -15,13 +15,20 @@ import streamlit as st  # noqa: E402
 from kpi import i18n
 from ui import explore  # noqa: F401  (registers the explore pages' titles)
 from ui.analysis import linked
+from ui.markup import inert
 from ui.memory import start_trimmer
 from ui.shell import mark_shell, set_page_sidebar
-from ui.state import kind_label, lang, log_timing, login_configured, md_escape, tables, tr
+from ui.state import kind_label, lang, log_timing, login_configured, start_worker, tables, tr
 
-st.set_page_config(page_title="Pilote", layout="wide", initial_sidebar_state="expanded")
+# A page icon of our own: without one, the browser tab shows the current page's Material icon,
+# which Streamlit's front end fetches from fonts.gstatic.com (an external request). An emoji is
+# drawn by the browser from a data: URL.
+st.set_page_config(
+    page_title="Pilote", page_icon="📊", layout="wide", initial_sidebar_state="expanded"
+)
 mark_shell()
 start_trimmer()
+start_worker()
 
 # The language control can be cleared by clicking the selected option: keep one anyway.
 if not st.session_state.get("lang"):
@@ -96,7 +103,7 @@ def loaded_tables_in_sidebar(slot: Any) -> None:
             rows = i18n.format_number(len(table.df), lang())
             kind = kind_label(kinds.get(table.name, table.kind))
             line = tr("app.table_line", kind=kind, rows=rows)
-            st.markdown(f"**{md_escape(table.name)}**  \n{line}")
+            st.markdown(f"**{inert(table.name)}**  \n{line}")
 
 
 # The page's own sidebar controls (period, filters) first, then the loaded data. The list is

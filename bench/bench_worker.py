@@ -7,8 +7,10 @@ sanitize]``. Sections:
   method — fork, forkserver (Pilote's choice), spawn — in a fresh process that has already
   imported the loader, as the server has.
 - ``load``: a 1M-row CSV (generated as ``bench/bench_loading.py`` does), loaded in the process
-  and through the worker from bytes (an upload); best of 3 each, every case in a fresh process
-  so that its peak memory (max RSS) is its own. The worker's added cost should stay ≤ 10 %.
+  and through the worker from bytes (an upload), with the warm standby child and without it
+  (``worker_cold``); best of ``--repeat`` each (wall and CPU time), every case in a fresh
+  process so that its peak memory (max RSS) is its own, ``--rounds`` times interleaved (the
+  host is shared). The worker's added cost should stay ≤ 10 %.
 - ``bomb``: the issue's lying workbook (directory claims 900 kB, the sheet inflates to 3.2 GB)
   and its bomb inside the old limits (ratio 172, 2 GB unzipped): time to refusal and the
   parent's peak memory, with the worker in place.
@@ -93,30 +95,42 @@ def measure_start(method: str) -> dict:
     }
 
 
-def measure_load(path: str, mode: str) -> dict:
+def measure_load(path: str, mode: str, repeat: int = 3) -> dict:
+    """``mode``: ``in_process``, ``worker`` (a warm standby child takes each job) or
+    ``worker_cold`` (``PILOTE_WORKER_STANDBY=off``: every child starts cold, as in part 1).
+    Uploads come seconds apart in the app: each load here waits 2 s after the previous one
+    (time for the standby to be re-armed), in every mode alike."""
+    if mode == "worker_cold":
+        os.environ["PILOTE_WORKER_STANDBY"] = "off"
     from kpi.data import worker
     from kpi.data.loading import load_bytes
 
     data = Path(path).read_bytes()
-    if mode == "worker":
+    in_worker = mode.startswith("worker")
+    if in_worker:
         worker.warm_up(background=False)
         worker.load_in_worker(b"a;b\n1;2\n", "warm.csv")  # the forkserver has started
     base = _peak_mb()
-    times, stats = [], {}
-    for _ in range(3):
+    times, cpu_times, stats = [], [], {}
+    for _ in range(repeat):
+        time.sleep(2)
         t0 = time.perf_counter()
-        if mode == "worker":
+        c0 = time.process_time()
+        if in_worker:
             df, _rep = worker.load_in_worker(data, Path(path).name)
             stats = worker.last_stats()
         else:
             df, _rep = load_bytes(data, Path(path).name)
         times.append(time.perf_counter() - t0)
+        # the parent's CPU time, plus the child's own (its warm-up excluded)
+        cpu_times.append(time.process_time() - c0 + stats.get("cpu_seconds", 0.0))
         del df
     out = {
         "file": Path(path).name,
         "mode": mode,
         "seconds": round(min(times), 3),
         "all_seconds": [round(t, 2) for t in times],
+        "cpu_seconds": round(min(cpu_times), 2),
         "file_mb": round(len(data) / MB, 1),
         "parent_peak_rss_mb": _peak_mb(),
         "parent_peak_over_start_mb": _peak_mb() - base,
@@ -284,13 +298,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--only", default="start,load,bomb,guard,sanitize")
     parser.add_argument("--xlsx", action="store_true", help="the guard on the 1M-row .xlsx")
+    parser.add_argument("--repeat", type=int, default=3, help="loads per mode (best kept)")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="times every mode is measured, interleaved"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         section, *rest = args.child
         func = {
             "start": lambda: measure_start(rest[0]),
-            "load": lambda: measure_load(rest[0], rest[1]),
+            "load": lambda: measure_load(rest[0], rest[1], int(rest[2]) if rest[2:] else 3),
             "bomb": lambda: measure_bomb(rest[0]),
             "guard": lambda: measure_guard(rest[0]),
             "sanitize": lambda: measure_sanitize(int(rest[0])),
@@ -314,9 +332,10 @@ def main() -> None:
         from bench_loading import write_files
 
         paths = write_files(args.rows, False)
-        for key in ("csv_iso", "csv_fr"):
-            for mode in ("in_process", "worker"):
-                show(_child("load", str(paths[key]), mode))
+        for _round in range(args.rounds):
+            for key in ("csv_iso", "csv_fr"):
+                for mode in ("in_process", "worker", "worker_cold"):
+                    show(_child("load", str(paths[key]), mode, str(args.repeat)))
     if "bomb" in only:
         show(_child("bomb", str(lying_bomb_path())))
         honest = str(honest_bomb_path())

@@ -6,8 +6,9 @@
 Starts ``streamlit run app.py`` on 127.0.0.1, opens N Playwright contexts (independent
 sessions) in Debian's Chromium, each uploads the orders CSV made by bench_loading.py, opens
 the dashboard and changes the region filter ``--changes`` times. Reports the p50/p95 time for a
-filter change (click → the app idle again), the server's memory (RSS) before, with the sessions
-open, and after they close, and the memory per session. Traffic goes only to 127.0.0.1, the
+filter change (click → the app idle again), the server's memory before, with the sessions
+open, and after they close, and the memory per session (proportional set size of the server and
+every process under it: the worker's forkserver, its warm child and the job children). Traffic goes only to 127.0.0.1, the
 number of requests is bounded by the arguments, and it stops by itself.
 """
 
@@ -31,22 +32,33 @@ REGIONS = ("Nord", "Sud", "IDF")  # values of the bench file's region column
 
 
 def rss_mb(pid: int) -> float:
-    total = 0
-    for p in [pid, *_children(pid)]:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    """Memory of the server and every process under it (the worker's forkserver, its warm
+    standby and the job children, which are the forkserver's children): proportional set
+    size, so that pages the forked processes share are counted once."""
+    return sum(_pss_kb(p) for p in [pid, *_descendants(pid)]) / 1024
 
 
-def _children(pid: int) -> list[int]:
+def server_and_workers_mb(pid: int) -> tuple[float, float]:
+    """(the server process alone, the processes under it), proportional set size."""
+    return _pss_kb(pid) / 1024, sum(_pss_kb(p) for p in _descendants(pid)) / 1024
+
+
+def _pss_kb(pid: int) -> int:
     try:
-        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        children = [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+    return [d for c in children for d in (c, *_descendants(c))]
 
 
 def session(url: str, csv_path: Path, changes: int) -> list[float]:
@@ -147,8 +159,10 @@ def main() -> None:
     uploads: list[float] = []
     times: list[float] = []
     with server as (url, proc):
+        time.sleep(15)  # the worker's forkserver and warm child start with the app
         base = rss_mb(proc.pid)
         peak = base
+        server_peak, workers_peak = server_and_workers_mb(proc.pid)
         print(
             f"{args.waves} wave(s) of {args.sessions} sessions × {args.changes} filter changes "
             f"on {csv_path.name}; server RSS idle {base:.0f} MB",
@@ -161,6 +175,8 @@ def main() -> None:
                 ]
                 while not all(f.done() for f in futures):
                     peak = max(peak, rss_mb(proc.pid))
+                    alone, workers = server_and_workers_mb(proc.pid)
+                    server_peak, workers_peak = max(server_peak, alone), max(workers_peak, workers)
                     time.sleep(0.5)
                 results = [t for f in futures for t in f.result()]
             uploads += [-t for t in results if t < 0]
@@ -173,7 +189,9 @@ def main() -> None:
                 time.sleep(10)
                 curve.append(rss_mb(proc.pid))
             print(
-                f"wave {wave}: peak so far {peak:.0f} MB; after the sessions closed, every 10 s: "
+                f"wave {wave}: peak so far {peak:.0f} MB (the server process alone "
+                f"{server_peak:.0f} MB, the worker processes {workers_peak:.0f} MB at their "
+                "peak); after the sessions closed, every 10 s: "
                 + " ".join(f"{m:.0f}" for m in curve),
                 flush=True,
             )

@@ -8,6 +8,14 @@ options of ``kpis``) writes a report for scheduled runs; ``python -m kpi trend F
 ID] [--by day|week|month|quarter] [--forecast N] [--until YYYY-MM-DD] [--json]`` gives the series,
 anomalies and forecast of the Trends page. Exit codes: 0 success, 2 bad input or bad arguments
 (one clear line on stderr, never a traceback).
+
+Files are read in this process (the app reads uploads in a worker process, see
+:mod:`kpi.data.worker`): a command is one person's own process on their own file, and a
+worker would add its start-up (1–2 s) to every run. They are checked first — only regular
+files within ``PILOTE_MAX_FILE_MB`` (a folder, a named pipe, a device such as ``/dev/zero``
+gets exit 2 with one line), every input before the first is read, and an output path before
+any long work — and read with the same row, column and zip limits as in the app. Report charts
+are drawn in a worker (vl-convert aborts its process on some inputs).
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -29,6 +38,7 @@ from kpi.data import (
     role_label,
     validate_mapping,
 )
+from kpi.data.files import check_input_path, check_output_path
 from kpi.errors import PiloteError
 
 FREQUENCIES = ("day", "week", "month", "quarter")
@@ -38,6 +48,8 @@ _FREQ_WORDS = {
     "month": i18n.Text("mois", "month"),
     "quarter": i18n.Text("trimestre", "quarter"),
 }
+TARGET_LIMIT = 1e15
+"""Largest target accepted (in absolute value): beyond, no KPI of a sales team is meant."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -250,7 +262,12 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def load_many(files: Sequence[str], overrides: dict[str, str]) -> list[Table]:
-    """Load each file; ``--map`` overrides apply to the files that have the named columns."""
+    """Load each file; ``--map`` overrides apply to the files that have the named columns.
+
+    Every path is checked before the first file is read (a typo in the last one fails at
+    once)."""
+    for f in files:
+        check_input_path(f)
     tables = []
     for f in files:
         table = load_path(f)
@@ -274,9 +291,12 @@ def parse_targets(items: Sequence[str]) -> dict[str, float]:
         if kpi_id not in KPI_IDS:
             raise PiloteError("cli.unknown_kpi", kpi=kpi_id, kpis=", ".join(KPI_IDS))
         try:
-            out[kpi_id] = float(value.replace(",", "."))
+            number = float(value.replace(",", "."))
         except ValueError as exc:
             raise PiloteError("cli.bad_target", item=item) from exc
+        if not math.isfinite(number) or abs(number) > TARGET_LIMIT:
+            raise PiloteError("cli.target_out_of_range", item=item, limit="10^15")
+        out[kpi_id] = number
     return out
 
 
@@ -538,8 +558,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     from kpi.scoring import LeadScorer, detect_target, summary_json
 
     out = args.out
-    if out and not out.lower().endswith((".csv", ".xlsx")):
-        raise PiloteError("cli.bad_out", path=out, allowed=".csv, .xlsx")
+    # Every path before any work: training can take a while.
+    check_input_path(args.file)
+    if args.predict:
+        check_input_path(args.predict)
+    if out:
+        check_output_path(out, (".csv", ".xlsx"))
     table = load_path(args.file)
     target = args.target or detect_target(table.df, table.mapping)
     if target is None:
@@ -627,10 +651,6 @@ i18n.add_messages(
             "fr": "Aucun fichier n'a la ou les colonnes {columns}. Colonnes disponibles : {available}.",
             "en": "No file has the column(s) {columns}. Available columns: {available}.",
         },
-        "cli.bad_out": {
-            "fr": "« {path} » : extension non prise en charge. Extensions possibles : {allowed}.",
-            "en": "'{path}': unsupported extension. Allowed: {allowed}.",
-        },
         "cli.cannot_write": {
             "fr": "Impossible d'écrire « {path} » : {reason}. Choisissez un dossier où vous pouvez écrire.",
             "en": "Cannot write '{path}': {reason}. Choose a folder you can write to.",
@@ -653,6 +673,10 @@ i18n.add_messages(
         "cli.unknown_kpi": {
             "fr": "Indicateur inconnu « {kpi} ». Indicateurs valides : {kpis}.",
             "en": "Unknown KPI '{kpi}'. Valid KPIs: {kpis}.",
+        },
+        "cli.target_out_of_range": {
+            "fr": "« {item} » : un objectif doit être un nombre fini d'au plus {limit} en valeur absolue.",
+            "en": "'{item}': a target must be a finite number of at most {limit} in absolute value.",
         },
         "cli.bad_target": {
             "fr": "« {item} » : écrivez --target KPI=VALEUR, par exemple --target revenue=250000.",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, format_scientific
 
 LANGUAGES: tuple[str, ...] = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -134,10 +134,26 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
+HUGE = 1e15
+"""From this size on, numbers are written in scientific notation (``1,5E18``): Babel's
+fixed-point formatting fails beyond 28 digits, and no sales figure is that large."""
+
+
+def _huge(value: Any) -> bool:
+    try:
+        return not math.isfinite(value) or abs(value) >= HUGE
+    except TypeError:
+        return False
+
+
 def format_number(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
     """A plain number: ``1 234 567`` (fr) / ``1,234,567`` (en)."""
     if _is_missing(value):
         return "–"
+    if _huge(value):
+        if math.isinf(value):
+            return "∞" if value > 0 else "-∞"
+        return format_scientific(value, "#.##E0", locale=locale(lang))
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=locale(lang))
 
@@ -148,8 +164,8 @@ def format_money(
     """Money in the data's currency, or a plain number when the currency is unknown."""
     if _is_missing(value):
         return "–"
-    if not currency:
-        return format_number(value, lang, decimals)
+    if not currency or _huge(value):
+        return format_number(value, lang, decimals) + (f"\u00a0{currency}" if currency else "")
     pattern = None
     if decimals != 2:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "\u00a0¤"

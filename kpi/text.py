@@ -12,7 +12,7 @@ import re
 import unicodedata
 from typing import Any
 
-__all__ = ["fold", "slug", "words"]
+__all__ = ["fold", "nfc", "slug", "words"]
 
 
 def fold(value: Any) -> str:
@@ -27,6 +27,12 @@ def fold(value: Any) -> str:
     text = unicodedata.normalize("NFKD", str(value))
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     return " ".join(text.split())
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC): ``é`` typed as ``e`` + combining accent
+    becomes the one character ``é``, so that the two spellings are the same text."""
+    return unicodedata.normalize("NFC", text)
 
 
 def words(value: Any, keep: str = "", ascii_only: bool = False) -> str:

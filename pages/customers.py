@@ -86,7 +86,7 @@ else:
         col.metric(
             kpi.label(L),
             kpi.format(v.value, L, CUR),
-            help=v.reason_text(L) if v.value is None else kpi.formula(L),
+            help=ex.escape(v.reason_text(L)) if v.value is None else kpi.formula(L),
         )
         if v.value is None and v.reason_text(L):
             col.caption(v.reason_text(L))  # why there is no value, not only in a tooltip

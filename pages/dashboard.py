@@ -54,7 +54,7 @@ st.caption(
     tr(
         "dash.context" if cur else "dash.context_no_currency",
         period=period_label(period),
-        currency=cur or "",
+        currency=inert(cur) if cur else "",
         n=len(kpi_ids),
     )
 )
@@ -173,7 +173,7 @@ if alerts:
     with st.container(border=True):
         st.markdown(f"**{tr('dash.alerts', n=len(alerts))}**")
         for al in alerts:
-            text = al.message(L, cur)
+            text = inert(al.message(L, cur))
             if al.kind == "below_target":
                 st.error(text, icon=":material/flag:")
             elif al.kind == "drop":
@@ -212,16 +212,16 @@ for i, res in enumerate(results):
             chart_type="area",
         )
         if c.reason:
-            st.caption(c.reason)
+            st.caption(inert(c.reason))
         if c.projection:
             st.caption(c.projection)
         if c.currencies:
             st.caption(inert(c.currencies))  # "$US … $CA" must not read as a formula
         if c.last_year:
-            st.caption(c.last_year)
+            st.caption(inert(c.last_year))
         if c.note and c.value != "–":
-            st.caption(c.note)
+            st.caption(inert(c.note))
         if c.attainment is not None:
-            st.progress(min(max(c.attainment, 0.0), 1.0), text=c.attainment_text)
+            st.progress(min(max(c.attainment, 0.0), 1.0), text=inert(c.attainment_text))
         if c.pacing_text:
-            st.caption(c.pacing_text)
+            st.caption(inert(c.pacing_text))

@@ -31,12 +31,12 @@ from ui.ingest import (
     notify,
     process_uploads,
 )
+from ui.markup import inert
 from ui.shell import require_shell
 from ui.sources import links_panel, source_name, source_panel
 from ui.state import (
     kind_label,
     lang,
-    md_escape,
     owner,
     put_table,
     remove_table,
@@ -104,23 +104,23 @@ def show_report(report: LoadReport) -> None:
     st.markdown(
         tr(
             "data.format_line",
-            encoding=report.encoding or none,
-            delimiter=md_escape(delim),
-            decimal=md_escape(report.decimal or none),
-            thousands=md_escape(separator_name(report.thousands, L) or none),
+            encoding=inert(report.encoding or none),
+            delimiter=inert(delim),
+            decimal=inert(report.decimal or none),
+            thousands=inert(separator_name(report.thousands, L) or none),
             header=report.header_row,
             order={"dmy": "jj/mm", "mdy": "mm/jj"}.get(report.date_order or "", none)
             if L == "fr"
             else {"dmy": "dd/mm", "mdy": "mm/dd"}.get(report.date_order or "", none),
-            currency=report.currency or tr("dash.no_currency"),
+            currency=inert(report.currency or tr("dash.no_currency")),
         )
     )
     if report.sheet:
         st.markdown(
             tr(
                 "data.sheet_line",
-                sheet=md_escape(report.sheet),
-                sheets=md_escape(", ".join(report.sheets)),
+                sheet=inert(report.sheet),
+                sheets=inert(", ".join(report.sheets)),
             )
         )
     if report.dropped:
@@ -130,11 +130,11 @@ def show_report(report: LoadReport) -> None:
                 if d.lines
                 else ""
             )
-            st.info(d.text(L) + lines, icon=":material/filter_alt:")
+            st.info(inert(d.text(L) + lines), icon=":material/filter_alt:")
     else:
         st.caption(tr("data.nothing_dropped"))
     for text in report.warning_texts(L):
-        st.warning(text)
+        st.warning(inert(text))
     info = pd.DataFrame(
         [
             {
@@ -150,7 +150,7 @@ def show_report(report: LoadReport) -> None:
 
 
 def mapping_editor(table: Table) -> None:
-    found = " · ".join(f"{role_name(r)} ← **{md_escape(c)}**" for r, c in table.mapping.items())
+    found = " · ".join(f"{role_name(r)} ← **{inert(c)}**" for r, c in table.mapping.items())
     st.markdown(
         f"{tr('data.roles_found')} : {found}" if L == "fr" else f"{tr('data.roles_found')}: {found}"
     )
@@ -211,7 +211,7 @@ def mapping_editor(table: Table) -> None:
         try:
             validate_mapping(table.df, new_mapping)
         except PiloteError as exc:
-            st.error(exc.message(L))
+            st.error(inert(exc.message(L)))
             return
         put_table(table.with_mapping(new_mapping, kind=kind))
         if save and owner() is not None:
@@ -219,7 +219,7 @@ def mapping_editor(table: Table) -> None:
                 store().save_mapping(owner(), columns, kind, new_mapping)
                 st.session_state.setdefault("notices", []).append(("data.saved", {}))
             except PiloteError as exc:
-                st.error(exc.message(L))
+                st.error(inert(exc.message(L)))
         st.session_state.setdefault("notices", []).append(("data.applied", {}))
         st.session_state["mapping_version"][table.name] = version + 1
         st.rerun()
@@ -250,7 +250,7 @@ def quality_panel(table: Table) -> None:
     if q.date_range is not None:
         start, end = (d.strftime("%d/%m/%Y" if L == "fr" else "%Y-%m-%d") for d in q.date_range)
         colon = " : " if L == "fr" else ": "
-        st.markdown(f"{tr('data.period')}{colon}**{start} → {end}** ({md_escape(q.date_column)})")
+        st.markdown(f"{tr('data.period')}{colon}**{start} → {end}** ({inert(q.date_column)})")
     rows = q.rows_for_display(L)
     if rows:
         st.markdown(f"**{tr('data.missing')}**")
@@ -265,14 +265,14 @@ def quality_panel(table: Table) -> None:
             hide_index=True,
         )
     for issue in q.issues:
-        st.warning(issue.text(L))
+        st.warning(inert(issue.text(L)))
     if not q.issues:
         st.caption(tr("data.no_issue"))
     if table.kind == "subscriptions":  # rows the MRR leaves out, counted and shown
         ok, lines = subscriptions.reading(table, L)
-        (st.caption if ok else st.error)(md_escape(lines[0]))
+        (st.caption if ok else st.error)(inert(lines[0]))
         for line in lines[1:]:
-            st.info(md_escape(line), icon=":material/filter_alt:")
+            st.info(inert(line), icon=":material/filter_alt:")
 
 
 loaded = tables()

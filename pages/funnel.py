@@ -65,7 +65,7 @@ else:
             col.metric(
                 get_kpi(kpi_id).label(L),
                 get_kpi(kpi_id).format(v.value, L, CUR),
-                help=v.reason_text(L) if v.value is None else get_kpi(kpi_id).formula(L),
+                help=ex.escape(v.reason_text(L)) if v.value is None else get_kpi(kpi_id).formula(L),
             )
         vel = pipe.values["sales_velocity"]
         if vel.value is not None:

@@ -20,8 +20,9 @@ from kpi.scoring import (
 from kpi.scoring.charts import calibration_chart, gain_chart
 from kpi.share import to_csv_bytes, to_excel_bytes
 from ui.analysis import loaded
+from ui.markup import inert
 from ui.shell import require_shell
-from ui.state import lang, md_escape, show_error, tables_version, tr
+from ui.state import lang, show_error, tables_version, tr
 
 require_shell()
 L = lang()
@@ -137,7 +138,7 @@ with tab_model:
             m4.metric(
                 tr("score.baseline"),
                 i18n.format_number(cv.baseline_auc, L, 3),
-                help=tr("score.baseline_help", column=cv.baseline_column or "–"),
+                help=tr("score.baseline_help", column=inert(cv.baseline_column or "–")),
             )
         verdict = (
             "excellent"
@@ -208,11 +209,11 @@ with tab_model:
         st.subheader(tr("score.factors"))
         for f in scorer.top_factors_[:8]:
             rest = f.text(L)[len(f.column) :]  # the column is named once, in bold
-            st.markdown(f"- **{md_escape(f.column)}**{md_escape(rest)}")
+            st.markdown(f"- **{inert(f.column)}**{inert(rest)}")
         if scorer.excluded_:
             with st.expander(tr("score.excluded", n=len(scorer.excluded_)), expanded=True):
                 for e in scorer.excluded_:
-                    st.markdown(f"- **{md_escape(e.column)}** — {md_escape(e.text(L))}")
+                    st.markdown(f"- **{inert(e.column)}** — {inert(e.text(L))}")
 
         st.subheader(tr("score.scored"))
         source = st.radio(
@@ -232,10 +233,10 @@ with tab_model:
             upload = st.file_uploader(tr("score.new_file"), key="w_score_file")
             if upload is not None:
                 try:
-                    new = load_table(upload.getvalue(), upload.name)
+                    new = load_table(upload.getvalue(), upload.name, in_worker=True)
                     scored = scorer.score(new.df, lang=L)
                 except PiloteError as exc:
-                    st.error(exc.message(L))
+                    st.error(inert(exc.message(L)))
                 except Exception as exc:
                     show_error(exc)
         if scored is not None and len(scored):
@@ -268,9 +269,9 @@ with tab_model:
                 key="w_one_lead",
             )
             st.markdown(
-                f"**{tr('score.reasons')}** : {md_escape(named.loc[lead, reasons_col])}"
+                f"**{tr('score.reasons')}** : {inert(named.loc[lead, reasons_col])}"
                 if L == "fr"
-                else f"**{tr('score.reasons')}**: {md_escape(named.loc[lead, reasons_col])}"
+                else f"**{tr('score.reasons')}**: {inert(named.loc[lead, reasons_col])}"
             )
             download_buttons(named, "leads_notes" if L == "fr" else "scored_leads", "scored")
 
@@ -288,4 +289,4 @@ with tab_rules:
         st.dataframe(scored_rules.head(500), hide_index=True, width="stretch")
         download_buttons(scored_rules, "leads_regles" if L == "fr" else "rule_scores", "rules")
     except PiloteError as exc:
-        st.error(exc.message(L))
+        st.error(inert(exc.message(L)))

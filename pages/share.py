@@ -31,11 +31,11 @@ from kpi.text import slug
 from ui.analysis import currency, current_period, engine, loaded, open_analysis, period_label
 from ui.cache import clear_session_cache, session_cached
 from ui.ingest import forget_uploads
+from ui.markup import inert
 from ui.shell import require_shell
 from ui.state import (
     analysis,
     lang,
-    md_escape,
     owner,
     put_table,
     remove_table,
@@ -127,6 +127,16 @@ i18n.add_messages(
             "en": "Workspace '{name}' deleted.",
         },
         "share.where": {"fr": "Stockage : {backend}", "en": "Storage: {backend}"},
+        "share.exists": {
+            "fr": "Un espace de travail s'appelle déjà « {name} » (enregistré le {when}). Le remplacer par l'analyse en cours ? L'ancienne version sera perdue.",
+            "en": "A workspace is already called '{name}' (saved on {when}). Replace it with the current analysis? The previous version will be lost.",
+        },
+        "share.replace": {"fr": "Remplacer", "en": "Replace"},
+        "share.cancel": {"fr": "Annuler", "en": "Cancel"},
+        "share.visible_to_all": {
+            "fr": "Connexion désactivée sur ce serveur : tout visiteur voit les espaces de travail enregistrés ici, peut les ouvrir, les remplacer et les supprimer. N'y enregistrez rien que tous ne doivent pas voir ; l'administrateur peut activer la connexion (docs/hosting.md, section 3).",
+            "en": "Login is off on this server: every visitor sees the workspaces saved here and can open, replace and delete them. Save nothing here that not everyone may see; the administrator can turn login on (docs/hosting.md, section 3).",
+        },
     }  # fmt: skip
 )
 
@@ -140,22 +150,29 @@ i18n.add_messages(
 
 
 def _notice(kind: str, text: str) -> None:
+    """A message shown at the next run; ``text`` is Markdown (data in it made inert)."""
     st.session_state["share_notice"] = (kind, text)
 
 
 def _error(exc: BaseException) -> None:
     if isinstance(exc, PiloteError):
-        _notice("error", exc.message(lang()))
+        _notice("error", inert(exc.message(lang())))
     else:
         st.session_state["share_failure"] = exc
 
 
-def _save(who: str) -> None:
-    name = st.session_state.get("share_name") or ""
+def _save(who: str, confirmed: str | None = None) -> None:
+    """Save under the typed name; when a workspace has that name already, ask first (the
+    page shows the question) unless ``confirmed`` is that name."""
+    name = confirmed if confirmed is not None else st.session_state.get("share_name") or ""
+    st.session_state.pop("share_confirm", None)
     try:
         ws_store = store()
         clean = validate_name(name)
-        existed = any(w.name == clean for w in ws_store.list(who))
+        existing = next((w for w in ws_store.list(who) if w.name == clean), None)
+        if existing is not None and confirmed != clean:
+            st.session_state["share_confirm"] = (clean, _local_time(existing.updated_at))
+            return
         saved = ws_store.save(
             Workspace(
                 name=clean,
@@ -167,7 +184,12 @@ def _save(who: str) -> None:
     except Exception as exc:  # shown by the page
         _error(exc)
         return
-    _notice("success", tr("share.replaced" if existed else "share.saved", name=saved.name))
+    key = "share.replaced" if existing is not None else "share.saved"
+    _notice("success", tr(key, name=inert(saved.name)))
+
+
+def _cancel_save() -> None:
+    st.session_state.pop("share_confirm", None)
 
 
 def _open(who: str) -> None:
@@ -184,7 +206,7 @@ def _open(who: str) -> None:
     open_analysis(workspace.settings)
     clear_session_cache()
     forget_uploads()
-    _notice("success", tr("share.opened", name=workspace.name, n=len(workspace.tables)))
+    _notice("success", tr("share.opened", name=inert(workspace.name), n=len(workspace.tables)))
 
 
 def _delete(who: str) -> None:
@@ -195,7 +217,7 @@ def _delete(who: str) -> None:
         _error(exc)
         return
     st.session_state.pop("share_pick", None)
-    _notice("success", tr("share.deleted", name=name))
+    _notice("success", tr("share.deleted", name=inert(name)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +278,7 @@ else:
         st.markdown(
             tr(
                 "share.context",
-                period=md_escape(report.period_text()),
+                period=inert(report.period_text()),
                 n=len(report.rows),
                 charts=len(report.trends),
                 alerts=len(report.alerts),
@@ -318,9 +340,12 @@ if who is None:
 if who != LOCAL_OWNER:
     shown = st.user.get("name") or st.user.get("email") or st.user.get("sub")
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
-    c1.caption(tr("share.signed_in", who=md_escape(shown)))
+    c1.caption(tr("share.signed_in", who=inert(shown)))
     if c2.button(tr("share.logout"), key="share_logout", icon=":material/logout:"):
         st.logout()
+
+if who == LOCAL_OWNER:
+    st.info(tr("share.visible_to_all"), icon=":material/group:")
 
 try:
     ws_store = store()
@@ -344,6 +369,24 @@ with st.form("share_save_form", clear_on_submit=False, border=True):
         args=(who,),
         help=None if loaded() else tr("share.save_needs_data"),
     )
+
+pending = st.session_state.get("share_confirm")
+if pending is not None:
+    pending_name, pending_when = pending
+    with st.container(border=True):
+        st.warning(
+            tr("share.exists", name=inert(pending_name), when=pending_when),
+            icon=":material/warning:",
+        )
+        c1, c2, _ = st.columns([1, 1, 3])
+        c1.button(
+            tr("share.replace"),
+            key="share_replace",
+            type="primary",
+            on_click=_save,
+            args=(who, pending_name),
+        )
+        c2.button(tr("share.cancel"), key="share_cancel", on_click=_cancel_save)
 
 if not saved:
     st.caption(tr("share.none_saved"))
@@ -377,7 +420,7 @@ else:
     )
     with c3.popover(tr("share.delete"), icon=":material/delete:", width="stretch"):
         st.button(
-            tr("share.delete_confirm", name=md_escape(st.session_state["share_pick"])),
+            tr("share.delete_confirm", name=inert(st.session_state["share_pick"])),
             key="share_delete",
             on_click=_delete,
             args=(who,),

@@ -15,6 +15,14 @@ if str(ROOT) not in sys.path:
 REALDATA = Path(os.environ.get("PILOTE_REALDATA", ROOT.parent / "shared" / "realdata"))
 
 
+def shown(markdown: str) -> str:
+    """The text a reader sees of Markdown made inert by ``ui.markup.inert`` (AppTest gives an
+    element's Markdown source): backslash escapes and word joiners removed."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
+
+
 def realdata(relative: str) -> Path:
     """Path of a file in ../shared/realdata, or skip the test saying why."""
     path = REALDATA / relative

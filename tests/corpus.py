@@ -7,13 +7,15 @@ a given message key, or read it (with the rows it must keep).
 
 from __future__ import annotations
 
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests import workbooks  # noqa: E402
+from kpi.settings import Limits  # noqa: E402
+from tests import bombs, workbooks  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Case:
     data: bytes
     error: str | None = None  # the PiloteError key expected, or None when it must load
     rows: int | None = None  # rows that must be kept when it loads
+    limits: Limits | None = None  # the instance's limits, when not the defaults
 
 
 def _mixed_encodings() -> bytes:
@@ -34,6 +37,35 @@ def _mixed_encodings() -> bytes:
     )
 
 
+def _lying_bomb() -> bytes:
+    # Generated here, never committed: the directory claims 900 kB for the sheet, which
+    # inflates to 1.2 GB (the checks count what comes out and stop long before the end).
+    buf = io.BytesIO()
+    bombs.lying_workbook(buf, inflated_bytes=1_200_000_000, claimed_bytes=900_000)
+    return buf.getvalue()
+
+
+def _far_cells(first: str, far: str) -> bytes:
+    buf = io.BytesIO()
+    sheet = (
+        bombs._SHEET_HEAD
+        + b'<row r="1"><c r="%s" t="inlineStr"><is><t>Client</t></is></c></row>' % first.encode()
+        + b'<row r="%s"><c r="%s"><v>2</v></c></row>'
+        % (far.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").encode(), far.encode())
+        + bombs._SHEET_TAIL
+    )
+    bombs.workbook(buf, [sheet])
+    return buf.getvalue()
+
+
+def _whitespace(rows: int, columns: int) -> bytes:
+    header = " ".join(f"col{i}" for i in range(columns))
+    body = "".join(
+        " ".join(str(r * columns + i) for i in range(columns)) + "\n" for r in range(rows)
+    )
+    return (header + "\n" + body).encode()
+
+
 def cases() -> list[Case]:
     header_10k = ";".join(f"c{i}" for i in range(10_000))
     row_10k = ";".join("1" for _ in range(10_000))
@@ -44,10 +76,14 @@ def cases() -> list[Case]:
         Case("binaire.csv", bytes(range(256)) * 64, "load.binary"),
         Case("image.png", b"\x89PNG\r\n\x1a\n" + bytes(2000), "load.binary"),
         Case("texte_nomme.xlsx", b"Client;Montant\nA;1\nB;2\n", None, 2),
-        Case("tronque.xlsx", workbooks.corrupt(), "load.corrupt_workbook"),
-        Case("zip_quelconque.xlsx", _plain_zip(), "load.corrupt_workbook"),
-        Case("bombe.xlsx", workbooks.zip_bomb(), "load.zip_bomb"),
-        Case("entites.xlsx", workbooks.entity_expansion(), "load.xml_entities"),
+        Case("tronque.xlsx", workbooks.corrupt(), "zipguard.corrupt"),
+        Case("zip_quelconque.xlsx", _plain_zip(), "zipguard.corrupt"),
+        Case("bombe.xlsx", workbooks.zip_bomb(), "zipguard.bomb"),
+        Case("menteur.xlsx", _lying_bomb(), "zipguard.too_many_rows"),
+        Case("creux.xlsx", _far_cells("A1", "SF1048576"), "zipguard.sparse_sheet"),
+        Case("creux_lignes.xlsx", _far_cells("A1", "Z1048576"), "zipguard.sparse_sheet"),
+        Case("creux_colonnes.xlsx", _far_cells("A1", "XFD1"), "zipguard.too_many_columns"),
+        Case("entites.xlsx", workbooks.entity_expansion(), "zipguard.entities"),
         Case("protege.xlsx", workbooks.encrypted(), "load.encrypted"),
         Case(
             "ole_casse.xls",
@@ -74,6 +110,39 @@ def cases() -> list[Case]:
         ),
         Case("guillemets_ouverts.csv", b'A,B\n"1,2\n3,4\n', None, None),
         Case("nul_au_milieu.csv", b"A;B\n1;2\n\x00\x00\x00;3\n", "load.binary"),
+        Case("controle.csv", bombs.control_characters_csv(), None, 20),
+        Case(
+            "tabulation_verticale.csv",
+            "Date;Région;Montant\n2024-01-02;Nord\x0bEst;1,5\n2024-01-03;Sud;2\n".encode(),
+            None,
+            2,
+        ),
+        Case(
+            "espaces_inegaux.txt",
+            b"Client Montant Ville\n"
+            + b"".join(b"C%d %d Paris\n" % (i, i) for i in range(20))
+            + b"X 3 Nice 4 5\nY 5\n",
+            None,
+            21,
+        ),
+        Case(
+            "espaces_trop_de_lignes.txt",
+            _whitespace(300, 3),
+            "files.too_many_rows",
+            limits=Limits(max_rows=100),
+        ),
+        Case(
+            "espaces_trop_de_colonnes.txt",
+            _whitespace(5, 12),
+            "files.too_many_columns",
+            limits=Limits(max_columns=10),
+        ),
+        Case(
+            "trop_de_lignes.csv",
+            ("A;B\n" + "".join(f"{i};{i}\n" for i in range(300))).encode(),
+            "files.too_many_rows",
+            limits=Limits(max_rows=100),
+        ),
         Case(
             "formules.csv",
             b'Client;Montant\n=HYPERLINK("http://x");1\n+1+1;2\n@SUM(A1);3\n',

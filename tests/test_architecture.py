@@ -56,7 +56,8 @@ def test_every_page_runs_inside_the_shell() -> None:
 def test_no_streamlit_data_cache_on_user_data() -> None:
     # st.cache_data hashes large DataFrames from a sample of rows: two users' files could
     # share an entry. User data is cached per session only (session_state) or, in kpi/, by
-    # object identity held weakly; st.cache_resource is for the two process-wide resources.
+    # object identity held weakly; st.cache_resource is for the process-wide resources (the
+    # workspace store, the worker's start, the memory trimmer).
     allowed_resource = {"ui/state.py", "ui/memory.py"}
     for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]:
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -113,4 +113,6 @@ def test_plain_text_and_non_strings() -> None:
     assert inert("Région Île-de-France") == "Région Île\\-de\\-France"
     assert inert("Nord") == "Nord"
     assert inert(None) == ""
-    assert inert(12.5) == f"12{WORD_JOINER}\\.5"
+    assert inert(12.5) == "12\\.5"
+    assert inert("ventes.csv") == "ventes\\.csv"  # the same text in the page
+    assert inert("WWW.x") == f"WWW{WORD_JOINER}\\.x"

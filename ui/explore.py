@@ -28,8 +28,9 @@ from ui.analysis import (
     role_title,
 )
 from ui.cache import DATA, FILTERS, STATUSES, session_cached
+from ui.markup import inert
 from ui.shell import page_sidebar
-from ui.state import lang, md_escape, show_error, tr
+from ui.state import lang, show_error, tr
 
 log = logging.getLogger("pilote")
 
@@ -157,15 +158,14 @@ def guarded(fn: Callable[[], Any]) -> Any:
     try:
         return fn()
     except PiloteError as exc:
-        st.info(exc.message(lang()))
+        st.info(inert(exc.message(lang())))
     except Exception as exc:  # one failing section must not take the page down
         show_error(exc)
     return None
 
 
-def escape(text: object) -> str:
-    """User text made inert in Markdown."""
-    return md_escape(text)
+escape = inert
+"""Data-derived text made inert in Markdown: :func:`ui.markup.inert`, the one helper."""
 
 
 i18n.add_messages(

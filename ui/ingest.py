@@ -18,6 +18,7 @@ from kpi.data import EXCEL_EXTENSIONS, Table, load_table, sample_files
 from kpi.errors import PiloteError
 from kpi.metrics import main_table
 from kpi.share import apply_saved_mapping
+from ui.markup import inert
 from ui.state import lang, log_timing, owner, put_table, show_error, store, tables, tr
 
 log = logging.getLogger("pilote")
@@ -49,27 +50,34 @@ def load_into_session(
     """Load one file into the session; show its error instead of raising. With
     ``keep_messages``, its success or error is a notice (:func:`notify`) instead, so that it
     outlives a rerun."""
-    bar = st.progress(0.0, text=tr("data.loading", name=name))
+    bar = st.progress(0.0, text=tr("data.loading", name=inert(name)))
 
     def progress(fraction: float, key: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=f"{name} — {i18n.t(key, lang())}")
+        text = f"{inert(name)} — {i18n.t(key, lang())}"
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
 
     started = time.perf_counter()
     try:
-        table = load_table(data, name, sheet=sheet, progress=progress)
-    except Exception as exc:  # PiloteError shows its message; anything else is logged
+        # In a worker process with a memory and time budget: a hostile or broken file costs
+        # only this load (its message is shown below), never the server.
+        table = load_table(data, name, sheet=sheet, progress=progress, in_worker=True)
+    except Exception as exc:  # noqa: BLE001 — a bad file (PiloteError) or a bug, never a traceback
         bar.empty()
-        if not keep_messages:
-            show_error(exc)
-            return None
         if isinstance(exc, PiloteError):
             error = exc.message(lang())
+        elif not keep_messages:
+            show_error(exc)  # a bug: logged, and a short apology on screen
+            return None
         else:
             log.exception("unexpected error loading %s", name, exc_info=exc)
             error = i18n.t("ui.unexpected", lang(), kind=type(exc).__name__)
-        # Each rejected file gets its own message, naming it unless the message already does.
-        notify("data.load_failed" if name not in error else "data.error", "error", name=name,
-               error=error)  # fmt: skip
+        # Each rejected file gets its own message, naming it unless the message already does
+        # (the zip and size checks speak of "this workbook").
+        key = "data.load_failed" if name not in error else "data.error"
+        if keep_messages:
+            notify(key, "error", name=name, error=error)
+        else:
+            st.error(inert(tr(key, name=name, error=error)))
         return None
     bar.empty()
     log_timing(f"load {name}", started)
@@ -79,7 +87,7 @@ def load_into_session(
         try:
             table, applied = apply_saved_mapping(store(), who, table)
         except PiloteError as exc:  # the store is down: keep the detected mapping, say why
-            st.warning(exc.message(lang()))
+            st.warning(inert(exc.message(lang())))
     if applied:
         st.session_state.setdefault("notices", []).append(("data.mapping_reapplied", {}))
     _remember_raw(table.name, name, data)

@@ -23,10 +23,13 @@ What Streamlit 1.67 does with Markdown (from its documentation and its front-end
 So :func:`inert` does two things. It puts a backslash before every ASCII punctuation character
 (CommonMark guarantees that ``\\x`` shows ``x`` for any of them, which disarms all the syntax
 parsed as Markdown, autolinks and directives included). And it puts a WORD JOINER (U+2060,
-invisible, zero width) after every ``:``, before every ``.`` and ``@``, and between the two characters of
-the typographic pairs, which breaks the patterns matched on the parsed text and GFM's bare
-links (``www.example.com`` and e-mail addresses become links even with their punctuation
-escaped: checked in Chromium). Line breaks and other control
+invisible, zero width) after every ``:``, before every ``@`` and the ``.`` of ``www.``, and
+between the two characters of the typographic pairs, which breaks the patterns matched on the
+parsed text and GFM's bare links (``www.example.com`` and e-mail addresses become links even
+with their punctuation escaped: checked in Chromium). Only the ``.`` of ``www.`` gets one
+(GFM's bare links start with ``www.``, a scheme and its ``:``, or hold an ``@``): a file name
+such as ``ventes.csv`` stays the same text in the page, for finding it and for copy and paste.
+Line breaks and other control
 characters become spaces; bidirectional controls are removed (they would reorder the
 surrounding message).
 
@@ -44,8 +47,8 @@ WORD_JOINER = "\u2060"
 _PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# GFM's bare links need 'www.' and 'name@domain' whole (escaped as '\\.' and '\\@').
-_JOIN_BEFORE = re.compile(r"(\\[.@])")
+# GFM's bare links need 'www.' and 'name@domain' whole (escaped as 'www\\.' and '\\@').
+_JOIN_BEFORE = re.compile(r"(\\@|(?<=[wW][wW][wW])\\\.)")
 # First and second characters of ->, <-, <->, --, >=, <=, ~= (as they stand after escaping:
 # a backslash sits before each).
 _PAIR = re.compile(r"(\\[<>\-~])(?=\\[\->=])")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,11 +14,12 @@ from typing import Any
 import streamlit as st
 
 from kpi import i18n
-from kpi.data import Table, dataset
+from kpi.data import Table, dataset, worker
 from kpi.errors import PiloteError
 from kpi.metrics import warm
 from kpi.share import LOCAL_OWNER, WorkspaceStore, open_store
 from ui import texts  # noqa: F401  (registers the UI messages)
+from ui.markup import inert
 
 log = logging.getLogger("pilote")
 
@@ -33,11 +33,6 @@ def data_dir() -> Path:
 def lang() -> str:
     """The UI language ("fr" by default)."""
     return st.session_state.get("lang") or i18n.DEFAULT_LANGUAGE
-
-
-def md_escape(text: object) -> str:
-    """User text (file and column names, cell values) made inert inside Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
 def tr(key: str, **params: Any) -> str:
@@ -122,6 +117,15 @@ def _open_store(url: str | None, folder: str) -> WorkspaceStore:
     return open_store(url, Path(folder))
 
 
+@st.cache_resource(show_spinner=False)
+def start_worker() -> bool:
+    """Once per server process: the worker's forkserver and its first warm child, so that the
+    first upload waits for neither (:func:`kpi.data.worker.warm_up`; ``PILOTE_WORKER=off``
+    parses in the server process instead)."""
+    worker.warm_up()
+    return True
+
+
 def store() -> WorkspaceStore:
     """The workspace store: PostgreSQL when PILOTE_DATABASE_URL is set, else SQLite in the
     data folder."""
@@ -151,7 +155,8 @@ def show_error(exc: BaseException) -> None:
     """A user-fixable problem shows its translated message; anything else is logged with its
     traceback and shown as a short apology, never as a traceback."""
     if isinstance(exc, PiloteError):
-        st.error(exc.message(lang()))
+        # Its parameters may be file, column or workspace names: shown as text, not Markdown.
+        st.error(inert(exc.message(lang())))
     else:
         log.exception("unexpected error", exc_info=exc)
         st.error(tr("ui.unexpected", kind=type(exc).__name__))

@@ -14,7 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.data import parsing
+from kpi import i18n
+from kpi.data import parsing, sanitize
 from kpi.data.dataset import ColumnInfo, LoadReport
 from kpi.text import words
 
@@ -30,6 +31,7 @@ __all__ = [
 ]
 
 TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+_KIND_WORDS = {"date": i18n.Text("date", "date"), "number": i18n.Text("nombre", "number")}
 _DATE_HEADER_RE = re.compile(
     r"\b(date|jour|day|mois|month|created|closed|cree|cloture|echeance|periode|period)\b"
 )
@@ -73,16 +75,22 @@ def make_names(raw: list[Any], width: int, report: LoadReport) -> list[str]:
     """Column names from the header cells: trimmed, blank ones as ``Column N``, repeats numbered."""
     names: list[str] = []
     seen: Counter[str] = Counter()
+    control = 0
     for i in range(width):
         v = raw[i] if i < len(raw) else None
         n = "" if v is None else str(v).strip().replace("\ufeff", "")
-        n = re.sub(r"\s+", " ", n)
+        if sanitize.has_control(n):
+            control += 1
+            n = sanitize.clean_text(n)
+        n = re.sub(r"\s+", " ", n).strip()
         if not n:
             n = f"Column {i + 1}"
         seen[n] += 1
         if seen[n] > 1:
             n = f"{n} ({seen[n]})"
         names.append(n)
+    if control:
+        report.warn("load.warn.control_in_names", n=control)
     return names
 
 
@@ -99,6 +107,7 @@ def type_columns(
     and parsed in one vectorised pass; workbook columns that are already numbers or dates are
     kept as they are.
     """
+    arrays = _without_control_characters(arrays, report)
     texts = {n: a for n, a in arrays.items() if _is_text(a)}
     decimal = _decide_decimal(texts, report) if texts else "."
     if not texts:
@@ -123,6 +132,26 @@ def type_columns(
     _decide_date_order(out, report)
     final = {n: (v.resolve(report) if isinstance(v, _PendingDate) else v) for n, v in out.items()}
     return drop_empty(pd.DataFrame(final), report)
+
+
+def _without_control_characters(
+    arrays: dict[str, pa.Array], report: LoadReport
+) -> dict[str, pa.Array]:
+    """Text cells without control characters (:mod:`kpi.data.sanitize`: a vertical tab, ``\\x01``,
+    an escape code, U+FFFE… which no chart, workbook or XML file accepts), counted in the
+    report: how many characters, in which columns."""
+    cleaned, changed = sanitize.clean_arrays(arrays)
+    if not changed:
+        return arrays
+    chars = sum(sanitize.count_control(arrays[n]) for n in changed)
+    shown = list(changed)[:5]
+    report.warn(
+        "load.warn.control_chars",
+        chars=i18n.Count(chars),
+        n=len(changed),
+        columns=", ".join(shown) + (", …" if len(changed) > len(shown) else ""),
+    )
+    return cleaned
 
 
 def _is_text(a: pa.Array) -> bool:
@@ -178,7 +207,9 @@ class _PendingDate:
         shown = formats[0] if self.guess.family != "iso" else "ISO 8601"
         report.column_info[self.name] = ColumnInfo("date", shown, n_bad, examples)
         if n_bad:
-            report.warn("load.warn.unparseable", column=self.name, n=n_bad, kind="date")
+            report.warn(
+                "load.warn.unparseable", column=self.name, n=n_bad, kind=_KIND_WORDS["date"]
+            )
         return pd.Series(values.to_pandas(), name=self.name).astype("datetime64[us]")
 
 
@@ -216,7 +247,9 @@ def _maybe_numeric_dates(
         info = ColumnInfo("number", info)
     report.column_info[name] = info
     if info.unparseable:
-        report.warn("load.warn.unparseable", column=name, n=info.unparseable, kind="number")
+        report.warn(
+            "load.warn.unparseable", column=name, n=info.unparseable, kind=_KIND_WORDS["number"]
+        )
     return series
 
 

@@ -243,7 +243,9 @@ def read_csv_limited(
     for batch in reader:
         rows += batch.num_rows
         if rows > limits.max_rows + ROW_SLACK:
-            raise PiloteError("files.too_many_rows", n=rows, limit=limits.max_rows)
+            raise PiloteError(
+                "files.too_many_rows", n=i18n.Count(rows), limit=i18n.Count(limits.max_rows)
+            )
         batches.append(batch)
     return pa.Table.from_batches(batches, schema=reader.schema)
 
@@ -321,7 +323,9 @@ def read_whitespace(data: bytes, width: int, limits: Limits = DEFAULT_LIMITS) ->
             rows += 1
             kept.append(b"\t".join(tokens))
         if rows > cap:
-            raise PiloteError("files.too_many_rows", n=rows, limit=limits.max_rows)
+            raise PiloteError(
+                "files.too_many_rows", n=i18n.Count(rows), limit=i18n.Count(limits.max_rows)
+            )
         if kept:
             out.write(b"\n".join(kept))
             out.write(b"\n")
@@ -407,7 +411,11 @@ def load_sheet_limited(
     if loaded.width > limits.max_columns:
         raise PiloteError("files.too_many_columns", n=loaded.width, limit=limits.max_columns)
     if loaded.total_height > cap:
-        raise PiloteError("files.too_many_rows", n=loaded.total_height, limit=limits.max_rows)
+        raise PiloteError(
+            "files.too_many_rows",
+            n=i18n.Count(loaded.total_height),
+            limit=i18n.Count(limits.max_rows),
+        )
     return loaded.to_arrow()
 
 
@@ -422,7 +430,9 @@ def check_table_shape(table: pa.Table | pa.RecordBatch, limits: Limits = DEFAULT
     if table.num_columns > limits.max_columns:
         raise PiloteError("files.too_many_columns", n=table.num_columns, limit=limits.max_columns)
     if table.num_rows > limits.max_rows + ROW_SLACK:
-        raise PiloteError("files.too_many_rows", n=table.num_rows, limit=limits.max_rows)
+        raise PiloteError(
+            "files.too_many_rows", n=i18n.Count(table.num_rows), limit=i18n.Count(limits.max_rows)
+        )
 
 
 i18n.add_messages(

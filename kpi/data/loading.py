@@ -37,6 +37,7 @@ from kpi.data.columns import (
     type_columns,
 )
 from kpi.data.dataset import LoadReport, Table
+from kpi.data.files import check_table_shape, read_csv_limited, read_input, read_whitespace
 from kpi.data.workbook import frame_from_batch, open_workbook, read_workbook, sniff_container
 from kpi.errors import PiloteError
 from kpi.settings import DEFAULT_LIMITS, Limits
@@ -62,9 +63,20 @@ def load_table(
     sheet: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
+    in_worker: bool = False,
 ) -> Table:
-    """Read a file's bytes and recognise the table: kind, column roles and confidence."""
-    df, report = load_bytes(data, name, sheet=sheet, limits=limits, progress=progress)
+    """Read a file's bytes and recognise the table: kind, column roles and confidence.
+
+    ``in_worker``: parse in a child process with a memory and time budget
+    (:func:`kpi.data.worker.load_in_worker`), as the app does for every upload; a file that
+    crashes or exhausts the reader then costs only its own load.
+    """
+    if in_worker:
+        from kpi.data.worker import load_in_worker
+
+        df, report = load_in_worker(data, name, sheet=sheet, limits=limits, progress=progress)
+    else:
+        df, report = load_bytes(data, name, sheet=sheet, limits=limits, progress=progress)
     return table_from_frame(df, report, name)
 
 
@@ -104,20 +116,12 @@ def table_from_frame(df: pd.DataFrame, report: LoadReport, name: str) -> Table:
 
 
 def load_path(path: str | Path, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Table:
-    """Read a file from disk (the CLI and tests)."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise PiloteError("load.not_found", name=str(path)) from exc
-    if size > limits.max_file_bytes:
-        raise PiloteError(
-            "load.too_big",
-            name=p.name,
-            size_mb=size // 2**20,
-            limit_mb=limits.max_file_bytes // 2**20,
-        )
-    return load_table(p.read_bytes(), p.name, sheet=sheet, limits=limits)
+    """Read a file from disk (the CLI and tests), in this process.
+
+    Only a regular file within the size limit is read (:func:`kpi.data.files.read_input`: a
+    folder, a named pipe or a device such as ``/dev/zero`` is refused before reading).
+    """
+    return load_table(read_input(path, limits), Path(path).name, sheet=sheet, limits=limits)
 
 
 def load_bytes(
@@ -304,9 +308,17 @@ def _looks_binary(data: bytes) -> bool:
     return control > 0.05 * max(len(head), 1)
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def _sample_lines(text: str, n: int = 300) -> list[str]:
-    lines = text.splitlines()[:n]
-    return [ln for ln in lines]
+    """The first ``n`` lines, split on CR/LF only: ``str.splitlines`` would also split on a
+    vertical tab, a form feed, U+001C–U+001E, U+0085 or U+2028 inside a cell (some tools write
+    a vertical tab for an in-cell line break), which breaks the delimiter sniffing."""
+    lines = _LINE_END.split(text, maxsplit=n)[:n]
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def _sniff_delimiter(lines: list[str]) -> tuple[str | None, int]:
@@ -391,8 +403,8 @@ def _read_text(
     quoted = b'"' in utf8[:5_000_000] and b"\n" in utf8
     notify(0.2, "load.progress.parsing")
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(utf8),
+        table = read_csv_limited(
+            utf8,
             read_options=pacsv.ReadOptions(
                 skip_rows=skip, column_names=names, block_size=8 << 20, use_threads=True
             ),
@@ -408,6 +420,7 @@ def _read_text(
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
             ),
+            limits=limits,
         )
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) and report.encoding == "utf-8":
@@ -424,7 +437,9 @@ def _read_text(
     else:
         table = _recover_ragged(table, ragged, names, delim, report)
     if table.num_rows > limits.max_rows:
-        raise PiloteError("load.too_many_rows", n=table.num_rows, limit=limits.max_rows)
+        raise PiloteError(
+            "load.too_many_rows", n=i18n.Count(table.num_rows), limit=i18n.Count(limits.max_rows)
+        )
     notify(0.5, "load.progress.typing")
     del utf8
     arrays = {}
@@ -503,18 +518,24 @@ def _read_whitespace_or_single(
     mode = Counter(counts).most_common(1)[0][0] if counts else 0
     if mode >= 2 and sum(1 for c in counts if c == mode) >= 0.9 * len(counts):
         report.delimiter = "whitespace"
-        raw = pd.read_csv(
-            io.BytesIO(utf8), sep=r"\s+", dtype=str, header=None, keep_default_na=False
-        )
-        first = [str(v) for v in raw.iloc[0].tolist()]
+        # Line by line within the row and column limits, as Arrow text columns; lines with
+        # more values than the common count are dropped and listed, shorter ones padded.
+        read = read_whitespace(utf8, mode, limits)
+        table = read.table
+        if read.short_rows:
+            report.warn("load.warn.ragged_kept", n=read.short_rows)
+        report.drop(len(read.dropped_lines), "ragged", read.dropped_lines)
+        if table.num_rows == 0:
+            raise PiloteError("load.no_rows", name=name)
+        first = ["" if v is None else str(v) for v in table.slice(0, 1).to_pylist()[0].values()]
         has_header = sum(1 for v in first if looks_like_value(v)) <= 0.2 * len(first)
-        names = make_names(first if has_header else [], raw.shape[1], report)
-        body = raw.iloc[1:] if has_header else raw
+        names = make_names(first if has_header else [], mode, report)
+        body = table.slice(1) if has_header else table
         report.header_row = 1 if has_header else 0
-        table = pa.table(
-            {n: pa.array(body.iloc[:, i].tolist(), pa.string()) for i, n in enumerate(names)}
+        check_table_shape(body, limits)
+        return type_columns(
+            {n: body.column(i).combine_chunks() for i, n in enumerate(names)}, report
         )
-        return type_columns({n: table.column(n).combine_chunks() for n in names}, report)
     if mode == 1:
         report.delimiter = None
         raise PiloteError("load.one_column", name=name)
@@ -647,10 +668,6 @@ def _drop_total_rows(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
 
 i18n.add_messages(
     {
-        "load.not_found": {
-            "fr": "Fichier introuvable : {name}.",
-            "en": "File not found: {name}.",
-        },
         "load.empty": {
             "fr": "« {name} » est vide. Exportez à nouveau le fichier depuis votre outil, avec ses lignes.",
             "en": "'{name}' is empty. Export the file again from your tool, with its rows.",
@@ -686,18 +703,6 @@ i18n.add_messages(
         "load.encrypted": {
             "fr": "Ce classeur est protégé par un mot de passe. Enregistrez-en une copie sans mot de passe (Fichier › Informations › Protéger le classeur) puis réessayez.",
             "en": "This workbook is password-protected. Save a copy without a password (File › Info › Protect Workbook) and try again.",
-        },
-        "load.zip_bomb": {
-            "fr": "Ce classeur se décompresse {ratio} fois plus gros que son fichier (limite {limit}) : il est refusé par sécurité. Enregistrez-le à nouveau depuis Excel ou exportez-le en CSV.",
-            "en": "This workbook expands {ratio} times its file size (limit {limit}): refused for safety. Save it again from Excel or export it as CSV.",
-        },
-        "load.zip_too_big": {
-            "fr": "Ce classeur décompressé ferait {size_mb} Mo (limite {limit_mb} Mo). Exportez moins de lignes ou passez par un CSV.",
-            "en": "This workbook would take {size_mb} MB once unpacked (limit {limit_mb} MB). Export fewer rows or use CSV.",
-        },
-        "load.xml_entities": {
-            "fr": "Ce classeur contient des définitions d'entités XML, refusées par sécurité. Enregistrez-le à nouveau depuis Excel ou LibreOffice.",
-            "en": "This workbook contains XML entity definitions, refused for safety. Save it again from Excel or LibreOffice.",
         },
         "load.no_sheets": {
             "fr": "Le classeur « {name} » n'a aucune feuille.",
@@ -752,6 +757,14 @@ i18n.add_messages(
         "load.warn.mixed_encoding": {
             "fr": "Le fichier est en UTF-8 sauf {n} caractère(s) venus d'un fichier Windows (cp1252), lus comme tels. Vérifiez les accents des lignes concernées.",
             "en": "The file is UTF-8 except {n} character(s) coming from a Windows (cp1252) file, read as such. Check the accents on those lines.",
+        },
+        "load.warn.control_chars": {
+            "fr": "{chars} caractère(s) de contrôle retiré(s) dans {n} colonne(s) ({columns}) : des caractères invisibles (tabulation verticale, codes d'échappement…) que certains outils laissent dans les cellules. Les valeurs sont gardées, sans eux.",
+            "en": "{chars} control character(s) removed in {n} column(s) ({columns}): invisible characters (vertical tabs, escape codes…) that some tools leave in cells. The values are kept, without them.",
+        },
+        "load.warn.control_in_names": {
+            "fr": "{n} nom(s) de colonne contenai(en)t des caractères de contrôle invisibles : ils ont été retirés.",
+            "en": "{n} column name(s) held invisible control characters: they were removed.",
         },
         "load.warn.no_header": {
             "fr": "Aucune ligne d'en-tête trouvée : les colonnes ont été nommées Column 1, Column 2…",

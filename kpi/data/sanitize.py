@@ -42,8 +42,8 @@ _LEAD_BYTES = np.zeros(256, dtype=bool)
 _LEAD_BYTES[[0xC2, 0xEF]] = True  # C1 is C2 80..9F; U+FFFE/U+FFFF are EF BF BE/BF
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-"""Text a spreadsheet would run as a formula (as in :mod:`kpi.share.export`, which should import it
-from here once the restructure lands)."""
+"""Text a spreadsheet would run as a formula: the one definition (:mod:`kpi.share.export`
+imports it)."""
 EXCEL_CELL_MAX = 32_767
 """Characters Excel keeps in one cell."""
 TARGETS = ("text", "vega", "svg", "xml", "html", "excel")
@@ -96,6 +96,18 @@ def clean_array(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array | pa.Chunk
     if not changed:
         return values, 0
     return pc.replace_substring_regex(values, _RE2_PATTERN, ""), changed
+
+
+def count_control(values: pa.Array | pa.ChunkedArray) -> int:
+    """How many control characters (as :func:`clean_array` removes them) a text column holds:
+    for the load report, on the few columns :func:`clean_array` changed."""
+    if isinstance(values, pa.ChunkedArray):
+        return sum(count_control(chunk) for chunk in values.chunks)
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return 0
+    return int(pc.sum(pc.count_substring_regex(values, _RE2_PATTERN)).as_py() or 0)
 
 
 def _changed_positions(dictionary: pa.Array) -> pa.Array:

@@ -1,7 +1,8 @@
-"""Workbooks (XLSX/XLSM, XLS, ODS): checked before parsing (zip ratio and size limits, XML
-entity declarations, encryption), read through fastexcel (calamine to Arrow), the largest sheet
-by default; a sheet whose header is on its first row keeps its typed cells, otherwise its rows go
-through the text path that finds the header lower down."""
+"""Workbooks (XLSX/XLSM, XLS, ODS): checked before parsing (:mod:`kpi.data.zipguard` inflates
+the zip counting every byte, whatever its headers claim; XML entity declarations and encryption
+are refused), read through fastexcel (calamine to Arrow) within the row and column limits, the
+largest sheet by default; a sheet whose header is on its first row keeps its typed cells,
+otherwise its rows go through the text path that finds the header lower down."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kpi.data import worker
 from kpi.data.columns import find_header, make_names, type_columns
 from kpi.data.dataset import LoadReport
+from kpi.data.files import check_table_shape, load_sheet_limited
+from kpi.data.zipguard import WorkbookScan, check_workbook
 from kpi.errors import PiloteError
 from kpi.settings import Limits
 
-__all__ = ["frame_from_batch", "open_workbook", "read_workbook", "sniff_container"]
+__all__ = ["check_zip", "frame_from_batch", "open_workbook", "read_workbook", "sniff_container"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -34,62 +38,46 @@ def sniff_container(data: bytes) -> str:
     return "text"
 
 
-def _check_zip(data: bytes, limits: Limits) -> None:
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise PiloteError("load.corrupt_workbook") from exc
-    total = 0
-    for info in infos:
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 1_000_000 and ratio > limits.max_zip_ratio:
-            raise PiloteError("load.zip_bomb", ratio=int(ratio), limit=limits.max_zip_ratio)
-    if total > limits.max_unzipped_bytes:
-        raise PiloteError(
-            "load.zip_too_big", size_mb=total // 2**20, limit_mb=limits.max_unzipped_bytes // 2**20
-        )
-    names = {i.filename for i in infos}
-    if not ("[Content_Types].xml" in names or "mimetype" in names):
-        raise PiloteError("load.corrupt_workbook")
-    for info in infos:
-        if info.filename.endswith((".xml", ".rels")) and info.file_size:
-            try:
-                with zf.open(info) as fh:
-                    head = fh.read(4096)
-            except (zipfile.BadZipFile, OSError, EOFError, zlib_error()) as exc:
-                raise PiloteError("load.corrupt_workbook") from exc
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise PiloteError("load.xml_entities")
-
-
-def zlib_error() -> type[Exception]:
-    """The exception a corrupt zip member raises (zlib's, imported late)."""
-    import zlib
-
-    return zlib.error
-
-
 def open_workbook(data: bytes, kind: str, limits: Limits) -> Any:
     """The workbook reader, after the safety checks of its container."""
+    return _open(data, kind, limits)[0]
+
+
+def check_zip(data: bytes, limits: Limits) -> WorkbookScan:
+    """Inflate a zip workbook counting every byte (:func:`kpi.data.zipguard.check_workbook`),
+    then, inside a worker job, set the job's memory limit to what reading it needs
+    (:func:`kpi.data.worker.tighten`) and refuse a sheet whose cell rectangle would not fit.
+
+    Raises
+    ------
+    PiloteError
+        ``zipguard.*``.
+    """
+    scan = check_workbook(data, limits)
+    budget = worker.budget_for(len(data), "zip", limits, unzipped_bytes=scan.unzipped_bytes)
+    scan.check_grids(budget.memory_bytes)
+    worker.tighten(budget)
+    return scan
+
+
+def _open(data: bytes, kind: str, limits: Limits) -> tuple[Any, WorkbookScan | None]:
     from python_calamine import CalamineWorkbook
 
     if kind == "ole" and b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k" in data:
         raise PiloteError("load.encrypted")
-    if kind == "zip":
-        _check_zip(data, limits)
+    scan = check_zip(data, limits) if kind == "zip" else None
     try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every broken file
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise PiloteError("load.encrypted") from exc
         raise PiloteError("load.corrupt_workbook") from exc
+    return wb, scan
 
 
-def _xlsx_sheet_sizes(data: bytes) -> dict[str, int] | None:
-    """Uncompressed size of each worksheet of an .xlsx, by sheet name, read from the zip's
-    directory (no sheet is parsed); None when the layout is not the usual one."""
+def _xlsx_sheet_sizes(data: bytes, scan: WorkbookScan) -> dict[str, int] | None:
+    """Inflated size of each worksheet of an .xlsx, by sheet name, as counted by the zip check
+    (no sheet is parsed); None when the layout is not the usual one."""
     import xml.etree.ElementTree as ET  # the parts were checked for entities beforehand
 
     try:
@@ -102,11 +90,12 @@ def _xlsx_sheet_sizes(data: bytes) -> dict[str, int] | None:
         wb = ET.fromstring(zf.read("xl/workbook.xml"))
         rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
+        counted = {p.name: p.unzipped for p in scan.parts}
         sizes: dict[str, int] = {}
         for sh in wb.findall("m:sheets/m:sheet", ns):
             target = targets.get(sh.get(f"{{{ns['r']}}}id") or "", "").lstrip("/")
             path = target if target.startswith("xl/") else f"xl/{target}"
-            sizes[sh.get("name") or ""] = zf.getinfo(path).file_size
+            sizes[sh.get("name") or ""] = counted[path]
         return sizes
     except (KeyError, ET.ParseError, zipfile.BadZipFile, OSError, ValueError):
         return None
@@ -124,7 +113,7 @@ def read_workbook(
     """
     import fastexcel
 
-    wb = open_workbook(data, kind, limits)
+    wb, scan = _open(data, kind, limits)
     names = list(wb.sheet_names)
     report.sheets = names
     if not names:
@@ -133,7 +122,7 @@ def read_workbook(
         raise PiloteError("load.unknown_sheet", sheet=sheet, sheets=", ".join(names))
     try:
         if sheet is None:
-            sizes = _xlsx_sheet_sizes(data) if kind == "zip" else None
+            sizes = _xlsx_sheet_sizes(data, scan) if scan is not None else None
             if not sizes or set(sizes) != set(names):
                 sizes = {}
                 for n in names:
@@ -147,19 +136,18 @@ def read_workbook(
         # as typed cells (as text they would have to be parsed again, ~4 s per million rows).
         # A title block, a blank or duplicate header cell: read every row as text and find the
         # header below (calamine parses the sheet again, which only such files pay for).
-        batch = reader.load_sheet(sheet, header_row=0, dtype_coercion="coerce").to_arrow()
+        batch = load_sheet_limited(reader, sheet, limits, header_row=0, dtype_coercion="coerce")
         header_applied = _header_on_first_row(batch)
         if not header_applied:
             del batch
-            batch = reader.load_sheet(sheet, header_row=None, dtype_coercion="coerce").to_arrow()
+            batch = load_sheet_limited(
+                reader, sheet, limits, header_row=None, dtype_coercion="coerce"
+            )
     except PiloteError:
         raise
     except Exception as exc:
         raise PiloteError("load.corrupt_workbook") from exc
-    if batch.num_columns > limits.max_columns:
-        raise PiloteError("load.too_many_columns", n=batch.num_columns, limit=limits.max_columns)
-    if batch.num_rows > limits.max_rows + 100:
-        raise PiloteError("load.too_many_rows", n=batch.num_rows, limit=limits.max_rows)
+    check_table_shape(batch, limits)
     report.sheet = sheet
     report.file_type = {"ole": "xls"}.get(kind, report.file_type)
     return batch, header_applied

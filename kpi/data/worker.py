@@ -24,8 +24,15 @@ Start method: a **forkserver** whose server process imports pandas, pyarrow and 
 multi-threaded process (Tornado, script threads, pyarrow's pools) whose locks may be held at
 that instant; ``spawn`` is safe but pays 1–3 s of imports per job. The forkserver is started
 single-threaded (OpenBLAS and jemalloc's background threads are turned off for it, see
-:mod:`kpi._forkserver`), so each job starts in tens of milliseconds (see ``bench/bench_worker.py``). :func:`warm_up` starts it in the
-background when the app starts.
+:mod:`kpi._forkserver`), so each job starts in tens of milliseconds (see
+``bench/bench_worker.py``). A child forked that way still pays every first call (pyarrow's CSV
+reader and thread pool, compute kernels, the parsers, charset detection, the Arrow writer) on
+the user's file: so one **warm standby child** is kept ready — forked ahead of time, warmed
+with two tiny loads in its own memory (the forkserver must stay single-threaded: it cannot warm
+itself), waiting for its one job on a pipe; its limits are set when the job arrives, and the
+next one is started when the job ends (``PILOTE_WORKER_STANDBY=off`` starts every child cold).
+:func:`warm_up` starts the forkserver and the first standby in the background when the app
+starts.
 
 Platforms: on Linux everything above applies. On macOS the child still isolates crashes and
 the CPU and wall-clock limits hold, but the kernel does not enforce ``RLIMIT_AS``/``RLIMIT_DATA``
@@ -55,7 +62,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi import i18n
-from kpi.data import _child
+from kpi.data import _child, _standby
 from kpi.data import files as _files  # noqa: F401 - registers the messages its jobs may raise
 from kpi.data import zipguard as _zipguard  # noqa: F401 - idem
 from kpi.errors import PiloteError
@@ -333,14 +340,16 @@ def _process_class(ctx: multiprocessing.context.BaseContext) -> Any:
 
 
 def warm_up(background: bool = True) -> None:
-    """Start the forkserver now (it imports pandas, pyarrow and the readers: 1–3 s), so that
-    the first upload does not wait for it; also remove job folders left by a killed server."""
+    """Start the forkserver now (it imports pandas, pyarrow and the readers: 1–3 s) and the
+    first warm standby child, so that the first upload waits for neither; also remove job
+    folders left by a killed server."""
 
     def start() -> None:
         try:
             sweep_stale()
-            if enabled() and start_method() == "forkserver":
+            if enabled():
                 _context()
+                _rearm()
         except Exception:  # a failed warm-up is retried by the first job
             log.exception("worker warm-up failed")
 
@@ -394,52 +403,58 @@ def run(
         return func(*args, **kwargs)
     ctx = _context()
     job = Path(tempfile.mkdtemp(prefix=f"pilote-worker-{os.getpid()}-", dir=_temp_root()))
-    receiver = sender = None
-    proc = None
+    child: _standby.Child | None = None
     timed_out = False
     try:
-        if progress is not None:
-            receiver, sender = ctx.Pipe(duplex=False)
-        proc = _process_class(ctx)(
-            target=_child.main,
-            args=(str(job), func, args, kwargs, budget, sender),
-            name="pilote-worker",
-            daemon=True,
-        )
-        started = time.monotonic()
-        proc.start()
-        if sender is not None:
-            sender.close()
+        spec = (str(job), func, args, kwargs, budget, progress is not None)
+        child = _standby.take()
+        if child is not None and not child.give(spec):
+            child = None  # it died while waiting (killed by the system): start another
+        if child is None:
+            child = _standby.Child.start(ctx, _process_class(ctx), warm=False)
+            if not child.give(spec):
+                raise PiloteError("worker.crashed", name=name)
+        started = child.given_at
         deadline = started + budget.wall_seconds
-        waiting: list[Any] = [proc.sentinel] + ([receiver] if receiver is not None else [])
+        waiting: list[Any] = [child.proc.sentinel, child.conn]
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
                 timed_out = True
-                proc.kill()
-                proc.join()
+                child.proc.kill()
+                child.proc.join()
                 break
             ready = multiprocessing.connection.wait(waiting, timeout=min(left, 1.0))
-            if receiver is not None and receiver in ready:
+            if child.conn in ready:
                 try:
-                    fraction, key = receiver.recv()
+                    fraction, key = child.conn.recv()
                 except (EOFError, OSError, pickle.UnpicklingError):
-                    waiting.remove(receiver)
+                    waiting.remove(child.conn)
                 else:
-                    progress(fraction, key)  # type: ignore[misc]
+                    if progress is not None:
+                        progress(fraction, key)
                     continue
-            if proc.sentinel in ready:
-                proc.join()
+            if child.proc.sentinel in ready:
+                child.proc.join()
                 break
         wall = time.monotonic() - started
-        return _collect(job, proc.exitcode, budget, name, timed_out, wall)
+        return _collect(job, child.proc.exitcode, budget, name, timed_out, wall)
     finally:
-        if proc is not None and proc.is_alive():  # the caller was interrupted (Ctrl-C, rerun)
-            proc.kill()
-            proc.join()
-        if receiver is not None:
-            receiver.close()
+        if child is not None:
+            child.close()
         shutil.rmtree(job, ignore_errors=True)
+        _rearm()
+
+
+def _rearm() -> None:
+    """The next warm child, started in the background (see :mod:`kpi.data._standby`)."""
+    if enabled() and _standby.enabled():
+        _standby.rearm(_start_warm_child)
+
+
+def _start_warm_child() -> _standby.Child:
+    ctx = _context()
+    return _standby.Child.start(ctx, _process_class(ctx), warm=True)
 
 
 def tighten(budget: Budget) -> None:
@@ -531,7 +546,7 @@ def _collect(
             raise PiloteError(outcome[1], **outcome[2])
         if status == "memory":
             log.warning("worker job %r ran out of memory (%s MB)", name, limit_mb)
-            raise PiloteError("worker.out_of_memory", name=name, limit_mb=limit_mb)
+            raise PiloteError("worker.out_of_memory", name=name, limit_mb=i18n.Count(limit_mb))
         log.error("worker job %r failed:\n%s", name, outcome[1])
         raise PiloteError("worker.crashed", name=name)
     sig = -exitcode if exitcode is not None and exitcode < 0 else None
@@ -546,7 +561,7 @@ def _collect(
     # Rust prints "memory allocation of N bytes failed" and aborts; V8 "Fatal process out of
     # memory"; both before a long backtrace, hence the head of the output as well as its end.
     if "memory allocation of" in output or "out of memory" in output.lower():
-        raise PiloteError("worker.out_of_memory", name=name, limit_mb=limit_mb)
+        raise PiloteError("worker.out_of_memory", name=name, limit_mb=i18n.Count(limit_mb))
     if sig == signal.SIGKILL:
         raise PiloteError("worker.killed", name=name)
     raise PiloteError("worker.crashed", name=name)
@@ -675,12 +690,9 @@ def _load_job(
     # The one import of the loader.
     from kpi.data.loading import load_bytes
 
+    # A workbook's zip is checked by the loader (kpi.data.workbook.check_zip), which then
+    # raises this job's memory limit to what the counted unzipped size needs (tighten).
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    if in_job() and input_kind(data[:8]) == "zip":
-        from kpi.data.zipguard import check_workbook
-
-        scan = check_workbook(data, limits)
-        tighten(budget_for(len(data), "zip", limits, unzipped_bytes=scan.unzipped_bytes))
     return load_bytes(data, name, sheet=sheet, limits=limits, progress=progress)
 
 

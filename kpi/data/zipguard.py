@@ -14,7 +14,9 @@ directory, bounded by the file) and inflates them as a stream, counting the byte
 - it refuses XML parts that declare a DOCTYPE or entities (entity expansion);
 - in worksheet XML it counts the rows and looks for cells beyond the column limit, so that a
   sheet over ``PILOTE_MAX_ROWS`` or ``PILOTE_MAX_COLUMNS`` is refused before any reader builds
-  it in memory.
+  it in memory; it also notes the last row number and the widest column used, because the
+  readers allocate every cell of that rectangle (:meth:`PartScan.grid_cells`: a cell at A1 and
+  one at SF1048576 make 500 million cells out of a few hundred bytes).
 
 Memory stays flat (a few MB of buffers whatever the workbook); the time is that of inflating
 the parts once (zlib, about 0.5–1 s per 100 MB inflated, see ``bench/bench_worker.py``). A
@@ -23,6 +25,7 @@ nested archive (a zip stored as a part) is counted as bytes and not opened: no r
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import struct
@@ -53,6 +56,9 @@ _LOCAL_SIGNATURE = b"PK\x03\x04"
 _ENTITY_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 _SHEET_ROOT = re.compile(rb"<(\w+:)?worksheet[\s>]")
 _ROW_NUMBER = re.compile(rb'row r="(\d{1,9})"')
+CELL_BYTES = 32
+"""Memory of one cell in calamine's grid (its ``Data`` value: a 24-byte string or number and
+its tag), whether the cell is filled or not."""
 
 
 @dataclass
@@ -65,6 +71,13 @@ class PartScan:
     unzipped: int = 0
     rows: int = 0
     last_row: int = 0
+    last_column: int = 0
+
+    @property
+    def grid_cells(self) -> int:
+        """Cells of the rectangle a reader allocates for this worksheet: from A1 to the last
+        row and the widest column (an upper bound: calamine starts at the first used cell)."""
+        return max(self.last_row, self.rows) * self.last_column
 
 
 @dataclass
@@ -79,6 +92,26 @@ class WorkbookScan:
     def rows(self) -> int:
         """Row elements of the largest worksheet (xlsx)."""
         return max((p.rows for p in self.parts), default=0)
+
+    def check_grids(self, memory_bytes: int) -> None:
+        """Refuse a worksheet whose cell rectangle would need more than ``memory_bytes`` in the
+        readers (:data:`CELL_BYTES` a cell), before they allocate it.
+
+        Raises
+        ------
+        PiloteError
+            ``zipguard.sparse_sheet`` with the far cell, the rows really filled and the memory
+            the rectangle would take.
+        """
+        for part in self.parts:
+            if part.grid_cells * CELL_BYTES > memory_bytes:
+                raise PiloteError(
+                    "zipguard.sparse_sheet",
+                    cell=f"{column_name(part.last_column)}{part.last_row}",
+                    rows=i18n.Count(part.rows),
+                    size_mb=i18n.Count(part.grid_cells * CELL_BYTES // 2**20),
+                    limit_mb=i18n.Count(max(1, memory_bytes // 2**20)),
+                )
 
 
 def check_workbook(
@@ -127,13 +160,13 @@ def check_workbook(
         raise PiloteError("zipguard.corrupt")
     spans = [_data_span(view, info) for info in infos]
     _refuse_overlaps(spans, infos)
-    column_beyond = _column_beyond(limits.max_columns + LEADING_COLUMNS)
+    column_limit = limits.max_columns + LEADING_COLUMNS
     scan = WorkbookScan(claimed_bytes=sum(i.file_size for i in infos))
     for info, (start, end) in zip(infos, spans, strict=True):
         part = PartScan(info.filename, end - start, info.file_size)
         scan.parts.append(part)
         room = budget - scan.unzipped_bytes
-        _inflate(view[start:end], info, part, room, budget, limits, column_beyond)
+        _inflate(view[start:end], info, part, room, budget, limits, column_limit)
         scan.unzipped_bytes += part.unzipped
     return scan
 
@@ -185,12 +218,12 @@ def _inflate(
     room: int,
     budget: int,
     limits: Limits,
-    column_beyond: re.Pattern[bytes] | None,
+    column_limit: int,
 ) -> None:
     name = info.filename
     is_xml = name.lower().endswith((".xml", ".rels"))
     ratio_cap = limits.max_zip_ratio * max(len(raw), 1)
-    watch = _Watcher(is_xml, column_beyond)
+    watch = _Watcher(is_xml, column_limit)
     if info.compress_type == zipfile.ZIP_STORED:
         for pos in range(0, len(raw), CHUNK):
             chunk = raw[pos : pos + CHUNK]
@@ -227,7 +260,7 @@ def _inflate(
 
 def _check_size(part: PartScan, room: int, ratio_cap: int, budget: int, limits: Limits) -> None:
     if part.unzipped > room:
-        raise PiloteError("zipguard.too_big", limit_mb=max(1, budget // 2**20))
+        raise PiloteError("zipguard.too_big", limit_mb=i18n.Count(max(1, budget // 2**20)))
     if part.unzipped > RATIO_FLOOR and part.unzipped > ratio_cap:
         raise PiloteError(
             "zipguard.bomb",
@@ -237,8 +270,12 @@ def _check_size(part: PartScan, room: int, ratio_cap: int, budget: int, limits: 
 
 
 class _Watcher:
-    """Looks at a part's inflated bytes as they stream past: entity declarations, rows and
-    cells beyond the column limit.
+    """Looks at a part's inflated bytes as they stream past: entity declarations, rows, the
+    widest column (cells beyond the column limit are refused).
+
+    The widest column is found with :func:`_column_beyond` of the widest seen so far: after a
+    sheet's first row such a pattern matches nothing, so a legitimate sheet costs one search
+    per chunk, whatever its width.
 
     Each chunk is searched as it is (no copy); a marker cut by a chunk boundary is found in the
     *junction* — the last bytes of the previous chunk followed by the first of this one —
@@ -248,9 +285,9 @@ class _Watcher:
     KEEP = 32  # longer than every marker
     ROOT_WINDOW = 4096  # the root element is within the first bytes of a worksheet
 
-    def __init__(self, is_xml: bool, column_beyond: re.Pattern[bytes] | None) -> None:
+    def __init__(self, is_xml: bool, column_limit: int) -> None:
         self.is_xml = is_xml
-        self.column_beyond = column_beyond
+        self.column_limit = column_limit
         self.tail = b""
         self.start = b""
         self.row_marker: bytes | None = None
@@ -276,14 +313,8 @@ class _Watcher:
                 self.row_marker = b""  # not a worksheet
         if self.row_marker:
             self._rows(chunk, tail, head, junction, part, limits)
-            if self.column_beyond is not None:
-                m = self.column_beyond.search(chunk) or self.column_beyond.search(junction)
-                if m:
-                    raise PiloteError(
-                        "zipguard.too_many_columns",
-                        column=m.group(1).decode("ascii"),
-                        limit=limits.max_columns,
-                    )
+            self._columns(chunk, part, limits)
+            self._columns(junction, part, limits)
         self.tail = chunk[-self.KEEP :] if len(chunk) >= self.KEEP else junction[-self.KEEP :]
 
     def _rows(
@@ -301,7 +332,11 @@ class _Watcher:
         if rows:
             part.rows += rows
             if part.rows > limits.max_rows + ROW_SLACK:
-                raise PiloteError("zipguard.too_many_rows", n=part.rows, limit=limits.max_rows)
+                raise PiloteError(
+                    "zipguard.too_many_rows",
+                    n=i18n.Count(part.rows),
+                    limit=i18n.Count(limits.max_rows),
+                )
         # the last row number seen (a number cut at the chunk's end is read with the next one)
         for buf in (chunk, junction):
             last = buf.rfind(b'row r="')
@@ -309,6 +344,30 @@ class _Watcher:
             if m:
                 part.last_row = max(part.last_row, int(m.group(1)))
                 break
+
+    def _columns(self, buf: bytes, part: PartScan, limits: Limits) -> None:
+        pos = 0
+        while True:
+            pattern = _column_beyond(max(part.last_column, 1))
+            m = pattern.search(buf, pos) if pattern is not None else None
+            if m is None:
+                return
+            part.last_column = column_index(m.group(1).decode("ascii"))
+            if part.last_column > self.column_limit:
+                raise PiloteError(
+                    "zipguard.too_many_columns",
+                    column=m.group(1).decode("ascii"),
+                    limit=limits.max_columns,
+                )
+            pos = m.end()
+
+
+def column_index(name: str) -> int:
+    """1-based index of a spreadsheet column name: A → 1, AA → 27, XFD → 16384."""
+    index = 0
+    for letter in name:
+        index = index * 26 + ord(letter) - 64
+    return index
 
 
 def column_name(index: int) -> str:
@@ -320,6 +379,7 @@ def column_name(index: int) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=1024)
 def _column_beyond(limit: int) -> re.Pattern[bytes] | None:
     """A pattern matching a cell reference (``<c r="SG12"``) whose column is past ``limit``,
     that matches nothing in a sheet within it (so that scanning a legitimate sheet costs one
@@ -372,6 +432,10 @@ i18n.add_messages(
         "zipguard.too_many_rows": {
             "fr": "Une feuille de ce classeur a plus de {n} lignes ; la limite est {limit}. Exportez une période plus courte.",
             "en": "A sheet of this workbook has more than {n} rows; the limit is {limit}. Export a shorter period.",
+        },
+        "zipguard.sparse_sheet": {
+            "fr": "Une feuille de ce classeur va jusqu'à la cellule {cell} pour {rows} ligne(s) remplie(s) : pour la lire, il faudrait réserver toutes les cellules jusque-là ({size_mb} Mo, la limite est {limit_mb} Mo). Supprimez les cellules isolées loin du tableau (Ctrl+Fin dans Excel montre la dernière cellule utilisée) puis enregistrez à nouveau, ou exportez en CSV.",
+            "en": "A sheet of this workbook reaches cell {cell} with {rows} filled row(s): reading it would need room for every cell up to there ({size_mb} MB, the limit is {limit_mb} MB). Delete the stray cells far from the table (Ctrl+End in Excel shows the last used cell) and save again, or export as CSV.",
         },
         "zipguard.too_many_columns": {
             "fr": "Une feuille de ce classeur a des cellules jusqu'à la colonne {column} ; Pilote lit au plus {limit} colonnes. Retirez les colonnes inutiles de l'export.",

@@ -25,6 +25,9 @@ from kpi.errors import PiloteError
 KINDS: tuple[str, ...] = ("all", "year", "quarter", "month", "range")
 FREQS: tuple[str, ...] = ("month", "quarter", "year")
 VALID_FORMS = "all, 2024, 2024-Q1, 2024-03, 2024-01-01..2024-03-31"
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""Years a typed period may cover: dates are nanosecond timestamps (1677–2262), and a period
+is compared with the one before it and the same one a year earlier."""
 
 _DAY = pd.Timedelta(days=1)
 _RE_YEAR = re.compile(r"^(\d{4})$")
@@ -209,7 +212,9 @@ def parse_period(text: str | Period | None) -> Period:
     Raises
     ------
     PiloteError
-        ``periods.invalid`` with the valid forms when the text is not one of them.
+        ``periods.invalid`` with the valid forms when the text is not one of them;
+        ``periods.out_of_range`` for a year before :data:`FIRST_YEAR` or after
+        :data:`LAST_YEAR`.
     """
     if isinstance(text, Period):
         return text
@@ -217,6 +222,9 @@ def parse_period(text: str | Period | None) -> Period:
     low = raw.lower()
     if low in _ALL_WORDS:
         return ALL
+    years = [int(y) for y in re.findall(r"\d{4}", raw)[:2]]
+    if years and not all(FIRST_YEAR <= y <= LAST_YEAR for y in years):
+        raise PiloteError("periods.out_of_range", value=raw, first=FIRST_YEAR, last=LAST_YEAR)
     try:
         if m := _RE_YEAR.match(raw):
             return Period.year(int(m.group(1)))
@@ -319,6 +327,10 @@ i18n.add_messages(
             "fr": "Période « {value} » non reconnue. Formes valides : {valid} (« tout » pour "
             "all, 2024-T1 pour 2024-Q1).",
             "en": "Unknown period “{value}”. Valid forms: {valid}.",
+        },
+        "periods.out_of_range": {
+            "fr": "Période « {value} » hors des années possibles ({first} à {last}).",
+            "en": "Period “{value}” is outside the years Pilote handles ({first} to {last}).",
         },
         "periods.empty_range": {
             "fr": "La période du {start} au {end} est vide : la date de fin doit suivre la date "

@@ -25,6 +25,7 @@ from kpi.share.export import (
 from kpi.share.files import FORMATS, check_output_path, file_name, render, write_report
 from kpi.share.html import to_html
 from kpi.share.json_export import kpis_json
+from kpi.share.names import MAX_NAME_LENGTH, validate_name
 from kpi.share.report import (
     GRANULARITIES,
     Report,
@@ -38,12 +39,10 @@ from kpi.share.report import (
 from kpi.share.stores import PostgresStore, SQLiteStore, open_store
 from kpi.share.workspace import (
     LOCAL_OWNER,
-    MAX_NAME_LENGTH,
     Workspace,
     WorkspaceStore,
     WorkspaceSummary,
     apply_saved_mapping,
-    validate_name,
 )
 
 __all__ = [

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kpi import i18n
+from kpi.data.sanitize import FORMULA_PREFIXES  # the one definition, shared with escape_for
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -26,7 +27,6 @@ __all__ = [
     "to_excel_bytes",
 ]
 
-FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 

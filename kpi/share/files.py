@@ -45,6 +45,13 @@ def check_output_path(path: str | os.PathLike[str]) -> str:
         raise PiloteError("report.cannot_write", path=str(p), reason="permission denied")
     if p.is_dir():
         raise PiloteError("report.cannot_write", path=str(p), reason="it is a folder")
+    try:  # tried for real: a read-only file system, or rights that os.access misjudges (root)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".pilote-check-"):
+            pass
+    except OSError as exc:
+        raise PiloteError(
+            "report.cannot_write", path=str(p), reason=exc.strerror or type(exc).__name__
+        ) from exc
     return fmt
 
 

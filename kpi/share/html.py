@@ -1,11 +1,12 @@
 """The report as one self-contained HTML page: no script, no external request (a
-Content-Security-Policy says so), charts as SVG ``data:`` images rendered by vl-convert, a layout
-that prints on A4; every text escaped."""
+Content-Security-Policy says so), charts as SVG ``data:`` images rendered by vl-convert in a
+worker process (:func:`kpi.data.worker.render_svgs`: vl-convert aborts its process on some
+inputs), a layout that prints on A4; every text escaped (:func:`kpi.data.sanitize.escape_for`)."""
 
 from __future__ import annotations
 
 import base64
-import html
+import functools
 import logging
 
 import altair as alt
@@ -13,13 +14,15 @@ import pandas as pd
 from babel.numbers import get_currency_symbol
 
 from kpi import i18n
-from kpi.data import kind_label
+from kpi.data import kind_label, worker
+from kpi.data.sanitize import escape_for
 from kpi.metrics import KPI, Period
 from kpi.share.report import Report, Trend, _change_tone, _colon
 
 __all__ = ["to_html"]
 
 log = logging.getLogger("pilote")
+_escape = functools.partial(escape_for, "html")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,7 +86,7 @@ _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 def to_html(report: Report) -> str:
     """The report as one self-contained HTML page (see the module doc)."""
-    e = html.escape
+    e = _escape
     lang = report.lang
     t = report.t
     colon = _colon(lang)
@@ -166,11 +169,11 @@ def to_html(report: Report) -> str:
     parts.append("</section>")
     # Charts
     if report.trends:
-        renderer = _SvgRenderer(lang, report.currency)
+        svgs = _SvgRenderer(lang, report.currency).svgs(report.trends)
         parts += ['<section class="trends">', f"<h2>{e(t('report.trends'))}</h2>"]
         parts.append('<div class="charts">')
-        for trend in report.trends:
-            parts.append(_html_figure(report, trend, renderer))
+        for trend, svg in zip(report.trends, svgs, strict=True):
+            parts.append(_html_figure(report, trend, svg))
         parts.append("</div></section>")
     # Sources
     parts += [
@@ -211,11 +214,10 @@ def to_html(report: Report) -> str:
     return "\n".join(parts)
 
 
-def _html_figure(report: Report, trend: Trend, renderer: _SvgRenderer) -> str:
-    e = html.escape
+def _html_figure(report: Report, trend: Trend, svg: str | None) -> str:
+    e = _escape
     lang = report.lang
     wide = " wide" if trend.kind == "bar" else ""
-    svg = renderer.svg(trend)
     note = ""
     if trend.kind == "line":
         last = float(trend.frame["elapsed"].iloc[-1]) if len(trend.frame) else 1.0
@@ -233,7 +235,7 @@ def _html_figure(report: Report, trend: Trend, renderer: _SvgRenderer) -> str:
 
 def _html_table(frame: pd.DataFrame, trend: Trend, report: Report) -> str:
     """A chart's data as a small table (when charts cannot be drawn)."""
-    e = html.escape
+    e = _escape
     lang = report.lang
     head = "".join(f"<th>{e(str(c))}</th>" for c in frame.columns[:2])
     rows = []
@@ -246,10 +248,12 @@ def _html_table(frame: pd.DataFrame, trend: Trend, report: Report) -> str:
 
 
 class _SvgRenderer:
-    """Charts as SVG through Altair and vl-convert (no browser, no network).
+    """Charts as SVG through Altair and vl-convert (no browser, no network), drawn in a worker
+    process: vl-convert aborts the process it runs in on some inputs, and a report must never
+    take the server down.
 
-    ``svg`` returns ``None`` when vl-convert is not installed or fails; the report then shows
-    the chart's data as a table.
+    ``svgs`` gives ``None`` for a chart when vl-convert is not installed or cannot draw it; the
+    report then shows the chart's data as a table.
     """
 
     _D3_LOCALE = {"fr": "fr-FR", "en": "en-GB"}
@@ -312,9 +316,10 @@ class _SvgRenderer:
                 color="#1f77b4", filled=True, size=28
             )
             return chart.properties(width=420, height=200)
-        data = pd.DataFrame(
-            {"label": trend.frame["label"].astype(str), "value": trend.frame["value"]}
-        )
+        # The labels are the user's categories: without control characters, on which
+        # vl-convert panics (the loader removes them; a table from elsewhere may hold some).
+        labels = [escape_for("vega", v) for v in trend.frame["label"].astype(str)]
+        data = pd.DataFrame({"label": labels, "value": trend.frame["value"].to_numpy()})
         return (
             alt.Chart(data)
             .mark_bar(color="#4c78a8")
@@ -325,18 +330,23 @@ class _SvgRenderer:
             .properties(width=760, height=max(60, 22 * len(data)))
         )
 
+    def svgs(self, trends: list[Trend]) -> list[str | None]:
+        """Every chart as SVG, drawn together in one worker (V8 starts once)."""
+        if self._vlc is None or not trends:
+            return [None] * len(trends)
+        specs = [self.chart(t).configure_view(stroke=None).to_dict() for t in trends]
+        out = worker.render_svgs(
+            specs,
+            vl_version=self._version,
+            allowed_base_urls=[],
+            format_locale=self._number,
+            time_format_locale=self._time,
+        )
+        for trend, svg in zip(trends, out, strict=True):
+            if svg is None:  # a chart that cannot be drawn costs only itself
+                log.warning("chart %s could not be rendered", trend.id)
+        return out
+
     def svg(self, trend: Trend) -> str | None:
-        if self._vlc is None:
-            return None
-        spec = self.chart(trend).configure_view(stroke=None).to_dict()
-        try:
-            return self._vlc.vegalite_to_svg(
-                spec,
-                vl_version=self._version,
-                allowed_base_urls=[],
-                format_locale=self._number,
-                time_format_locale=self._time,
-            )
-        except Exception:  # a chart that cannot be drawn must not cost the whole report
-            log.exception("chart %s could not be rendered", trend.id)
-            return None
+        """One chart as SVG (see :meth:`svgs`)."""
+        return self.svgs([trend])[0]

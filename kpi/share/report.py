@@ -16,7 +16,7 @@ product (or region, channel…) for the period.
   the status cells are coloured, each chart table has its own sheet with a native Excel chart.
   Every text cell is written with ``write_string`` (never parsed as a formula) and text that
   starts like a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading ``'``
-  (:data:`kpi.share.export.FORMULA_PREFIXES`), so that a customer called ``=HYPERLINK(…)`` stays text
+  (:data:`kpi.data.sanitize.FORMULA_PREFIXES`), so that a customer called ``=HYPERLINK(…)`` stays text
   here and in any spreadsheet the cell is copied to.
 - **HTML**: one file, no script, no external font or request (a Content-Security-Policy says
   so to the browser), charts as SVG images in ``data:`` URLs rendered by vl-convert (Vega-Lite
@@ -39,6 +39,7 @@ from babel.dates import format_datetime
 
 from kpi import i18n
 from kpi.data import Table, kind_label, role_label
+from kpi.data.sanitize import escape_for
 from kpi.errors import PiloteError
 from kpi.metrics import (
     KPI,
@@ -58,7 +59,7 @@ from kpi.metrics import (
     main_table,
     parse_period,
 )
-from kpi.share.export import safe_sheet_name, safe_text
+from kpi.share.export import safe_sheet_name
 
 __all__ = [
     "GRANULARITIES",
@@ -610,8 +611,9 @@ def _change_tone(row: ScoreRow, change: float | None) -> str:
 
 
 def _safe_text(value: object) -> str:
-    """Cell text as a string, neutralised like every export (:func:`kpi.share.export.safe_text`)."""
-    return safe_text("" if value is None else str(value))
+    """Cell text for the Excel report: no control characters (Excel calls such a file
+    damaged), formulas neutralised like every export, at most 32,767 characters."""
+    return escape_for("excel", value)
 
 
 i18n.add_messages(

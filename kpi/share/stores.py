@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from kpi import i18n
 from kpi.errors import PiloteError
 from kpi.share.workspace import _CONNECT_TIMEOUT_S, _SCHEMA_LOCK_KEY, SQLITE_FILE, WorkspaceStore
 
@@ -63,8 +64,20 @@ class SQLiteStore(WorkspaceStore):
         bug = (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)
         if isinstance(exc, bug) or not isinstance(exc, sqlite3.Error | OSError):
             return None
-        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        return PiloteError("workspace.db_unavailable", where=self.location, reason=reason)
+        text = str(exc).lower()
+        if isinstance(exc, OSError) or "unable to open" in text or "disk i/o" in text:
+            reason = "cannot_open"
+        elif "locked" in text or "busy" in text:
+            reason = "busy"
+        elif "readonly" in text or "read-only" in text:
+            reason = "read_only"
+        elif "full" in text:
+            reason = "full"
+        elif "not a database" in text or "malformed" in text or "corrupt" in text:
+            reason = "damaged"
+        else:
+            reason = "other"
+        return _unavailable(reason)
 
     def _ddl_types(self) -> dict[str, str]:
         return {"id": "INTEGER PRIMARY KEY AUTOINCREMENT", "blob": "BLOB"}
@@ -127,11 +140,8 @@ class PostgresStore(WorkspaceStore):
         try:
             import psycopg
         except ImportError as exc:
-            raise PiloteError(
-                "workspace.db_unavailable",
-                where=self.location,
-                reason="the psycopg package is not installed (pip install -r requirements.txt)",
-            ) from exc
+            log.warning("psycopg is not installed: pip install -r requirements.txt")
+            raise _unavailable("missing_driver") from exc
         return psycopg
 
     @contextmanager
@@ -170,11 +180,26 @@ class PostgresStore(WorkspaceStore):
         )
         if not isinstance(exc, usable):
             return None
+        text = str(exc).lower()
+        if isinstance(exc, errors.InvalidAuthorizationSpecification) or (
+            "password" in text or "authentication" in text or "pg_hba" in text
+        ):
+            reason = "login"
+        elif isinstance(exc, errors.InsufficientPrivilege):
+            reason = "permission"
+        elif isinstance(exc, errors.InvalidCatalogName):
+            reason = "no_database"
+        elif isinstance(exc, errors.ReadOnlySqlTransaction):
+            reason = "read_only"
+        elif isinstance(exc, psycopg.OperationalError):
+            reason = "unreachable"
+        else:
+            reason = "other"
+        return _unavailable(reason)
+
+    def _detail(self, exc: Exception) -> str:
         lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        reason = _scrub(" ".join(lines[:2]), *self._secrets)[:300]
-        return PiloteError(
-            "workspace.db_unavailable", where=self.location, reason=reason or type(exc).__name__
-        )
+        return _scrub(f"{type(exc).__name__}: {' '.join(lines[:2])}", *self._secrets)[:400]
 
     def _ddl_types(self) -> dict[str, str]:
         return {"id": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "blob": "BYTEA"}
@@ -189,6 +214,14 @@ class PostgresStore(WorkspaceStore):
 
     def _lock_schema(self, cur: Any) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK_KEY,))
+
+
+def _unavailable(reason: str) -> PiloteError:
+    """The user's message when the database cannot be used: why, in their language, and no
+    server name, path or database product (those go to the log)."""
+    return PiloteError(
+        "workspace.db_unavailable", reason=i18n.Message(f"workspace.reason.{reason}")
+    )
 
 
 def _scrub(text: str, *secrets: str) -> str:

@@ -33,7 +33,6 @@ import json
 import logging
 import math
 import os
-import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,12 +48,12 @@ from kpi import i18n
 from kpi.data.dataset import ColumnInfo, Dropped, LoadReport, Table
 from kpi.data.roles import columns_signature, normalise_header, validate_mapping
 from kpi.errors import PiloteError
+from kpi.share.names import checked_name, validate_name
 
 log = logging.getLogger("pilote")
 
 SCHEMA_VERSION = 1
 LOCAL_OWNER = "local"
-MAX_NAME_LENGTH = 100
 SQLITE_FILE = "pilote.sqlite"
 DEFAULT_MAX_WORKSPACE_MB = 500
 _CONNECT_TIMEOUT_S = 5
@@ -116,27 +115,6 @@ class WorkspaceSummary:
     size_bytes: int
     created_at: dt.datetime
     updated_at: dt.datetime
-
-
-def validate_name(name: object) -> str:
-    """The workspace name without surrounding spaces, or a :class:`PiloteError`.
-
-    Raises
-    ------
-    PiloteError
-        ``workspace.bad_name`` when the name is empty, longer than :data:`MAX_NAME_LENGTH`
-        characters or holds control characters (line breaks, tabs…).
-    """
-    text = name.strip() if isinstance(name, str) else ""
-    if (
-        not text
-        or len(text) > MAX_NAME_LENGTH
-        or any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
-    ):
-        shown = str(name)[:40] + ("…" if len(str(name)) > 40 else "")
-        shown = "".join(ch if ch.isprintable() else " " for ch in shown)
-        raise PiloteError("workspace.bad_name", name=shown, max=MAX_NAME_LENGTH)
-    return text
 
 
 def _check_owner(owner: object) -> str:
@@ -201,10 +179,20 @@ def report_from_dict(data: dict[str, Any]) -> LoadReport:
 
 
 def _param(value: Any) -> Any:
-    """A message parameter back from JSON: a French/English text (``i18n.Text``) was saved as
-    ``{"fr": …, "en": …}``."""
-    if isinstance(value, dict) and set(value) == {"fr", "en"}:
-        return i18n.Text(str(value["fr"]), str(value["en"]))
+    """A message parameter as it was before :func:`dataclasses.asdict` made it a dict: a
+    language-dependent :class:`~kpi.i18n.Count`, :class:`~kpi.i18n.Percent`,
+    :class:`~kpi.i18n.Text` or :class:`~kpi.i18n.Message`."""
+    if not isinstance(value, dict):
+        return value
+    keys = set(value)
+    if keys == {"value"}:
+        return i18n.Count(value["value"])
+    if keys == {"value", "decimals"}:
+        return i18n.Percent(value["value"], value["decimals"])
+    if keys == {"fr", "en"}:
+        return i18n.Text(value["fr"], value["en"])
+    if keys == {"key", "params"}:
+        return i18n.Message(value["key"], {k: _param(v) for k, v in value["params"].items()})
     return value
 
 
@@ -349,8 +337,19 @@ class WorkspaceStore(ABC):
             error = self._unavailable(exc)
             if error is None:
                 raise
-            log.warning("workspace store %s unavailable: %s", self.location, exc)
+            # Users read a message that names no server, path or database product; which
+            # database and why is for the administrator, in the log.
+            log.warning(
+                "workspace store %s (%s) unavailable: %s",
+                self.location,
+                self.backend,
+                self._detail(exc),
+            )
             raise error from exc
+
+    def _detail(self, exc: Exception) -> str:
+        """What went wrong, for the log (never a password)."""
+        return f"{type(exc).__name__}: {exc}"
 
     def _run(self, cur: Any, query: str, params: tuple[Any, ...] = ()) -> Any:
         cur.execute(self._sql(query), params)
@@ -401,6 +400,20 @@ class WorkspaceStore(ABC):
             cur, "SELECT name FROM pilote_workspaces WHERE owner = ? ORDER BY name", (owner,)
         ).fetchall()
         return [str(r[0]) for r in rows]
+
+    def _find(self, cur: Any, columns: str, owner: str, name: str, typed: object) -> Any:
+        """The row of ``owner``'s workspace ``name`` (NFC), or of the name exactly as
+        ``typed`` (a workspace saved before names were normalised)."""
+        exact = typed.strip() if isinstance(typed, str) else name
+        rows = self._run(
+            cur,
+            f"SELECT {columns}, name FROM pilote_workspaces"
+            " WHERE owner = ? AND (name = ? OR name = ?)",
+            (owner, name, exact),
+        ).fetchall()
+        if not rows:
+            return None
+        return next((r[:-1] for r in rows if r[-1] == exact), rows[0][:-1])
 
     def _not_found(self, cur: Any, owner: str, name: str) -> PiloteError:
         names = self._names(cur, owner)
@@ -496,18 +509,16 @@ class WorkspaceStore(ABC):
             that name, whoever else might; ``workspace.bad_name``; ``workspace.corrupt``;
             ``workspace.db_unavailable``.
         """
-        name = validate_name(name)
+        typed = name
+        name = checked_name(name)
         owner = _check_owner(owner)
         with self._transaction(write=False) as cur:
-            found = self._run(
-                cur,
-                "SELECT id, settings, created_at, updated_at FROM pilote_workspaces"
-                " WHERE owner = ? AND name = ?",
-                (owner, name),
-            ).fetchone()
+            found = self._find(
+                cur, "id, settings, created_at, updated_at, name", owner, name, typed
+            )
             if found is None:
                 raise self._not_found(cur, owner, name)
-            workspace_id, settings, created, updated = found
+            workspace_id, settings, created, updated, name = found
             rows = self._run(
                 cur,
                 "SELECT name, kind, mapping, confidence, report, data FROM pilote_tables"
@@ -580,14 +591,11 @@ class WorkspaceStore(ABC):
         PiloteError
             ``workspace.not_found`` when ``owner`` has no workspace by that name.
         """
-        name = validate_name(name)
+        typed = name
+        name = checked_name(name)
         owner = _check_owner(owner)
         with self._transaction() as cur:
-            found = self._run(
-                cur,
-                "SELECT id FROM pilote_workspaces WHERE owner = ? AND name = ?",
-                (owner, name),
-            ).fetchone()
+            found = self._find(cur, "id", owner, name, typed)
             if found is None:
                 raise self._not_found(cur, owner, name)
             # Explicit, so that it does not depend on SQLite's foreign_keys pragma.
@@ -683,17 +691,57 @@ def apply_saved_mapping(store: WorkspaceStore, owner: str, table: Table) -> tupl
 
 i18n.add_messages(
     {
-        "workspace.bad_name": {
-            "fr": "« {name} » ne convient pas comme nom d'espace de travail : donnez un nom de 1 à {max} caractères, sur une seule ligne.",
-            "en": "'{name}' cannot be a workspace name: use 1 to {max} characters on one line.",
-        },
         "workspace.not_found": {
             "fr": "Aucun espace de travail enregistré ne s'appelle « {name} ». Vos espaces de travail : {available}.",
             "en": "No saved workspace is called '{name}'. Your workspaces: {available}.",
         },
         "workspace.db_unavailable": {
-            "fr": "La base des espaces de travail ({where}) est inaccessible : {reason}. Administrateur : vérifiez que le serveur PostgreSQL tourne et accepte les connexions depuis cette machine, et que PILOTE_DATABASE_URL (utilisateur, mot de passe, hôte, port, nom de la base) est juste ; sans PILOTE_DATABASE_URL, que le dossier PILOTE_DATA_DIR est accessible en écriture et que le fichier n'est pas endommagé.",
-            "en": "The workspace database ({where}) cannot be used: {reason}. Administrator: check that the PostgreSQL server is running and accepts connections from this machine, and that PILOTE_DATABASE_URL (user, password, host, port, database name) is right; without PILOTE_DATABASE_URL, that the PILOTE_DATA_DIR folder is writable and the file is not damaged.",
+            "fr": "La base des espaces de travail est indisponible pour le moment ({reason}). Les tableaux chargés dans cette session ne sont pas touchés. Réessayez dans un instant ; si cela dure, prévenez l'administrateur : le journal du serveur dit quelle base et pourquoi.",
+            "en": "The workspace database is not available right now ({reason}). The tables loaded in this session are not affected. Try again in a moment; if it lasts, tell the administrator: the server's log says which database and why.",
+        },
+        "workspace.reason.unreachable": {
+            "fr": "le serveur de la base ne répond pas",
+            "en": "the database server does not answer",
+        },
+        "workspace.reason.login": {
+            "fr": "la base a refusé la connexion : identifiant ou mot de passe",
+            "en": "the database refused the login: user name or password",
+        },
+        "workspace.reason.permission": {
+            "fr": "droits insuffisants sur la base",
+            "en": "not enough rights on the database",
+        },
+        "workspace.reason.no_database": {
+            "fr": "la base indiquée n'existe pas",
+            "en": "the database named does not exist",
+        },
+        "workspace.reason.read_only": {
+            "fr": "la base est en lecture seule",
+            "en": "the database is read-only",
+        },
+        "workspace.reason.full": {
+            "fr": "le disque de la base est plein",
+            "en": "the database's disk is full",
+        },
+        "workspace.reason.damaged": {
+            "fr": "le fichier de la base est endommagé",
+            "en": "the database file is damaged",
+        },
+        "workspace.reason.busy": {
+            "fr": "la base est occupée par un autre enregistrement",
+            "en": "the database is busy with another save",
+        },
+        "workspace.reason.cannot_open": {
+            "fr": "le fichier de la base ne peut être ni ouvert ni créé",
+            "en": "the database file can be neither opened nor created",
+        },
+        "workspace.reason.missing_driver": {
+            "fr": "le pilote de la base n'est pas installé sur le serveur",
+            "en": "the database driver is not installed on the server",
+        },
+        "workspace.reason.other": {
+            "fr": "erreur inattendue de la base",
+            "en": "unexpected database error",
         },
         "workspace.bad_url": {
             "fr": "PILOTE_DATABASE_URL n'est pas une adresse de base utilisable ({problem}). Forme attendue : postgresql://utilisateur:motdepasse@hôte:5432/base.",

@@ -140,10 +140,21 @@ def test_save_then_reopen_in_a_new_session(data_dir: Path) -> None:
     saved = open_store(data_dir=data_dir).list(LOCAL_OWNER)
     assert [w.name for w in saved] == ["Client Durand — septembre"] and len(saved[0].tables) == 8
 
-    # saving again under the same name replaces it, and says so
+    # saving again under the same name asks first; cancel keeps the saved one as it was
+    before = open_store(data_dir=data_dir).list(LOCAL_OWNER)[0].updated_at
     _save(at, "Client Durand — septembre")
+    assert not at.success
+    assert any("s'appelle déjà « Client Durand — septembre »" in w.value for w in at.warning)
+    _button(at, "share_cancel").click().run()
+    assert not any("s'appelle déjà" in w.value for w in at.warning)
+    assert open_store(data_dir=data_dir).list(LOCAL_OWNER)[0].updated_at == before
+    # …and replace replaces it, and says so (the same name in another Unicode form too)
+    _save(at, "Client Durand — septembre".replace("é", "e\u0301"))
+    _button(at, "share_replace").click().run()
+    assert not at.exception
     assert "remplacée" in at.success[0].value
-    assert len(open_store(data_dir=data_dir).list(LOCAL_OWNER)) == 1
+    saved = open_store(data_dir=data_dir).list(LOCAL_OWNER)
+    assert len(saved) == 1 and saved[0].updated_at > before
 
     # a new session (another browser tab, tomorrow): nothing loaded, then the workspace reopened
     fresh = _session()
@@ -176,6 +187,8 @@ def test_bad_name_and_delete(data_dir: Path) -> None:
     at = _session(sample=True)
     _save(at, "   ")
     assert any("ne convient pas comme nom" in e.value for e in at.error)
+    _save(at, "Client\u200bA")
+    assert any("200B" in e.value and "invisibles" in e.value for e in at.error)
     assert not open_store(data_dir=data_dir).list(LOCAL_OWNER)
     _save(at, "A")
     _save(at, "B")
@@ -186,6 +199,14 @@ def test_bad_name_and_delete(data_dir: Path) -> None:
     assert at.success[0].value == "Espace de travail « A » supprimé."
     assert [w.name for w in open_store(data_dir=data_dir).list(LOCAL_OWNER)] == ["B"]
     assert at.selectbox(key="share_pick").options == ["B"]
+
+
+def test_without_login_the_page_says_everyone_sees_the_workspaces(data_dir: Path) -> None:
+    at = _session()
+    assert any("tout visiteur voit les espaces de travail" in i.value for i in at.info)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert any("every visitor sees the workspaces" in i.value for i in at.info)
 
 
 def test_login_configured_asks_to_log_in(data_dir: Path) -> None:
@@ -201,6 +222,7 @@ def test_each_user_sees_only_their_workspaces(data_dir: Path) -> None:
     bob = {"is_logged_in": True, "iss": "https://idp.example", "sub": "bob", "name": "Bob"}
     at = _session(user=alice, secrets=AUTH, sample=True)
     assert any("Connecté : Alice" in c.value for c in at.caption)
+    assert not any("tout visiteur" in i.value for i in at.info)  # with login, each their own
     _save(at, "Pipeline Q3")
     store = open_store(data_dir=data_dir)
     assert [w.name for w in store.list("https://idp.example|alice")] == ["Pipeline Q3"]

@@ -6,6 +6,7 @@ import pytest
 
 from kpi.data import load_table
 from kpi.errors import PiloteError
+from kpi.settings import Limits
 from tests.corpus import cases
 
 CASES = cases()
@@ -15,14 +16,14 @@ CASES = cases()
 def test_bad_input(case) -> None:  # noqa: ANN001
     if case.error is not None:
         with pytest.raises(PiloteError) as err:
-            load_table(case.data, case.name)
+            load_table(case.data, case.name, limits=case.limits or Limits())
         assert err.value.key == case.error
         for lang in ("fr", "en"):
             text = err.value.message(lang)
             assert len(text) > 20 and "{" not in text
         return
     try:
-        table = load_table(case.data, case.name)
+        table = load_table(case.data, case.name, limits=case.limits or Limits())
     except PiloteError as exc:  # an unreadable file may be refused, but only with a message
         assert case.rows is None, exc.message("en")
         return

@@ -168,7 +168,7 @@ def test_csv_over_the_limit_stops_at_the_first_batch_past_it() -> None:
     with pytest.raises(PiloteError) as info:
         read_csv_limited(data, *_csv_options(["a", "b"], block=4096), Limits(max_rows=1000))
     assert info.value.key == "files.too_many_rows"
-    assert 1100 < info.value.params["n"] < 2000  # a few 4 kB batches, not the 100,000 rows
+    assert 1100 < info.value.params["n"].value < 2000  # a few 4 kB batches, not the 100,000 rows
 
 
 def test_csv_with_quoted_line_breaks_is_counted_by_records() -> None:
@@ -219,7 +219,7 @@ def test_whitespace_limits_stop_early(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(PiloteError) as info:
         read_whitespace(data, 3, Limits(max_rows=500))
     assert info.value.key == "files.too_many_rows"
-    assert 600 < info.value.params["n"] < 1000  # the first block past the limit
+    assert 600 < info.value.params["n"].value < 1000  # the first block past the limit
 
 
 def test_whitespace_blocks_keep_lines_whole(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -253,7 +253,7 @@ def test_sheet_over_the_limits_is_refused_before_arrow() -> None:
     assert (batch.num_rows, batch.num_columns) == (300, 3)  # 300 ≤ 250 + 100
     with pytest.raises(PiloteError) as info:
         load_sheet_limited(reader, 0, Limits(max_rows=150), header_row=0)
-    assert (info.value.key, info.value.params["n"]) == ("files.too_many_rows", 300)
+    assert (info.value.key, info.value.params["n"].value) == ("files.too_many_rows", 300)
     assert _key(load_sheet_limited, reader, 0, Limits(max_columns=2)) == "files.too_many_columns"
 
 
@@ -268,7 +268,7 @@ def test_xls_sheet_limits() -> None:
     with pytest.raises(PiloteError) as info:
         load_sheet_limited(reader, "Orders", Limits(max_rows=1000))
     assert info.value.key == "files.too_many_rows"
-    assert info.value.params["n"] == 10_194  # the README's Orders rows
+    assert info.value.params["n"].value == 10_194  # the README's Orders rows
 
 
 def test_check_table_shape() -> None:

@@ -60,6 +60,44 @@ def test_any_table_of_cells(rows: list[list[str]], sep: str, encoding: str) -> N
     assert kept >= len(df)
 
 
+controls = st.text(
+    alphabet=st.sampled_from(
+        ["\x0b", "\x0c", "\x01", "\x1b", "\x7f", "\x85", "\ufffe", "a", "é", " "]
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@FAST
+@given(
+    st.lists(st.lists(st.one_of(cell, controls), min_size=2, max_size=5), min_size=2, max_size=30),
+    st.lists(st.one_of(st.text(min_size=1, max_size=8), controls), min_size=2, max_size=5),
+    st.sampled_from([";", ",", "\t"]),
+)
+def test_no_control_character_survives_a_load(
+    rows: list[list[str]], header: list[str], sep: str
+) -> None:
+    """Whatever control characters a file holds (in cells or headers), none is in the table
+    that comes out (their count in the load report is checked by hand in test_worker.py)."""
+    from kpi.data.sanitize import has_control
+
+    width = len(header)
+    lines = [sep.join(h.replace(sep, " ").replace("\n", " ").replace("\r", " ") for h in header)]
+    for r in rows:
+        r = (r + [""] * width)[:width]
+        lines.append(sep.join(c.replace(sep, " ").replace("\n", " ").replace("\r", " ") for c in r))
+    data = "\n".join(lines).encode("utf-8")
+    try:
+        df, report = load_bytes(data, "t.csv")
+    except PiloteError:
+        return
+    assert not any(has_control(str(c)) for c in df.columns)
+    for c in df.columns:
+        if df[c].dtype == object or str(df[c].dtype).startswith("str"):
+            assert not df[c].dropna().map(lambda v: isinstance(v, str) and has_control(v)).any()
+
+
 @FAST
 @given(
     st.lists(st.one_of(st.none(), st.text(max_size=15), cell), max_size=40),

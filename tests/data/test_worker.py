@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi.data import worker
+from kpi import i18n
+from kpi.data import _standby, worker
 from kpi.data.loading import load_bytes
 from kpi.errors import PiloteError
 from kpi.settings import Limits
@@ -73,13 +74,16 @@ def test_a_pilote_error_in_the_child_keeps_its_key_and_parameters() -> None:
 def test_running_out_of_memory_is_a_message_with_the_limit() -> None:
     err = _error(bombs.job_allocate, 600, budget=worker.Budget(128 * MB, 30, 60))
     assert err.key == "worker.out_of_memory"
-    assert err.params == {"name": "ventes.xlsx", "limit_mb": 128}
+    assert err.params == {"name": "ventes.xlsx", "limit_mb": i18n.Count(128)}
+    assert "1\u202f024" in PiloteError(
+        "worker.out_of_memory", name="x", limit_mb=i18n.Count(1024)
+    ).message("fr")
     assert "128 MB" in err.message("en") and "128 Mo" in err.message("fr")
 
 
 def test_tighten_lowers_the_limit_inside_a_job() -> None:
     err = _error(bombs.job_tighten_then_allocate, 200, budget=worker.Budget(1024 * MB, 30, 60))
-    assert (err.key, err.params["limit_mb"]) == ("worker.out_of_memory", 64)
+    assert (err.key, err.params["limit_mb"].value) == ("worker.out_of_memory", 64)
 
 
 @pytest.mark.parametrize(
@@ -124,6 +128,53 @@ def test_the_child_is_another_process_unless_switched_off(
     assert worker.run(bombs.job_pid, budget=SMALL) == os.getpid()
 
 
+def _armed(timeout: float = 60) -> int:
+    """The pid of the warm standby child, once one is waiting."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        child = _standby.waiting()
+        if child is not None and child.proc.is_alive():
+            return child.proc.pid
+        time.sleep(0.1)
+    raise AssertionError("no standby child was armed")
+
+
+def test_a_warm_standby_child_takes_the_next_job_and_is_replaced() -> None:
+    worker.run(bombs.job_pid, budget=SMALL)
+    first = _armed()
+    assert worker.run(bombs.job_pid, budget=SMALL) == first  # the job ran in the standby
+    second = _armed()  # re-armed after the job
+    assert second != first
+    # a standby that died while waiting (the system killed it) is replaced, the job still runs
+    _standby.waiting().proc.kill()
+    _standby.waiting().proc.join()
+    pid = worker.run(bombs.job_pid, budget=SMALL)
+    assert pid not in (first, second, os.getpid())
+    _armed()
+
+
+def test_the_standby_warm_up_is_not_counted_in_the_job() -> None:
+    worker.run(bombs.job_pid, budget=SMALL)
+    _armed()
+    time.sleep(3)  # time to finish its warm-up
+    df, report = worker.load_in_worker(b"a;b\n1;2\n", "petit.csv")
+    assert report.rows == 1
+    # the warm-up (two loads, the Arrow writer) took CPU before the job: not the job's
+    assert worker.last_stats()["cpu_seconds"] < 1.0
+
+
+def test_without_standby_each_child_starts_cold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PILOTE_WORKER_STANDBY", "off")
+    while any(t.name == _standby.THREAD_NAME for t in threading.enumerate()):
+        time.sleep(0.1)  # a standby being armed by an earlier job
+    waiting = _standby.take()
+    if waiting is not None:
+        waiting.close()
+    assert worker.run(bombs.job_pid, budget=SMALL) != os.getpid()
+    time.sleep(1)
+    assert _standby.waiting() is None
+
+
 def test_jobs_are_forked_from_a_single_threaded_server() -> None:
     assert worker.start_method() == "forkserver"
     assert worker.run(bombs.job_parent_threads, budget=SMALL) == 1
@@ -132,6 +183,7 @@ def test_jobs_are_forked_from_a_single_threaded_server() -> None:
 def test_messages_of_every_job_are_known_to_the_parent() -> None:
     code = """
 import json
+from kpi import i18n
 from kpi.data import worker
 from kpi.errors import PiloteError
 keys = ["zipguard.bomb", "files.too_many_rows", "worker.crashed"]
@@ -228,6 +280,7 @@ def _fenced(code: str, memory_mb: int = 1500) -> dict:
 
 _FENCE_HEAD = """
 import io, json, os, tempfile, time
+from kpi import i18n
 from kpi.data import worker
 from kpi.errors import PiloteError
 from tests import bombs
@@ -289,31 +342,48 @@ print(json.dumps({{"key": key, "growth": hwm() - before}}))
 
 def test_sparse_workbook_that_asks_gigabytes_is_stopped(tmp_path: Path) -> None:
     # Two cells, A1 and SF1048576: calamine allocates the whole 1,048,576 × 500 grid (16 GB).
+    # The zip check sees the far cell and refuses the sheet before any reader allocates it;
+    # without that check, the worker's memory limit stops the reader.
     code = (
         _FENCE_HEAD
-        + """
+        + f"""
 buf = io.BytesIO()
 bombs.sparse_workbook(buf)
+path = os.path.join({str(tmp_path)!r}, "creux.xlsx")
+with open(path, "wb") as fh:
+    fh.write(buf.getvalue())
 before = hwm()
-try:
-    worker.load_in_worker(buf.getvalue(), "creux.xlsx")
-    key = None
-except PiloteError as exc:
-    key = exc.key
-print(json.dumps({"key": key, "size": len(buf.getvalue()), "growth": hwm() - before}))
+keys = []
+for job in ("loader", "unguarded"):
+    started = time.monotonic()
+    try:
+        if job == "loader":
+            worker.load_in_worker(buf.getvalue(), "creux.xlsx")
+        else:
+            worker.run(bombs.job_load_unguarded, path, "creux.xlsx",
+                       budget=worker.budget_for(len(buf.getvalue()), "zip"), name="creux.xlsx")
+        keys.append(None)
+    except PiloteError as exc:
+        keys.append(exc.key)
+    keys.append(time.monotonic() - started)
+print(json.dumps({{"keys": keys, "size": len(buf.getvalue()), "growth": hwm() - before}}))
 """
     )
     out = _fenced(code)
     assert out["size"] < 2000
-    assert out["key"] == "worker.out_of_memory"
+    guarded, guarded_s, unguarded, _ = out["keys"]
+    assert (guarded, unguarded) == ("zipguard.sparse_sheet", "worker.out_of_memory")
+    assert guarded_s < 5
     assert out["growth"] < 60
 
 
 def test_control_character_file_loads_in_the_worker() -> None:
     df, rep = worker.load_in_worker(bombs.control_characters_csv(), "régions.csv")
     assert rep.rows == 20
-    # the loader keeps them today: kpi.data.sanitize removes them once wired in
-    assert set(df["Région"]) == set(bombs.CONTROL_LABELS)
+    # removed at load, and counted: 4 of the 5 labels hold one control character each
+    assert set(df["Région"]) == {"NordEst", "Sud", "Ouest[31m", "Centre", "IDF"}
+    warning = next(w for w in rep.warnings if w.key == "load.warn.control_chars")
+    assert warning.text("fr").startswith("16 caractère(s) de contrôle retiré(s) dans 1 colonne(s)")
 
 
 def test_result_tables_are_memory_mapped_not_copied(job_dir: Path) -> None:

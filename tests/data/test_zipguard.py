@@ -57,7 +57,7 @@ def test_lying_sizes_are_counted_not_trusted() -> None:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with pytest.raises(PiloteError) as info:
         check_workbook(data, Limits(max_unzipped_bytes=32 * MB, max_zip_ratio=1000))
-    assert (info.value.key, info.value.params) == ("zipguard.too_big", {"limit_mb": 32})
+    assert (info.value.key, info.value.params["limit_mb"].value) == ("zipguard.too_big", 32)
     assert time.perf_counter() - started < 10
     # stopped at the budget: a few MB of buffers, never the 120 MB
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 40 * 1024
@@ -129,7 +129,7 @@ def test_too_many_rows_stop_the_inflating() -> None:
         check_workbook(_workbook(bombs.sheet_rows(300_000)), limits)
     assert info.value.key == "zipguard.too_many_rows"
     # stopped after the first 4 MB of XML, not counted to the end
-    assert 1100 < info.value.params["n"] < 100_000
+    assert 1100 < info.value.params["n"].value < 100_000
 
 
 def test_rows_within_the_limit_and_its_slack_pass() -> None:
@@ -151,6 +151,36 @@ def test_a_cell_beyond_the_column_limit_is_refused() -> None:
     buf = io.BytesIO()
     bombs.sparse_workbook(buf, "XFD1048576")
     assert _key(buf.getvalue()) == "zipguard.too_many_columns"
+
+
+def test_the_widest_column_and_the_last_row_are_noted() -> None:
+    sheet = (
+        bombs._SHEET_HEAD
+        + b'<row r="1"><c r="A1"><v>1</v></c><c r="C1"><v>1</v></c></row>'
+        + b'<row r="2"><c r="B2"><v>1</v></c></row>'
+        + b'<row r="7"><c r="AB7"><v>1</v></c><c r="D7"><v>1</v></c></row>'
+        + bombs._SHEET_TAIL
+    )
+    scan = check_workbook(_workbook([sheet]))
+    part = next(p for p in scan.parts if p.name == "xl/worksheets/sheet1.xml")
+    assert (part.rows, part.last_row, part.last_column, part.grid_cells) == (3, 7, 28, 7 * 28)
+    assert zipguard.column_index("AB") == 28 and zipguard.column_index("XFD") == 16384
+
+
+def test_a_sparse_sheet_is_refused_by_the_size_of_its_grid() -> None:
+    buf = io.BytesIO()
+    bombs.sparse_workbook(buf)  # A1 and SF1048576: 1,048,576 × 500 cells of 32 bytes
+    scan = check_workbook(buf.getvalue())
+    assert scan.parts[-1].grid_cells == 1_048_576 * 500
+    scan.check_grids(1_048_576 * 500 * 32)  # fits exactly
+    with pytest.raises(PiloteError) as info:
+        scan.check_grids(1_048_576 * 500 * 32 - 1)
+    params = {k: getattr(v, "value", v) for k, v in info.value.params.items()}
+    assert (info.value.key, params) == (
+        "zipguard.sparse_sheet",
+        {"cell": "SF1048576", "rows": 2, "size_mb": 16_000, "limit_mb": 15_999},
+    )
+    assert "16\u202f000 Mo" in info.value.message("fr") and "16,000 MB" in info.value.message("en")
 
 
 def test_column_names_and_the_beyond_pattern_by_hand() -> None:
@@ -216,6 +246,6 @@ def test_messages_exist_in_both_languages() -> None:
     from kpi import i18n
 
     keys = [k for k in i18n.messages() if k.startswith("zipguard.")]
-    assert len(keys) == 9
+    assert len(keys) == 10
     for key in keys:
         assert i18n.t(key, "fr") != i18n.t(key, "en")

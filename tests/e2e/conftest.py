@@ -50,12 +50,27 @@ def _require_browser() -> None:
 
 @contextlib.contextmanager
 def serve_app(
-    data_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None
+    data_dir: Path,
+    log_path: Path,
+    extra_env: dict[str, str] | None = None,
+    memory_limit_mb: int | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `streamlit run app.py` on a free loopback port; yield its URL and process; stop
-    it. Shared by the browser tests and ``bench/load_test.py``."""
+    it. Shared by the browser tests and ``bench/load_test.py``.
+
+    ``memory_limit_mb``: a hard cap on the server's data memory (``RLIMIT_DATA``), inherited by
+    its worker processes — a fence for tests that upload hostile files on a shared machine.
+    """
     port = _free_port()
     env = {**os.environ, "PILOTE_DATA_DIR": str(data_dir), **(extra_env or {})}
+
+    def fence() -> None:
+        import resource
+
+        cap = memory_limit_mb << 20
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [
@@ -64,6 +79,7 @@ def serve_app(
                 "--server.headless", "true", "--browser.gatherUsageStats", "false",
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=fence if memory_limit_mb else None,  # noqa: PLW1509 - before it starts
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:

@@ -342,6 +342,27 @@ def test_html_escapes_data_inside_charts_and_tables(
         assert "&lt;img src=x onerror=alert(1)&gt;" in decoded and "<img" not in decoded
 
 
+def test_control_characters_in_a_table_cost_neither_the_report_nor_the_server() -> None:
+    # A table that did not come through the loader (which removes them): a vertical tab,
+    # \x01 and U+FFFE in product names. vl-convert aborts its whole process on them; the
+    # labels are cleaned for the chart and the charts are drawn in a worker anyway.
+    table = _planted_orders()
+    df = table.df.copy()
+    products = sorted(df["Produit"].unique())
+    dirty = {products[0]: "Nord\x0bEst", products[1]: "Sud\x01", products[2]: "Ouest\ufffe"}
+    df["Produit"] = df["Produit"].replace(dirty)
+    report = build_report([replace(table, df=df)], ReportOptions())
+    page = to_html(report)
+    svgs = re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", page)
+    assert len(svgs) == len(report.trends) >= 2
+    decoded = "".join(base64.b64decode(s).decode() for s in svgs)
+    assert "NordEst" in decoded and "\x0b" not in decoded and "\x01" not in decoded
+    assert not any(c in page for c in "\x0b\x01\ufffe")
+    with zipfile.ZipFile(io.BytesIO(to_excel(report))) as z:  # Excel calls such files damaged
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
+    assert "NordEst" in xml and not any(c in xml for c in "\x0b\x01\ufffe")
+
+
 def test_html_without_vl_convert_shows_the_chart_data_as_tables(
     samples: list[Table], monkeypatch: pytest.MonkeyPatch
 ) -> None:

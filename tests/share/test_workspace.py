@@ -349,6 +349,59 @@ def test_good_names() -> None:
     assert validate_name(" Bilan T1 — équipe Sud 👩‍💼 ") == "Bilan T1 — équipe Sud 👩‍💼"
 
 
+def test_names_are_saved_in_one_unicode_form(store: WorkspaceStore) -> None:
+    composed, decomposed = "Équipe été", "E\u0301quipe e\u0301te\u0301"
+    assert composed != decomposed and validate_name(decomposed) == composed
+    store.save(Workspace(decomposed, settings={"n": 1}))
+    store.save(Workspace(composed, settings={"n": 2}))  # the same name: replaced, not added
+    assert [w.name for w in store.list(LOCAL_OWNER)] == [composed]
+    assert store.load(LOCAL_OWNER, decomposed).settings == {"n": 2}
+    store.delete(LOCAL_OWNER, decomposed)
+    assert store.list(LOCAL_OWNER) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "shown", "chars"),
+    [
+        ("Client\u200bA", "Client<U+200B>A", "U+200B"),  # zero-width space
+        ("\u2060Bilan", "<U+2060>Bilan", "U+2060"),  # word joiner
+        ("Budget\u202etxt.exe", "Budget<U+202E>txt.exe", "U+202E"),  # right-to-left override
+        ("a\u2066b\u2069", "a<U+2066>b<U+2069>", "U+2066, U+2069"),  # bidi isolates
+        ("Nord\u00adEst", "Nord<U+00AD>Est", "U+00AD"),  # soft hyphen
+        ("Ventes\u3164", "Ventes<U+3164>", "U+3164"),  # Hangul filler
+        ("a\u200db", "a<U+200D>b", "U+200D"),  # a joiner between letters
+    ],
+)
+def test_invisible_and_direction_characters_are_refused(
+    store: WorkspaceStore, name: str, shown: str, chars: str
+) -> None:
+    with pytest.raises(PiloteError) as info:
+        store.save(Workspace(name, settings={}))
+    assert (info.value.key, info.value.params) == (
+        "workspace.invisible_name",
+        {"name": shown, "chars": chars},
+    )
+    for lang in ("fr", "en"):
+        text = info.value.message(lang)
+        assert shown in text and not any(ch in text for ch in "\u200b\u2060\u202e\u2066")
+    assert store.list(LOCAL_OWNER) == []
+
+
+def test_a_name_saved_before_the_check_still_opens_and_deletes(store: WorkspaceStore) -> None:
+    old = "Client\u200bA"
+    with store._transaction() as cur:  # as an earlier version saved it
+        now = "2024-01-01T00:00:00+00:00"
+        store._run(
+            cur,
+            "INSERT INTO pilote_workspaces (owner, name, settings, size_bytes, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (LOCAL_OWNER, old, "{}", 2, now, now),
+        )
+    assert store.load(LOCAL_OWNER, old).name == old
+    store.delete(LOCAL_OWNER, old)
+    assert store.list(LOCAL_OWNER) == []
+
+
 def test_missing_workspace_lists_what_there_is(store: WorkspaceStore) -> None:
     with pytest.raises(PiloteError) as info:
         store.load(LOCAL_OWNER, "Nulle part")
@@ -386,17 +439,22 @@ def test_settings_must_be_json(store: WorkspaceStore) -> None:
         store.save(Workspace("x", settings={"when": dt.date(2024, 1, 1)}))
 
 
-def test_unreachable_postgresql_names_what_to_check_without_the_password() -> None:
+def test_unreachable_postgresql_says_why_and_logs_where_without_the_password(caplog) -> None:
     url = "postgresql://pilote:S3cr3t-pw@127.0.0.1:1/pilote"
-    with pytest.raises(PiloteError) as info:
+    with caplog.at_level("WARNING", logger="pilote"), pytest.raises(PiloteError) as info:
         open_store(url)
     error = info.value
     assert error.key == "workspace.db_unavailable"
+    assert error.message("en").startswith(
+        "The workspace database is not available right now (the database server does not answer)"
+    )
     for lang in ("fr", "en"):
         text = error.message(lang)
-        assert "S3cr3t-pw" not in text
-        assert "127.0.0.1:1" in text and "PILOTE_DATABASE_URL" in text
+        # users read no server address, database product or password; the log has them
+        assert not any(s in text for s in ("S3cr3t-pw", "127.0.0.1", "PostgreSQL", "postgres"))
     assert "S3cr3t-pw" not in repr(error.params) and "S3cr3t-pw" not in str(error)
+    logged = caplog.text
+    assert "postgresql://pilote@127.0.0.1:1/pilote" in logged and "S3cr3t-pw" not in logged
 
 
 @pytest.mark.parametrize(
@@ -438,7 +496,11 @@ def test_corrupt_sqlite_file(tmp_path, monkeypatch) -> None:
     with pytest.raises(PiloteError) as info:
         open_store(data_dir=tmp_path)
     assert info.value.key == "workspace.db_unavailable"
-    assert "pilote.sqlite" in info.value.message("en")
+    for lang in ("fr", "en"):  # no server path, and no other database's name
+        text = info.value.message(lang)
+        assert "pilote.sqlite" not in text and str(tmp_path) not in text
+        assert "PostgreSQL" not in text and "PILOTE_DATABASE_URL" not in text
+    assert "(the database file is damaged)" in info.value.message("en")
 
 
 def test_data_dir_that_cannot_be_created(tmp_path, monkeypatch) -> None:
@@ -500,7 +562,7 @@ def test_postgresql_wrong_password_is_not_shown(pg_url: str) -> None:
         open_store(urlunsplit(parts._replace(netloc=netloc)))
     assert info.value.key == "workspace.db_unavailable"
     assert wrong not in info.value.message("fr") and wrong not in info.value.message("en")
-    assert "password" in info.value.message("en").lower()
+    assert "refused the login: user name or password" in info.value.message("en")
 
 
 def test_postgresql_replicas_start_together(pg_url: str) -> None:
@@ -543,6 +605,21 @@ def test_load_report_json_round_trip() -> None:
     assert isinstance(back.dropped[0], Dropped)
     assert back.warnings[0].text("fr") == r.warnings[0].text("fr")
     assert back.to_dict("en") == r.to_dict("en")
+
+
+def test_language_dependent_warning_parameters_survive_a_save() -> None:
+    r = load_table(
+        "Date;Région;Montant\n2024-01-02;Nord\x0bEst;abc\n".encode()
+        + b"".join(b"2024-%02d-%02d;Sud;%d,5\n" % (1 + d // 28, 1 + d % 28, d) for d in range(80)),
+        "ventes.csv",
+    ).report
+    keys = {w.key for w in r.warnings}
+    assert {"load.warn.control_chars", "load.warn.unparseable"} <= keys
+    back = report_from_json(report_to_json(r))
+    for lang in ("fr", "en"):
+        assert [w.text(lang) for w in back.warnings] == [w.text(lang) for w in r.warnings]
+    text = next(w for w in back.warnings if w.key == "load.warn.unparseable").text("fr")
+    assert "illisible(s) comme nombre" in text
 
 
 def test_load_report_json_tolerates_other_versions() -> None:
