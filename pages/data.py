@@ -91,7 +91,7 @@ if uploads:
     st.rerun()
 
 for key, params, kind in notices():
-    {"error": st.error, "warning": st.warning}.get(kind, st.success)(tr(key, **params))
+    {"error": st.error, "warning": st.warning}.get(kind, st.success)(inert(tr(key, **params)))
 
 
 def role_name(role_id: str) -> str:
