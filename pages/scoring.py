@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import i18n
-from kpi.data import load_table
+from kpi.data.worker import load_table_in_worker
 from kpi.errors import PiloteError
 from kpi.scoring import (
     LeadScorer,
@@ -233,7 +233,7 @@ with tab_model:
             upload = st.file_uploader(tr("score.new_file"), key="w_score_file")
             if upload is not None:
                 try:
-                    new = load_table(upload.getvalue(), upload.name, in_worker=True)
+                    new = load_table_in_worker(upload.getvalue(), upload.name)
                     scored = scorer.score(new.df, lang=L)
                 except PiloteError as exc:
                     st.error(inert(exc.message(L)))

@@ -506,9 +506,9 @@ def job_progress(progress=None) -> int:  # noqa: ANN001 - the worker passes a ca
 
 
 def job_tighten_then_allocate(mb: int) -> int:
-    from kpi.data import worker
+    from kpi.data.budget import Budget, tighten
 
-    worker.tighten(worker.Budget(64 << 20, 30, 60))
+    tighten(Budget(64 << 20, 30, 60))
     return len(bytearray(mb << 20))
 
 

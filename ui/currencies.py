@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi import i18n
-from kpi.data import load_table
+from kpi.data.worker import load_table_in_worker
 from kpi.errors import PiloteError
 from kpi.metrics.currencies import dataset_currencies, rates_from_frame
 from ui.analysis import loaded, missing_rates
@@ -69,7 +69,7 @@ def currency_controls() -> None:
             st.session_state["_rates_file"] = upload.file_id
             try:
                 for code, rate in rates_from_frame(
-                    load_table(upload.getvalue(), upload.name).df
+                    load_table_in_worker(upload.getvalue(), upload.name).df
                 ).items():
                     if code in codes and code != main:
                         st.session_state[f"w_rate_{code}"] = rate

@@ -14,7 +14,8 @@ from typing import Any
 import streamlit as st
 
 from kpi import i18n
-from kpi.data import EXCEL_EXTENSIONS, Table, load_table, sample_files
+from kpi.data import EXCEL_EXTENSIONS, Table, sample_files
+from kpi.data.worker import load_table_in_worker
 from kpi.errors import PiloteError
 from kpi.metrics import main_table
 from kpi.share import apply_saved_mapping
@@ -60,7 +61,7 @@ def load_into_session(
     try:
         # In a worker process with a memory and time budget: a hostile or broken file costs
         # only this load (its message is shown below), never the server.
-        table = load_table(data, name, sheet=sheet, progress=progress, in_worker=True)
+        table = load_table_in_worker(data, name, sheet=sheet, progress=progress)
     except Exception as exc:  # noqa: BLE001 — a bad file (PiloteError) or a bug, never a traceback
         bar.empty()
         if isinstance(exc, PiloteError):

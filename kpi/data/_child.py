@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kpi.data.budget import _AS_SLACK, _JOB_START, _record_limit, _set_limit
 from kpi.errors import PiloteError
 
 if TYPE_CHECKING:
-    from kpi.data.worker import Budget
+    from kpi.data.budget import Budget
 
 try:  # POSIX only
     import resource
@@ -40,8 +41,6 @@ _HEAP_KEEP = 512 * MB
 """Freed memory a child keeps for its next allocation instead of handing it back."""
 _MMAP_FROM = 256 * MB
 """Allocations from this size on get their own mapping; smaller ones come from the heap."""
-_AS_SLACK = 256 * MB  # thread stacks and guard pages: address space that holds no data
-_JOB_START: dict[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -50,31 +49,6 @@ class TableRef:
 
     index: int
     pandas: bool
-
-
-def in_job() -> bool:
-    return "job_dir" in _JOB_START
-
-
-def tighten(budget: Budget) -> None:
-    start = _JOB_START.get("data")
-    if start is None or resource is None:
-        return
-    _set_limit(resource.RLIMIT_DATA, start + budget.memory_bytes)
-    if budget.limit_address_space and "as" in _JOB_START:
-        _set_limit(resource.RLIMIT_AS, _JOB_START["as"] + budget.memory_bytes + _AS_SLACK)
-    _record_limit(budget.memory_bytes)
-    # CPU: what the job has used so far, plus the new budget.
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    used = int(usage.ru_utime + usage.ru_stime) + 1
-    _set_limit(resource.RLIMIT_CPU, used + budget.cpu_seconds, used + budget.cpu_seconds + 5)
-
-
-def _record_limit(memory_bytes: int) -> None:
-    job = _JOB_START.get("job_dir")
-    if job is not None:
-        with contextlib.suppress(OSError):
-            Path(job).joinpath("limit.txt").write_text(str(memory_bytes))
 
 
 def serve(conn: Any, warm: bool) -> None:
@@ -225,20 +199,6 @@ def _apply_limits(budget: Budget) -> None:
         _JOB_START["as"] = size
         ceiling = size + max(budget.ceiling_bytes, budget.memory_bytes) + _AS_SLACK
         _set_limit(resource.RLIMIT_AS, size + budget.memory_bytes + _AS_SLACK, ceiling)
-
-
-def _set_limit(which: int, soft: int, hard: int | None = None) -> None:
-    if resource is None:
-        return
-    try:
-        current_hard = resource.getrlimit(which)[1]
-        if hard is None:
-            hard = current_hard
-        if current_hard != resource.RLIM_INFINITY:
-            hard = min(hard, current_hard)
-        resource.setrlimit(which, (min(soft, hard), hard))
-    except (ValueError, OSError):  # macOS ignores or refuses some limits
-        log.debug("could not set resource limit %s", which, exc_info=True)
 
 
 def _lean_allocator() -> None:

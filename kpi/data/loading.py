@@ -63,20 +63,11 @@ def load_table(
     sheet: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
-    in_worker: bool = False,
 ) -> Table:
-    """Read a file's bytes and recognise the table: kind, column roles and confidence.
-
-    ``in_worker``: parse in a child process with a memory and time budget
-    (:func:`kpi.data.worker.load_in_worker`), as the app does for every upload; a file that
-    crashes or exhausts the reader then costs only its own load.
-    """
-    if in_worker:
-        from kpi.data.worker import load_in_worker
-
-        df, report = load_in_worker(data, name, sheet=sheet, limits=limits, progress=progress)
-    else:
-        df, report = load_bytes(data, name, sheet=sheet, limits=limits, progress=progress)
+    """Read a file's bytes in this process and recognise the table: kind, column roles and
+    confidence. The app parses uploads in a worker process instead, with a memory and time
+    budget (:func:`kpi.data.worker.load_table_in_worker`)."""
+    df, report = load_bytes(data, name, sheet=sheet, limits=limits, progress=progress)
     return table_from_frame(df, report, name)
 
 

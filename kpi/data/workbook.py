@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.data import worker
+from kpi.data.budget import budget_for, tighten
 from kpi.data.columns import find_header, make_names, type_columns
 from kpi.data.dataset import LoadReport
 from kpi.data.files import check_table_shape, load_sheet_limited
@@ -46,7 +46,7 @@ def open_workbook(data: bytes, kind: str, limits: Limits) -> Any:
 def check_zip(data: bytes, limits: Limits) -> WorkbookScan:
     """Inflate a zip workbook counting every byte (:func:`kpi.data.zipguard.check_workbook`),
     then, inside a worker job, set the job's memory limit to what reading it needs
-    (:func:`kpi.data.worker.tighten`) and refuse a sheet whose cell rectangle would not fit.
+    (:func:`kpi.data.budget.tighten`) and refuse a sheet whose cell rectangle would not fit.
 
     Raises
     ------
@@ -54,9 +54,9 @@ def check_zip(data: bytes, limits: Limits) -> WorkbookScan:
         ``zipguard.*``.
     """
     scan = check_workbook(data, limits)
-    budget = worker.budget_for(len(data), "zip", limits, unzipped_bytes=scan.unzipped_bytes)
+    budget = budget_for(len(data), "zip", limits, unzipped_bytes=scan.unzipped_bytes)
     scan.check_grids(budget.memory_bytes)
-    worker.tighten(budget)
+    tighten(budget)
     return scan
 
 

@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -57,7 +56,6 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +63,7 @@ from kpi import i18n
 from kpi.data import _child, _standby
 from kpi.data import files as _files  # noqa: F401 - registers the messages its jobs may raise
 from kpi.data import zipguard as _zipguard  # noqa: F401 - idem
+from kpi.data.budget import Budget, budget_for
 from kpi.errors import PiloteError
 from kpi.settings import DEFAULT_LIMITS, Limits
 
@@ -76,28 +75,6 @@ except ImportError:  # pragma: no cover - Windows
 log = logging.getLogger(__name__)
 
 MB = 2**20
-
-# --- The budget (one place; documented in budget_for) ---------------------------------------
-BASE_MEMORY = 256 * MB
-"""Memory any job may add to the child's starting size: interpreter work, thread stacks,
-reader buffers, pandas temporaries on small files."""
-TEXT_FACTOR = 10
-"""Memory per byte of a text file (CSV, TSV, whitespace text) or an .xls: a load measured
-6–6.5 × the file at its peak on a 1M-row CSV (the hosting guide budgets ≈ 8 ×)."""
-UNZIPPED_FACTOR = 2.5
-"""Memory per byte of a workbook's *inflated* parts: calamine keeps every cell, then fastexcel
-builds Arrow columns; measured 2.2 × the inflated XML on a 300k-row .xlsx."""
-FILE_COPIES = 3
-"""Copies of a workbook's bytes held while it is read (the file, python-calamine's, fastexcel's)."""
-CPU_BASE_SECONDS = 20
-CPU_SECONDS_PER_MB = 0.5
-"""CPU time per MB of a text file or .xls (a 1M-row, 76 MB CSV takes 4–14 s of CPU)."""
-CPU_SECONDS_PER_UNZIPPED_MB = 0.25
-"""CPU time per inflated MB of a workbook (300k rows, 175 MB of XML: about 5 s)."""
-RENDER_MEMORY = 1536 * MB
-"""vl-convert's V8 commits about 600 MB of writable address space before its first chart
-(resident memory stays near 100 MB); this is a backstop, not a tight budget."""
-RENDER_CPU_SECONDS = 60
 
 # --- Start method --------------------------------------------------------------------------
 PRELOAD: tuple[str, ...] = (
@@ -123,114 +100,6 @@ _start_lock = threading.Lock()
 _launch_lock = threading.Lock()
 _last = threading.local()
 _warned_disabled = False
-
-
-@dataclass(frozen=True)
-class Budget:
-    """What one job may use.
-
-    Attributes
-    ----------
-    memory_bytes : int
-        Memory the child may add to its starting size (``RLIMIT_DATA``, and ``RLIMIT_AS``
-        when ``limit_address_space``).
-    cpu_seconds : int
-        CPU time of the child, all threads together (``RLIMIT_CPU``).
-    wall_seconds : float
-        Time after which the parent kills the child.
-    limit_address_space : bool
-        Also limit the address space. Off for vl-convert, whose V8 reserves tens of GB of
-        address space it never touches.
-    ceiling_bytes : int
-        The hard memory limit: :func:`tighten` may later set the soft limit anywhere below it.
-    """
-
-    memory_bytes: int
-    cpu_seconds: int
-    wall_seconds: float
-    limit_address_space: bool = True
-    ceiling_bytes: int = 0
-
-    @property
-    def memory_mb(self) -> int:
-        return self.memory_bytes // MB
-
-
-def budget_for(
-    size_bytes: int,
-    kind: str = "text",
-    limits: Limits = DEFAULT_LIMITS,
-    unzipped_bytes: int | None = None,
-) -> Budget:
-    """The memory and time budget of one job, from the size of its input.
-
-    =========== ======================================================= =====================
-    kind        memory (added to the child's start)                      CPU seconds
-    =========== ======================================================= =====================
-    ``text``    256 MB + 10 × file size                                  20 + 0.5 × MB of file
-    ``xls``     same as text                                             same as text
-    ``zip``     256 MB + 3 × file size + 2.5 × unzipped size              20 + 0.25 × MB unzipped
-    ``render``  1.5 GB (data only: V8 reserves address space)           60
-    =========== ======================================================= =====================
-
-    Each is capped by what the largest allowed input could need: ``PILOTE_MAX_FILE_MB`` for
-    text and .xls, ``PILOTE_MAX_UNZIPPED_MB`` for workbooks (zip). For a workbook whose unzipped
-    size is not known yet (``unzipped_bytes`` None) the budget covers the file alone: the child
-    checks the zip by inflating it as a stream (:mod:`kpi.data.zipguard`, flat memory) and then
-    calls :func:`tighten` with the budget for the size it counted, up to the cap (the hard
-    limit, set when the child starts). The wall-clock timeout is twice the CPU time plus 30 s
-    (two cores shared by several users). ``PILOTE_WORKER_MAX_MB``, when set, caps every
-    memory budget.
-
-    Parameters
-    ----------
-    size_bytes : int
-        Size of the file (or of the specs for ``render``).
-    kind : {"text", "xls", "zip", "render"}
-    limits : Limits
-        The instance's limits (``PILOTE_MAX_*``).
-    unzipped_bytes : int, optional
-        For ``zip``: the inflated size counted by :func:`kpi.data.zipguard.check_workbook`.
-    """
-    if kind == "render":
-        memory = _capped(RENDER_MEMORY)
-        return Budget(memory, RENDER_CPU_SECONDS, 2.0 * RENDER_CPU_SECONDS + 30, False, memory)
-    if kind == "zip":
-        size = min(size_bytes, limits.max_file_bytes)
-        ceiling = _capped(
-            int(
-                BASE_MEMORY
-                + FILE_COPIES * limits.max_file_bytes
-                + UNZIPPED_FACTOR * limits.max_unzipped_bytes
-            )
-        )
-        memory = BASE_MEMORY + FILE_COPIES * size  # while zipguard inflates (flat memory)
-        if unzipped_bytes is not None:
-            memory += int(UNZIPPED_FACTOR * min(unzipped_bytes, limits.max_unzipped_bytes))
-        memory = min(ceiling, memory)
-        worst = min(limits.max_unzipped_bytes, limits.max_zip_ratio * max(size_bytes, 1))
-        cpu = CPU_BASE_SECONDS + CPU_SECONDS_PER_UNZIPPED_MB * worst / MB
-    elif kind in ("text", "xls"):
-        ceiling = _capped(int(BASE_MEMORY + TEXT_FACTOR * limits.max_file_bytes))
-        size = min(size_bytes, limits.max_file_bytes)
-        memory = min(ceiling, int(BASE_MEMORY + TEXT_FACTOR * size))
-        cpu = CPU_BASE_SECONDS + CPU_SECONDS_PER_MB * size / MB
-    else:
-        raise ValueError(f"unknown job kind {kind!r}")
-    cpu_seconds = math.ceil(cpu)
-    return Budget(memory, cpu_seconds, 2.0 * cpu_seconds + 30, True, ceiling)
-
-
-def _capped(memory: int) -> int:
-    cap = _env_int("PILOTE_WORKER_MAX_MB", 0)
-    return min(memory, cap * MB) if cap > 0 else memory
-
-
-def _env_int(name: str, default: int) -> int:
-    try:
-        return int(os.environ.get(name, default))
-    except ValueError:
-        return default
 
 
 def input_kind(head: bytes) -> str:
@@ -457,22 +326,6 @@ def _start_warm_child() -> _standby.Child:
     return _standby.Child.start(ctx, _process_class(ctx), warm=True)
 
 
-def tighten(budget: Budget) -> None:
-    """Inside a job: set the memory limit to ``budget`` (up to the job's ceiling, its hard
-    limit) and give it ``budget.cpu_seconds`` more CPU time.
-
-    A workbook job starts with a budget for its file alone; once :mod:`kpi.data.zipguard` has
-    counted the unzipped size, the loader calls this with
-    ``budget_for(size, "zip", limits, unzipped_bytes=n)``. Outside a job it does nothing.
-    """
-    _child.tighten(budget)
-
-
-def in_job() -> bool:
-    """Whether this code runs inside a worker job."""
-    return _child.in_job()
-
-
 def _temp_root() -> str | None:
     root = os.environ.get("PILOTE_WORKER_DIR")
     return root if root and os.path.isdir(root) else None
@@ -653,6 +506,22 @@ def load_in_worker(
     if not enabled():
         return _load_job(path, name, sheet, limits, progress=progress)
     return _run_load(path, size, head, name, sheet, limits, progress)
+
+
+def load_table_in_worker(
+    data: bytes | Path,
+    name: str,
+    sheet: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Callable[[float, str], None] | None = None,
+) -> Any:
+    """:func:`kpi.data.load_table` with the parse in a child process (:func:`load_in_worker`),
+    as the app does for every upload: a file that crashes or exhausts the reader costs only
+    its own load. The kind and roles are recognised here, on the returned frame."""
+    from kpi.data.loading import table_from_frame
+
+    df, report = load_in_worker(data, name, sheet=sheet, limits=limits, progress=progress)
+    return table_from_frame(df, report, name)
 
 
 def _run_load(
