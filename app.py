@@ -15,6 +15,7 @@ import streamlit as st  # noqa: E402
 from kpi import i18n
 from ui import explore  # noqa: F401  (registers the explore pages' titles)
 from ui.analysis import linked
+from ui.ingest import finish_samples
 from ui.markup import inert
 from ui.memory import start_trimmer
 from ui.shell import mark_shell, set_page_sidebar
@@ -111,6 +112,8 @@ def loaded_tables_in_sidebar(slot: Any) -> None:
 # again after, so that what the page just loaded is listed.
 set_page_sidebar(st.sidebar.container())
 _loaded_slot = st.sidebar.empty()
+# The demo tables a click on another page interrupted are loaded before that page runs.
+finish_samples()
 loaded_tables_in_sidebar(_loaded_slot)
 _started = time.perf_counter()
 try:

@@ -126,12 +126,31 @@ def forget_uploads() -> None:
 
 
 def load_samples() -> int:
-    """Load every demo table; return how many loaded."""
-    files = sample_files(".csv")
+    """Load every demo table; return how many loaded.
+
+    The files still to load are kept in the session: a click elsewhere (another page) stops
+    this run, and the next run, on whatever page, finishes the load (:func:`finish_samples`)
+    instead of leaving two tables of eight."""
+    st.session_state[_PENDING_SAMPLES] = [p.name for p in sample_files(".csv")]
+    return finish_samples()
+
+
+_PENDING_SAMPLES = "pending_samples"
+
+
+def finish_samples() -> int:
+    """Load the demo tables a previous run did not get to; return how many loaded."""
+    pending: list[str] = st.session_state.get(_PENDING_SAMPLES) or []
+    if not pending:
+        return 0
+    paths = {p.name: p for p in sample_files(".csv")}
     n = 0
-    for path in files:
-        if load_into_session(path.read_bytes(), path.name) is not None:
+    while pending:
+        path = paths.get(pending[0])
+        if path is not None and load_into_session(path.read_bytes(), path.name) is not None:
             n += 1
+        pending.pop(0)  # after the load: a run stopped mid-file loads that file again
+    st.session_state.pop(_PENDING_SAMPLES, None)
     # Open the Data page on the table the dashboard is about (the sales), not the first file.
     main = main_table(tables().values())
     if main is not None:

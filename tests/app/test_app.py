@@ -43,6 +43,22 @@ def test_sample_data_loads_every_table(app: AppTest) -> None:
     assert any("ligne(s) de titre" in shown(i.value) for i in app.info)
 
 
+def test_a_sample_load_cut_short_by_a_click_elsewhere_is_finished(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    # The user clicked the sample button, then another page before the eight files were read:
+    # that run stopped after two tables. The next run of the app, on any page, loads the rest.
+    # (AppTest runs app.py on its first run only; later runs and switch_page run the page.)
+    monkeypatch.setenv("PILOTE_DATA_DIR", str(tmp_path))
+    names = sorted(p.name for p in (ROOT / "sample_data").glob("*.csv"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["pending_samples"] = names[2:]
+    at.run()
+    assert not at.exception
+    assert sorted(at.session_state["tables"]) == names[2:]
+    assert "pending_samples" not in at.session_state
+    listed = " ".join(shown(m.value) for m in at.sidebar.markdown)
+    assert all(name in listed for name in names[2:])
+
+
 def test_english_switch_keeps_the_data(app: AppTest) -> None:
     _button(app, "home_sample").click().run()
     app.session_state["lang"] = "en"
