@@ -2321,6 +2321,7 @@ CATALOGUE: tuple[KPI, ...] = (
     ),
     KPI(
         id="nrr",
+        money=True,  # a ratio of two MRRs: one currency at a time
         family="subscriptions",
         label=Text("Rétention nette du revenu (NRR)", "Net revenue retention (NRR)"),
         description=Text(
@@ -2362,6 +2363,7 @@ CATALOGUE: tuple[KPI, ...] = (
     ),
     KPI(
         id="grr",
+        money=True,  # a ratio of two MRRs: one currency at a time
         family="subscriptions",
         label=Text("Rétention brute du revenu (GRR)", "Gross revenue retention (GRR)"),
         description=Text(

@@ -49,6 +49,10 @@ KINDS = {
     "woocommerce.orders": "orders",
     "prestashop.orders": "orders",
     "stripe.payments": "orders",
+    "stripe.subscriptions": "subscriptions",
+    "stripe.sigma_subscriptions": "subscriptions",
+    "chargebee.subscriptions": "subscriptions",
+    "baremetrics.subscriptions": "subscriptions",
 }
 
 
