@@ -103,11 +103,6 @@ else:
                 end=ex.fmt_date(d["window_end"]),
             )
         )
-    elif clv.reason:
-        st.caption(
-            tr("explore.customers.clv_undefined", label=get_kpi("clv").label(L),
-               reason=clv.reason_text(L))
-        )  # fmt: skip
     c1, c2 = st.columns(2)
     for box, kpi_id, key in (
         (c1, "churn_rate", "explore.customers.churn_chart"),

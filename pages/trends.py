@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kpi import i18n
 from kpi.explore import charts, trends
 from kpi.explore.buckets import FREQS
 from kpi.explore.drivers import contributions, explain_anomalies, price_volume_mix
-from kpi.explore.trend_view import trend_view
-from kpi.metrics import Period, computable_kpis
+from kpi.explore.trend_view import monthly_only, trend_view
+from kpi.metrics import Period, computable_kpis, get_kpi
 from ui import explore as ex
 from ui.analysis import currency, loaded
 from ui.cache import session_cached
@@ -62,6 +63,12 @@ kind, ident = choice.split(":", 1)
 unit = units[choice]
 measure = trends.get_measure(ident) if kind == "m" else None
 f = by_kind.get(measure.kind) if measure else None
+
+
+if kind == "k" and monthly_only(ident, freq):
+    label = get_kpi(ident).label(L)
+    st.info(i18n.t("trends.monthly_only", L, label=label), icon=":material/event:")
+    st.stop()
 
 
 def _series():  # noqa: ANN202

@@ -163,3 +163,14 @@ def test_online_retail_by_day(capsys) -> None:  # noqa: ANN001
     assert len(fc) == 14
     saturdays = pd.to_datetime(fc["start"]).dt.day_of_week == 5
     assert (fc.loc[saturdays, ["forecast", "lower", "upper"]] == 0).all().all()
+
+
+def test_recurring_revenue_is_drawn_by_month_not_by_week(capsys) -> None:  # noqa: ANN001
+    from tests.conftest import ROOT
+
+    path = str(ROOT / "sample_data" / "abonnements.csv")
+    assert main(["trend", path, "--kpi", "mrr", "--by", "week"]) == 2
+    err = capsys.readouterr().err
+    assert "is measured per month" in err and "Traceback" not in err
+    doc = trend(capsys, path, "--kpi", "mrr", "--by", "month")
+    assert doc["kpi"] == "mrr" and doc["points"][-1]["value"] > 0

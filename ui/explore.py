@@ -410,10 +410,6 @@ i18n.add_messages(
             "en": "Historical CLV = revenue per customer over 12 months ({rpc}) × margin "
             "({margin}) / yearly churn ({churn}), over {start} → {end}.",
         },
-        "explore.customers.clv_undefined": {
-            "fr": "{label} non définie : {reason}",
-            "en": "{label} not defined: {reason}",
-        },
         "explore.customers.predicted": {
             "fr": "CLV prédictive (BG/NBD + Gamma-Gamma)",
             "en": "Predicted CLV (BG/NBD + Gamma-Gamma)",

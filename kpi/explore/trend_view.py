@@ -119,7 +119,7 @@ def trend_series(
     if cut is not None:
         engine = Engine(
             engine.tables, engine.filters, engine.statuses, engine.stage_order_, cut,
-            engine.share_by,
+            engine.share_by, engine.margin_rate, engine.currency,
         )  # fmt: skip
     measures = {m.id: m for m in _measures(engine)}
     if ident is None:
@@ -142,6 +142,8 @@ def trend_series(
         frame = measure_trend(f, ident, freq, as_of=as_of, lang=lang)
         return TrendSeries(ident, m.label, m.unit, frame, f)
     kpis = {k.id: k for k in CATALOGUE}
+    if monthly_only(ident, freq):
+        raise PiloteError("trends.monthly_only", label=kpis[ident].label)
     if ident not in trend_ids(engine):
         raise PiloteError(
             "trends.unavailable", value=ident, valid=", ".join(trend_ids(engine)) or "–"
@@ -152,6 +154,13 @@ def trend_series(
         frame["partial"] = pd.to_datetime(frame["end"]) > cut + pd.Timedelta(days=1)
     kpi = kpis[ident]
     return TrendSeries(ident, kpi.label, kpi.unit, frame, None)
+
+
+def monthly_only(ident: str, freq: str) -> bool:
+    """Whether KPI ``ident`` has no value by ``freq``: the recurring-revenue KPIs are month-end
+    snapshots and monthly movements (KPI_SPEC), so they are drawn by month or quarter only."""
+    kpi = next((k for k in CATALOGUE if k.id == ident), None)
+    return kpi is not None and kpi.family == "subscriptions" and freq in ("day", "week")
 
 
 @dataclass(frozen=True)
@@ -340,6 +349,12 @@ i18n.add_messages(
             "fr": "Rien à suivre dans le temps : aucune table de commandes, d'affaires ou de "
             "leads avec une date.",
             "en": "Nothing to follow over time: no orders, deals or leads table with a date.",
+        },
+        "trends.monthly_only": {
+            "fr": "{label} se mesure par mois (fin de mois et mouvements du mois) : choisissez "
+            "la granularité Mois ou Trimestre.",
+            "en": "{label} is measured per month (month-end and the month's movements): choose "
+            "the Month or Quarter granularity.",
         },
         "trends.unavailable": {
             "fr": "« {value} » ne peut pas être tracé avec ces fichiers. Possibles : {valid}.",

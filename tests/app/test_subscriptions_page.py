@@ -103,3 +103,13 @@ def test_without_a_subscriptions_table(tmp_path, monkeypatch) -> None:  # noqa: 
     tables = {k: v for k, v in _samples().items() if v.kind != "subscriptions"}
     at = _open(_app(tmp_path, monkeypatch, tables, "fr"))
     assert "Aucune table d'abonnements" in _texts(at)
+
+
+def test_trends_page_draws_recurring_revenue_by_month_only(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    at = _app(tmp_path, monkeypatch, _samples(), "en")
+    at.switch_page("pages/trends.py").run()
+    at.selectbox(key="tr_what_en").set_value("k:mrr").run()
+    assert not at.exception and len(at.get("vega_lite_chart")) >= 1
+    at.segmented_control(key="tr_freq_en").set_value("week").run()
+    assert not at.exception
+    assert any("is measured per month" in i.value for i in at.info)
