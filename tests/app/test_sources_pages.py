@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.data import load_table
+from tests.app.test_explore_pages import _app
 from tests.conftest import ROOT, realdata
 from ui.markup import inert
 from ui.state import Analysis
@@ -22,17 +23,6 @@ def _tables(*paths) -> dict:  # noqa: ANN002
         t = load_table(p.read_bytes(), p.name)
         out[t.name] = t
     return out
-
-
-def _app(tmp_path, monkeypatch, tables: dict, lang: str = "fr") -> AppTest:  # noqa: ANN001
-    monkeypatch.setenv("PILOTE_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=240)
-    at.session_state["lang"] = lang
-    at.session_state["tables"] = tables
-    at.session_state["tables_version"] = 1
-    at.run()
-    assert not at.exception
-    return at
 
 
 def _markdown(at: AppTest) -> str:
