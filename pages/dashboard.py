@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.errors import PiloteError
+from kpi.explore.anomalies import judge_last
 from kpi.metrics import (
     KPI_IDS,
     card,
@@ -164,7 +165,7 @@ with st.expander(tr("dash.settings")):
 try:
     eng = engine()
     results = eng.results(period, kpi_ids=kpi_ids, targets=a.targets or None)
-    alerts = eng.alerts(results, drop_threshold=a.drop_threshold)
+    alerts = eng.alerts(results, drop_threshold=a.drop_threshold, judge=judge_last)
 except Exception as exc:  # a user-fixable problem shows its message; a bug is logged
     show_error(exc)
     st.stop()

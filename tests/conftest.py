@@ -54,3 +54,11 @@ def french_export(rows: int = 40, title: bool = True, total: bool = True) -> byt
         text = f"{total_amount:,.2f}".replace(",", " ").replace(".", ",")
         lines.append(f"Total;;;;{text} €;")
     return "\r\n".join(lines).encode("cp1252")
+
+
+@pytest.fixture(scope="module")
+def samples() -> list:
+    """The demo company's tables (sample_data/*.csv), read once per test module."""
+    from kpi.data import load_path, sample_files
+
+    return [load_path(p) for p in sample_files(".csv")]

@@ -213,6 +213,25 @@ def anomalies(
     return out, method
 
 
+def judge_last(series: pd.DataFrame, freq: str) -> tuple[int, float] | None:
+    """The dashboard's anomaly alert (:data:`kpi.metrics.alerts.Judge`): the last value of a
+    KPI's series of complete periods judged as the Trends page judges it (:func:`anomalies`),
+    so both say the same. ``(direction, expected)`` when it is flagged, else ``None`` (also
+    for a granularity the method does not judge, such as years)."""
+    if freq not in SEASON or series.empty:
+        return None
+    frame = pd.DataFrame(
+        {"start": pd.to_datetime(series["start"]).to_numpy(), "value": series["value"].to_numpy()}
+    ).assign(partial=False)
+    flagged, method = anomalies(frame, freq)
+    if method in (None, "sparse"):
+        return None
+    last = flagged.iloc[-1]
+    if int(last["anomaly"]) == 0 or pd.isna(last["expected"]):
+        return None
+    return int(last["anomaly"]), float(last["expected"])
+
+
 def _half_scales(sample: np.ndarray) -> tuple[float, float]:
     """Robust standard deviations below and above the median (1.4826 × the median distance of
     each half): sales have a longer tail on one side — a day with one small order is far below

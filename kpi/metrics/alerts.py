@@ -4,7 +4,7 @@ the dashboard shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,15 @@ from kpi import i18n
 from kpi.metrics.catalogue import KPI, get_kpi
 from kpi.metrics.results import KPIResult, json_safe
 
-__all__ = ["Alert", "alerts", "anomaly"]
+__all__ = ["Alert", "Judge", "alerts", "anomaly"]
+
+Judge = Callable[[pd.DataFrame, str], "tuple[int, float] | None"]
+"""Judges the last value of a KPI's series (``start``, ``value``, complete periods only, oldest
+first) at a granularity (``month``, ``quarter``…): ``(direction, expected)`` with direction 1
+(unusually high) or −1 (unusually low), else ``None``. The app passes
+:func:`kpi.explore.anomalies.judge_last`, the Trends page's method (trend × season on a log
+scale), so that the dashboard and the Trends page never disagree; without one, :func:`anomaly`
+(median ± k·MAD of the 12 values before)."""
 
 
 def anomaly(values: Sequence[float] | np.ndarray, window: int = 12, k: float = 3.0) -> int:
@@ -122,6 +130,7 @@ def alerts(
     drop_threshold: float = 0.10,
     window: int = 12,
     k: float = 3.0,
+    judge: Judge | None = None,
 ) -> list[Alert]:
     """Alerts for KPIs below target, drops beyond ``drop_threshold`` and anomalies, computed
     on what each card shows.
@@ -140,7 +149,9 @@ def alerts(
         raise drops. The change is the card's (:attr:`KPIResult.shown_change`): none for all
         the data, a projection for a sum or count of a period in progress.
     window, k : int, float
-        Anomaly check on the last value of each series (see :func:`anomaly`).
+        Anomaly check on the last value of each series (see :func:`anomaly`) without ``judge``.
+    judge : Judge, optional
+        The anomaly check to use instead (see :data:`Judge`).
 
     Returns
     -------
@@ -190,18 +201,21 @@ def alerts(
         frame = (series or {}).get(kpi.id)
         if frame is not None and len(frame) and res.projected is None:
             vals = frame["value"].to_numpy(dtype=float)
-            flag = anomaly(vals, window, k)
-            if flag:
-                hist = vals[:-1][-window:]
-                med = float(np.nanmedian(hist))
+            if judge is not None:
+                verdict = judge(frame, res.period.kind)
+            else:
+                flag = anomaly(vals, window, k)
+                verdict = (flag, float(np.nanmedian(vals[:-1][-window:]))) if flag else None
+            if verdict is not None:
+                direction, expected = verdict
                 odd.append(
                     Alert(
                         "anomaly",
                         kpi.id,
                         float(vals[-1]),
-                        med,
-                        kpi.change_between(float(vals[-1]), med),
-                        "up" if flag > 0 else "down",
+                        expected,
+                        kpi.change_between(float(vals[-1]), expected),
+                        "up" if direction > 0 else "down",
                     )
                 )
     return _one_per_fact(below) + _one_per_fact(drops + odd)

@@ -27,7 +27,7 @@ from kpi.data.dataset import Table
 from kpi.data.sources import currency_code
 from kpi.errors import PiloteError
 from kpi.metrics.aggregates import OrderRows, OrderTotals, order_totals
-from kpi.metrics.alerts import Alert, alerts
+from kpi.metrics.alerts import Alert, Judge, alerts
 from kpi.metrics.catalogue import CATALOGUE, KPI, Text, get_kpi
 from kpi.metrics.coverage import COMPLETE, IN_PROGRESS, OUTSIDE, STARTS_LATE, Coverage, coverage
 from kpi.metrics.currencies import Currencies, dataset_currencies, raw_values
@@ -612,8 +612,12 @@ class Engine:
         results: Iterable[KPIResult],
         drop_threshold: float = 0.10,
         anomalies: bool = True,
+        judge: Judge | None = None,
     ) -> list[Alert]:
         """:func:`alerts` for ``results``, on exactly what their cards show.
+
+        ``judge`` is the anomaly check (:data:`kpi.metrics.alerts.Judge`): the app passes the
+        Trends page's, :func:`kpi.explore.anomalies.judge_last`.
 
         The anomaly check judges a KPI's value for its period against the same KPI over the
         complete periods of the same length before it (months for a month, quarters for a
@@ -638,7 +642,14 @@ class Engine:
                     frame = frame[(frame["start"] < p.end) & frame["complete"]]
                 if len(frame) and frame["period"].iloc[-1] == p.key:
                     series[res.id] = frame
-        return alerts(results, series, drop_threshold)
+        if judge is not None:  # judged once per series for this engine (reruns of a page)
+            raw = judge
+
+            def judge(frame: pd.DataFrame, freq: str) -> tuple[int, float] | None:
+                key = ("judge", raw, freq, tuple(frame["period"]), tuple(frame["value"]))
+                return self.memo(key, lambda: raw(frame, freq))
+
+        return alerts(results, series, drop_threshold, judge=judge)
 
     def breakdown(
         self, kpi_id: str, by: str, period: Period | str = ALL, limit: int = 50

@@ -9,6 +9,7 @@ import pandas as pd
 
 from kpi import i18n
 from kpi.data.dataset import Table
+from kpi.explore.anomalies import judge_last
 from kpi.metrics.catalogue import CATALOGUE, check_objectives
 from kpi.metrics.coverage import main_table
 from kpi.metrics.currencies import convert_tables, dataset_currencies, parse_rates
@@ -164,7 +165,10 @@ def kpis_json(
             "objectives": list(chosen),
             "filters": {k: sorted(v) for k, v in engine.filters.items()},
             "kpis": kpis,
-            "alerts": [a.to_dict(lang) for a in engine.alerts(results, drop_threshold, anomalies)],
+            "alerts": [
+                a.to_dict(lang)
+                for a in engine.alerts(results, drop_threshold, anomalies, judge_last)
+            ],
             **extra,
         }
     )

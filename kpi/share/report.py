@@ -41,6 +41,7 @@ from kpi import i18n
 from kpi.data import Table, kind_label, role_label
 from kpi.data.sanitize import escape_for
 from kpi.errors import PiloteError
+from kpi.explore.anomalies import judge_last
 from kpi.metrics import (
     KPI,
     KPI_IDS,
@@ -432,7 +433,7 @@ def build_report(
     currency = options.currency or dataset_currency(tables)
     targets = {k: v for k, v in options.targets.items() if k in kpi_ids}
     results = engine.results(period, kpi_ids=kpi_ids, targets=targets or None)
-    alerts = engine.alerts(results, drop_threshold=options.drop_threshold)
+    alerts = engine.alerts(results, drop_threshold=options.drop_threshold, judge=judge_last)
     rows = tuple(_score_row(res, lang, currency) for res in results)
     trends = _trends(engine, tables, results, period, lang)
     main = main_table(tables)

@@ -232,3 +232,24 @@ def test_messages_in_both_languages() -> None:
     for key in keys:
         texts = i18n.messages()[key]
         assert texts["fr"] and texts["en"] and texts["fr"] != texts["en"], key
+
+
+def test_the_dashboard_alert_judges_as_the_trends_page(samples) -> None:  # noqa: ANN001
+    from kpi.explore.anomalies import judge_last
+    from kpi.metrics import Engine
+
+    eng = Engine(samples)
+    results = eng.results("2025-12", ["revenue", "orders"])
+    # December is the demo company's best month every year: a median of the 12 months before
+    # calls it "unusually high"; trend × season, the Trends page's method, does not.
+    plain = [a.kpi_id for a in eng.alerts(results) if a.kind == "anomaly"]
+    assert "revenue" in plain
+    assert [a for a in eng.alerts(results, judge=judge_last) if a.kind == "anomaly"] == []
+    s = eng.series("revenue", "month")
+    # a low month judged alone: the judge gives the Trends page's expected value
+    low = s[s["complete"]].reset_index(drop=True).copy()
+    low.loc[low.index[-1], "value"] = low["value"].iloc[-1] / 4
+    direction, expected = judge_last(low, "month")
+    flagged, _ = anomalies(low[["start", "value"]].assign(partial=False), "month")
+    assert direction == -1 and expected == pytest.approx(flagged["expected"].iloc[-1])
+    assert judge_last(s, "year") is None  # a granularity the method does not judge

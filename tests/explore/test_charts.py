@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.data import Table, load_table, sample_files
+from kpi.data import Table
 from kpi.explore import charts, customers, funnel, team, trends
 from kpi.explore.anomalies import anomalies
 from kpi.explore.drivers import contributions, price_volume_mix
@@ -21,11 +21,6 @@ from kpi.metrics import Engine, parse_period
 def facts_of(table: Table, filters: dict | None = None, statuses: list | None = None) -> Facts:
     """The facts of one table under an engine with ``filters`` and ``statuses``."""
     return trends.facts(Engine([table], filters, statuses), table)
-
-
-@pytest.fixture(scope="module")
-def samples() -> list[Table]:
-    return [load_table(p.read_bytes(), p.name) for p in sample_files(".csv")]
 
 
 def _rows(spec: dict) -> int:

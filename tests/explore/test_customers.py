@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.data import Table, load_table, sample_files
+from kpi.data import Table, load_table
 from kpi.errors import PiloteError
 from kpi.explore import clv, customers, trends
 from kpi.explore.trends import Facts
@@ -36,11 +36,6 @@ def orders() -> Table:
     mapping = {"order_id": "order", "date": "date", "customer_id": "customer",
                "amount": "amount", "region": "region"}  # fmt: skip
     return Table("ventes", df, "orders", mapping)
-
-
-@pytest.fixture(scope="module")
-def samples() -> list[Table]:
-    return [load_table(p.read_bytes(), p.name) for p in sample_files(".csv")]
 
 
 def test_cohort_matrix_by_hand() -> None:

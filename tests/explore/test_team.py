@@ -6,14 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.data import Table, load_table, sample_files
+from kpi.data import Table
 from kpi.explore import team
 from kpi.metrics import Engine, parse_period
-
-
-@pytest.fixture(scope="module")
-def samples() -> list[Table]:
-    return [load_table(p.read_bytes(), p.name) for p in sample_files(".csv")]
 
 
 def hand_tables() -> list[Table]:

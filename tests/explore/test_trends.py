@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpi.data import Table, load_table, sample_files
+from kpi.data import Table, load_table
 from kpi.errors import PiloteError
 from kpi.explore import trends
 from kpi.explore.anomalies import anomalies
@@ -44,11 +44,6 @@ def orders() -> Table:
                "amount": "amount", "quantity": "qty", "region": "region", "product": "product",
                "status": "st"}  # fmt: skip
     return Table("ventes", df, "orders", mapping)
-
-
-@pytest.fixture(scope="module")
-def samples() -> list[Table]:
-    return [load_table(p.read_bytes(), p.name) for p in sample_files(".csv")]
 
 
 def test_facts_keep_counted_rows_and_filters() -> None:

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from kpi import cli, i18n
-from kpi.data import Table, load_path, sample_files
+from kpi.data import Table, sample_files
 from kpi.errors import PiloteError
 from kpi.metrics import KPI_IDS, Engine, Period, get_kpi
 from kpi.share import (
@@ -45,11 +45,6 @@ GENERATED = dt.datetime(2026, 1, 5, 9, 30)
 PLANTED = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)"]
 KPIS = ("revenue", "orders", "aov", "gross_margin_pct", "win_rate", "sales_cycle_days", "nps")
 GREEN, RED = "FFE6F4EA", "FFFCE8E6"
-
-
-@pytest.fixture(scope="module")
-def samples() -> list[Table]:
-    return [load_path(p) for p in sample_files(".csv")]
 
 
 def _sample_report(samples: list[Table], lang: str = "fr", **extra: object):  # noqa: ANN202
