@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -139,6 +140,12 @@ def page(browser, server):  # noqa: ANN001, ANN201
     pg.get_by_text("Fichiers à analyser").first.wait_for()
     yield pg
     context.close()
+
+
+def shown(text: str) -> re.Pattern[str]:
+    """``text`` as the page shows it when it passed through ``ui.markup.inert`` (messages that
+    hold a file or column name): an invisible word joiner follows each colon."""
+    return re.compile(re.escape(text).replace(":", ":\u2060?"))
 
 
 def shot(page, name: str) -> Path:  # noqa: ANN001

@@ -14,8 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from kpi.data import sample_files
 from tests import bombs
-from tests.e2e.conftest import _require_browser, nav, serve_app, shot, wait_idle
+from tests.e2e.conftest import _require_browser, nav, serve_app, shot, shown, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -79,7 +80,7 @@ def test_hostile_uploads_leave_the_server_and_another_session_alone(browser, tmp
         try:
             # Someone else is working: the sample data and its dashboard.
             other.get_by_role("button", name="Essayer avec les données de démonstration").click()
-            other.get_by_text("7 tableaux de démonstration chargés").wait_for()
+            other.get_by_text(f"{len(sample_files())} tableaux de démonstration chargés").wait_for()
             wait_idle(other)
 
             # 1. The lying bomb. While the worker refuses it, the other session keeps working.
@@ -87,9 +88,9 @@ def test_hostile_uploads_leave_the_server_and_another_session_alone(browser, tmp
             nav(other, "Tableau de bord")
             other.locator("[data-testid=stMetric]").first.wait_for()
             wait_idle(other)
-            pg.get_by_text("« ventes_2024.xlsx » : Une feuille de ce classeur a plus de").wait_for(
-                timeout=180_000
-            )
+            pg.get_by_text(
+                shown("« ventes_2024.xlsx » : Une feuille de ce classeur a plus de")
+            ).wait_for(timeout=180_000)
             wait_idle(pg)
             message = pg.locator("[data-testid=stAlert]").first.inner_text()
             assert "la limite est 5\u202f000\u202f000" in message
@@ -126,9 +127,9 @@ def test_hostile_uploads_leave_the_server_and_another_session_alone(browser, tmp
             pg.get_by_text("Files to analyse").first.wait_for()
             wait_idle(pg)
             upload(pg, bomb)
-            pg.get_by_text("'ventes_2024.xlsx': A sheet of this workbook has more than").wait_for(
-                timeout=180_000
-            )
+            pg.get_by_text(
+                shown("'ventes_2024.xlsx': A sheet of this workbook has more than")
+            ).wait_for(timeout=180_000)
             wait_idle(pg)
             assert (
                 "the limit is 5,000,000" in pg.locator("[data-testid=stAlert]").first.inner_text()

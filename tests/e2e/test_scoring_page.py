@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
+from kpi import i18n
 from tests.e2e.conftest import nav, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -57,6 +58,10 @@ def test_train_explain_and_download(page, tmp_path, lang: str) -> None:  # noqa:
     dl.value.save_as(path)
     ws = load_workbook(path).active
     header = [c.value for c in next(ws.iter_rows(max_row=1))]
-    assert header[:3] == ["score", "bucket", "reasons"] or "score" in header
-    scores = [r[header.index("score")] for r in ws.iter_rows(min_row=2, values_only=True)]
+    # the added columns under their names in the UI language
+    import kpi.scoring  # noqa: F401 - registers the column names
+
+    names = [i18n.t(f"scoring.column.{c}", lang) for c in ("score", "bucket", "reasons")]
+    assert header[0] == "Lead ID" and set(names) <= set(header), header
+    scores = [r[header.index(names[0])] for r in ws.iter_rows(min_row=2, values_only=True)]
     assert len(scores) > 100 and scores == sorted(scores, reverse=True)  # best first
