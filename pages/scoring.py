@@ -40,6 +40,8 @@ if not choices:
     st.page_link("pages/data.py", label=tr("home.start"), icon=":material/upload_file:")
     st.stop()
 
+if not candidates:  # an orders export alone: say what scoring needs before offering it
+    st.info(tr("score.no_outcome"), icon=":material/info:")
 names = [t.name for t in choices]
 name = st.selectbox(tr("score.table"), names, key="w_score_table")
 table = next(t for t in choices if t.name == name)

@@ -134,6 +134,14 @@ i18n.add_messages(
             "fr": "Un modèle entraîné sur votre propre historique dit quels leads appeler d'abord. Pilote montre honnêtement sa qualité (validation croisée), écarte les colonnes qui trichent (connues après coup) et explique chaque note.",
             "en": "A model trained on your own history tells which leads to call first. Pilote shows its quality honestly (cross-validation), leaves out columns that cheat (known after the fact) and explains every score.",
         },
+        "score.no_outcome": {
+            "fr": "Aucun tableau chargé n'a de colonne de résultat (converti, gagné/perdu) : "
+            "chargez un export de leads ou d'opportunités pour noter vos leads. Vous pouvez "
+            "aussi choisir un tableau et sa colonne de résultat ci-dessous.",
+            "en": "No loaded table has an outcome column (converted, won/lost): load a leads or "
+            "deals export to score your leads. You can also pick a table and its outcome "
+            "column below.",
+        },
         "score.no_data": {
             "fr": "Chargez d'abord un fichier de leads avec leur résultat (converti oui/non).",
             "en": "Load a leads file with their outcome (converted yes/no) first.",

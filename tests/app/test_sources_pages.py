@@ -117,3 +117,14 @@ def test_scoring_learns_from_closed_leads_and_scores_open_ones(tmp_path, monkeyp
     assert one.options[0].startswith("00Q")
     factors = [m.value for m in at.markdown if m.value.startswith("- **")]
     assert factors and all(f.count(f.split("**")[1]) == 1 for f in factors)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_scoring_page_with_orders_only_says_what_it_needs(tmp_path, monkeypatch, lang: str) -> None:  # noqa: ANN001
+    tables = _tables(FIXTURES / "shopify_orders_fr_shop.csv")
+    at = _app(tmp_path, monkeypatch, tables, lang)
+    at.switch_page("pages/scoring.py").run()
+    assert not at.exception and not at.error
+    needle = {"fr": "Aucun tableau chargé n'a de colonne de résultat",
+              "en": "No loaded table has an outcome column"}[lang]  # fmt: skip
+    assert any(needle in i.value for i in at.info)
