@@ -41,6 +41,7 @@ def main() -> None:
         sys.exit(f"{path} missing: run bench/bench_loading.py --rows {args.rows} first")
 
     from kpi.data import load_path
+    from kpi.explore.anomalies import judge_last
     from kpi.metrics import Engine, Period, default_choice, suggest, warm
 
     table = load_path(path)
@@ -65,7 +66,7 @@ def main() -> None:
         state["i"] += 1
         e = Engine([table], filters={"region": [regions[state["i"] % len(regions)]]})
         res = e.results(period, kpi_ids=kpis)
-        e.alerts(res)
+        e.alerts(res, judge=judge_last)  # the Trends page's method, as the dashboard
         for k in kpis:
             e.series(k, "month", max_periods=24)
 
@@ -88,7 +89,7 @@ def main() -> None:
             ids = default_choice(suggest(None, [t]))
             p = Period.containing(t.df[t.mapping["date"]].max(), "month")
             res = e.results(p, kpi_ids=ids)
-            e.alerts(res)
+            e.alerts(res, judge=judge_last)
             for k in ids:
                 e.series(k, "month", max_periods=24)
 

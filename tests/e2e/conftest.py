@@ -148,6 +148,25 @@ def shown(text: str) -> re.Pattern[str]:
     return re.compile(re.escape(text).replace(":", ":\u2060?"))
 
 
+def pick(page, where, option: str, attempts: int = 4) -> None:  # noqa: ANN001
+    """Open the first select box in ``where`` and choose ``option``. A run that starts
+    meanwhile (the uploader resets itself after an upload) redraws the box and closes its
+    list: then open it again."""
+    for attempt in range(attempts):
+        wait_idle(page)
+        where.locator("[data-testid=stSelectbox]").first.click()
+        choice = page.get_by_role("option", name=option)
+        try:
+            choice.wait_for(timeout=5_000)
+            choice.click()
+            wait_idle(page)
+            return
+        except Exception:  # noqa: BLE001 - the list closed under us: try again
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+
+
 def shot(page, name: str) -> Path:  # noqa: ANN001
     """Save a full-page screenshot under tests/e2e/screenshots/ (git-ignored)."""
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import french_export
-from tests.e2e.conftest import nav, shot, wait_idle
+from tests.e2e.conftest import nav, pick, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -24,9 +24,7 @@ def test_sample_upload_navigation_and_languages(page, tmp_path) -> None:  # noqa
     page.get_by_text("export_ventes.csv").first.wait_for()
     wait_idle(page)
     page.get_by_text("Tableau à vérifier").wait_for()
-    page.locator("[data-testid=stSelectbox]").first.click()
-    page.get_by_role("option", name="export_ventes.csv").click()
-    wait_idle(page)
+    pick(page, page, "export_ventes.csv")
     body = page.locator("[data-testid=stMain]")
     body.get_by_text("Montant ← Montant HT").wait_for()
     assert "Commercial ← Commercial" in body.inner_text()
@@ -52,9 +50,7 @@ def test_sample_upload_navigation_and_languages(page, tmp_path) -> None:  # noqa
     # 4. English
     page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
     page.get_by_text("Loaded data").wait_for()
-    page.locator("[data-testid=stSelectbox]").first.click()
-    page.get_by_role("option", name="export_ventes.csv").click()
-    wait_idle(page)
+    pick(page, page, "export_ventes.csv")
     page.get_by_text("Amount ← Montant HT").wait_for()
     shot(page, "data-upload-en")
 
