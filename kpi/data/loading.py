@@ -559,10 +559,6 @@ def _read_source(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     return df2
 
 
-# ---------------------------------------------------------------------------------------------
-# Total rows
-
-
 i18n.add_messages(
     {
         "load.empty": {
