@@ -598,6 +598,30 @@ def _labelled_total(df: pd.DataFrame, text_cols: list[Any], rows: np.ndarray) ->
     return rows[found].tolist()
 
 
+def _total_prefix_rows(first: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Rows whose text starts with ``tot``, ``sou``, ``sub``, ``gra``, ``som`` or ``sum`` (any
+    case): the first byte of every cell from the raw buffer (t, s or g), then the three-letter
+    prefix on those rows only (lowering and slicing a million cells took 0.14 s)."""
+    if isinstance(first, pa.ChunkedArray):
+        first = first.combine_chunks()
+    if not (pa.types.is_string(first.type) or pa.types.is_large_string(first.type)):
+        first = first.cast(pa.large_string())
+    _, offsets_buf, data_buf = first.buffers()
+    if data_buf is None or len(first) == 0:
+        return np.zeros(0, dtype=np.int64)
+    width = np.int64 if pa.types.is_large_string(first.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=width)[first.offset : first.offset + len(first) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    filled = offsets[1:] > offsets[:-1]  # null cells have no bytes either
+    lead = data[np.minimum(offsets[:-1], max(len(data) - 1, 0))] | 0x20  # ASCII lower case
+    rows = np.flatnonzero(filled & ((lead == ord("t")) | (lead == ord("s")) | (lead == ord("g"))))
+    if not len(rows):
+        return rows
+    prefix = pc.utf8_lower(pc.utf8_slice_codeunits(first.take(pa.array(rows)), 0, 3))
+    hits = pc.is_in(prefix, value_set=pa.array(["tot", "sou", "sub", "gra", "som", "sum"]))
+    return rows[pc.fill_null(hits, False).to_numpy(zero_copy_only=False)]
+
+
 def _drop_total_rows(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     """Drop rows labelled Total / Sous-total / Grand total that are not data.
 
@@ -613,20 +637,22 @@ def _drop_total_rows(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
         return df
     text_cols = [c for c in df.columns if df[c].dtype == TEXT_DTYPE][:6]
     num_cols = [c for c in df.columns if pd.api.types.is_float_dtype(df[c])]
-    filled = df.notna().sum(axis=1).to_numpy()
+    filled = np.zeros(n, dtype=np.int64)
+    for c in df.columns:  # column by column: a third cheaper than the frame's notna().sum()
+        filled += df[c].notna().to_numpy()
     sparse = filled <= 0.6 * df.shape[1]
     candidates = set(np.flatnonzero(sparse).tolist()) | set(range(max(0, n - 3), n))
     if text_cols:
         # In the first text column (where exports put a total's label) look at every row,
         # through a cheap prefix test; the exact pattern runs on the few hits only.
-        first = pa.array(df[text_cols[0]], from_pandas=True)
-        prefix = pc.utf8_lower(pc.utf8_slice_codeunits(first, 0, 3))
-        hits = pc.is_in(prefix, value_set=pa.array(["tot", "sou", "sub", "gra", "som", "sum"]))
-        candidates |= set(
-            np.flatnonzero(pc.fill_null(hits, False).to_numpy(zero_copy_only=False)).tolist()
-        )
+        candidates |= set(_total_prefix_rows(pa.array(df[text_cols[0]], from_pandas=True)))
     candidates = sorted(candidates)
     labelled = _labelled_total(df, text_cols, np.asarray(candidates, dtype=np.int64))
+    last = n - 1
+    labels = [c for c in df.columns if c not in num_cols]
+    unlabelled_last = last > 1 and bool(labels) and all(pd.isna(df[c].iat[last]) for c in labels)
+    if not labelled and not unlabelled_last:
+        return df  # the usual case: no sums needed (0.1 s over a million rows)
     nums = df[num_cols].to_numpy(dtype="float64", na_value=np.nan) if num_cols else None
     cum = np.nancumsum(nums, axis=0) if nums is not None else None
 
@@ -653,12 +679,9 @@ def _drop_total_rows(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
             if nums is not None:
                 removed = removed + np.nan_to_num(values)
             start = i + 1
-    last = n - 1
-    if last not in drop and last > 1 and nums is not None:
-        labels = [c for c in df.columns if c not in num_cols]
-        if labels and all(pd.isna(df[c].iat[last]) for c in labels):
-            if equals(col_sum(0, last) - removed, nums[last]):
-                drop.append(last)
+    if last not in drop and unlabelled_last and nums is not None:
+        if equals(col_sum(0, last) - removed, nums[last]):
+            drop.append(last)
     if not drop:
         return df
     lines = [int(i) + report.header_row + 1 for i in drop]
