@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -143,3 +145,21 @@ def test_excel_serials() -> None:
     assert str(out[0])[:10] == "2024-01-01"
     assert str(out[1])[:16] == "2024-01-01T12:00"
     assert np.isnat(out[2])
+
+
+@pytest.mark.parametrize("odd", [None, "31/02/2024", "le 3 mars"])
+def test_long_date_column_read_once_per_distinct_value_same_result(odd: str | None) -> None:
+    # ≥ 100,000 values with few distinct ones are parsed once per distinct text; an
+    # unreadable or impossible date anywhere still counts and shows as in a short column
+    days = [f"{d:02d}/{m:02d}/2024" for m in (1, 2, 3) for d in range(1, 29)]
+    values: list[str | None] = [days[i % len(days)] for i in range(120_000)]
+    values[7] = None
+    if odd is not None:
+        values[90_001] = odd
+    out, bad, examples = parsing.parse_dates(pa.array(values), ["%d/%m/%Y"])
+    got = out.to_pylist()
+    assert got[0] == dt.datetime(2024, 1, 1) and got[29] == dt.datetime(2024, 2, 2)
+    assert got[119_999] == dt.datetime(2024, 2, 20)  # 119,999 % 84 = 47: February's 20th
+    assert got[7] is None
+    assert bad == (odd is not None) and examples == ([odd] if odd else [])
+    assert out.null_count == 1 + (odd is not None)
