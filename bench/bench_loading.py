@@ -194,7 +194,7 @@ def profile(path: str, repeat: int) -> dict[str, Any]:
     if worker.enabled():
         worker.warm_up(background=False)
         for _ in range(repeat):
-            time.sleep(1.0)  # the standby child re-arms in the background, as between uploads
+            time.sleep(4.0)  # the standby child re-arms in the background, as between uploads
             t0 = time.perf_counter()
             table = loading.load_table(data, Path(path).name, in_worker=True)
             t1 = time.perf_counter()
