@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -215,15 +216,15 @@ def profile(path: str, repeat: int) -> dict[str, Any]:
 
 
 def print_profile(name: str, result: dict[str, Any]) -> None:
-    print(f"\n{name} ({result['file_mb']} MB), seconds per run (min–max of the runs)")
+    print(f"\n{name} ({result['file_mb']} MB), seconds per run (min–max of the runs, median)")
     runs = result["runs"]
     order = [s for s in runs if not s.startswith("  ")]
     at = next((i for i, s in enumerate(order) if s.startswith("type")), len(order) - 1)
     order[at + 1 : at + 1] = [s for s in runs if s.startswith("  ")]
     for step in order:
         values = runs[step]
-        lo, hi = min(values), max(values)
-        print(f"  {step:<55} {lo:6.2f} – {hi:5.2f}")
+        lo, hi, mid = min(values), max(values), statistics.median(values)
+        print(f"  {step:<55} {lo:6.2f} – {hi:5.2f}  (median {mid:.2f})")
 
 
 def main() -> None:

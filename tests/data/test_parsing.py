@@ -163,3 +163,20 @@ def test_long_date_column_read_once_per_distinct_value_same_result(odd: str | No
     assert got[7] is None
     assert bad == (odd is not None) and examples == ([odd] if odd else [])
     assert out.null_count == 1 + (odd is not None)
+
+
+def test_no_break_space_thousands_read_as_the_general_path_reads_them() -> None:
+    nbsp = "\u00a0"
+    values = [f"3{nbsp}957,09", None, "12,5", f"1{nbsp}000{nbsp}000", f"{nbsp}7{nbsp}"]
+    out, fmt, ok = parsing.parse_numbers(pa.array(values), ",")
+    assert out.to_pylist() == [3957.09, None, 12.5, 1_000_000.0, 7.0]
+    assert fmt.unparseable == 0 and not fmt.percent and fmt.currency is None
+    assert ok.to_pylist() == [True, False, True, True, True]
+    dotted, fmt, _ = parsing.parse_numbers(pa.array([f"2{nbsp}500.75", "3"]), ".")
+    assert dotted.to_pylist() == [2500.75, 3.0] and fmt.unparseable == 0
+    # anything else goes the general way: counted and shown, a lone space is a missing value
+    odd, fmt, _ = parsing.parse_numbers(pa.array([f"3{nbsp}957,09", ",5", nbsp, "5,"]), ",")
+    assert odd.to_pylist() == [3957.09, None, None, None]
+    assert fmt.unparseable == 2 and fmt.examples == [",5", "5,"]
+    euros, fmt, _ = parsing.parse_numbers(pa.array([f"3{nbsp}957,09{nbsp}€", "-1,5"]), ",")
+    assert euros.to_pylist() == [3957.09, -1.5] and fmt.currency == "EUR"
