@@ -8,12 +8,13 @@ bench_loading.py). Measures, warm, best of 5:
   anomaly check and the sparklines, as the page does it;
 - the server side of an upload: bytes → typed table → prepared arrays → first dashboard;
 - ``python -m kpi kpis FILE --json`` end to end vs a bare ``pandas.read_csv`` of the same file
-  (pyarrow engine), each in a fresh process.
+  (pyarrow engine), each in a fresh process, ISO and French files (``--cli``: only this).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -35,7 +36,12 @@ def best(fn, n: int = 5) -> float:  # noqa: ANN001
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="CLI runs per file")
+    parser.add_argument("--cli", action="store_true", help="only the CLI against a bare read")
     args = parser.parse_args()
+    if args.cli:
+        cli_ratio(args.rows, args.repeat)
+        return
     path = ROOT / "bench" / "out" / f"orders_{args.rows}_iso.csv"
     if not path.exists():
         sys.exit(f"{path} missing: run bench/bench_loading.py --rows {args.rows} first")
@@ -98,20 +104,37 @@ def main() -> None:
             f"{best(pipeline, 3):.2f} s"
         )
 
+    cli_ratio(args.rows, args.repeat)
+
+
+def cli_ratio(rows: int, repeat: int) -> None:
+    """``python -m kpi kpis FILE --json`` against a bare ``pandas.read_csv(engine="pyarrow")``
+    of the same file with the options it needs (the French file: ``sep=";"``,
+    ``encoding="cp1252"``; the pyarrow engine has no ``decimal`` option), each a fresh
+    process, runs interleaved (the host is shared); prints each run's ratio and the ranges."""
+
     def run(cmd: list[str]) -> float:
         t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
         return time.perf_counter() - t0
 
     py = sys.executable
-    bare = min(
-        run([py, "-c", f"import pandas as pd; pd.read_csv({str(path)!r}, engine='pyarrow')"])
-        for _ in range(3)
-    )
-    cli = min(run([py, "-m", "kpi", "kpis", str(path), "--json"]) for _ in range(3))
-    print(
-        f"bare pandas read (process): {bare:.2f} s; kpis CLI: {cli:.2f} s; ratio {cli / bare:.1f}×"
-    )
+    options = {"iso": "", "fr": ", sep=';', encoding='cp1252'"}
+    for style, extra in options.items():
+        src = ROOT / "bench" / "out" / f"orders_{rows}_{style}.csv"
+        if not src.exists():
+            continue
+        read = f"import pandas as pd; pd.read_csv({str(src)!r}, engine='pyarrow'{extra})"
+        bare, cli = [], []
+        for _ in range(repeat):
+            bare.append(run([py, "-c", read]))
+            cli.append(run([py, "-m", "kpi", "kpis", str(src), "--json"]))
+        ratios = [c / b for b, c in zip(bare, cli, strict=True)]
+        print(
+            f"{style}: bare pandas read {min(bare):.2f}–{max(bare):.2f} s; kpis CLI "
+            f"{min(cli):.2f}–{max(cli):.2f} s; ratio per run {min(ratios):.1f}–{max(ratios):.1f}×, "
+            f"best to best {min(cli) / min(bare):.1f}× (load {os.getloadavg()[0]:.1f})"
+        )
 
 
 if __name__ == "__main__":

@@ -1,20 +1,27 @@
 """Loader benchmark: a generated 1M-row, 12-column sales CSV (ISO and French style) and XLSX.
 
-Run by hand: ``.venv/bin/python bench/bench_loading.py [--rows N] [--xlsx]``. Each case runs in a
-fresh subprocess so its peak memory (max RSS) is its own; the time is the best of 3 runs of
-``kpi.data.loading.load_table`` on bytes already in memory (a warm server). Files are cached under
-``bench/out/`` (git-ignored).
+Run by hand: ``.venv/bin/python bench/bench_loading.py [--rows N] [--xlsx] [--profile]``. Each
+case runs in a fresh subprocess so its peak memory (max RSS) is its own; the time is the best of 3
+runs of ``kpi.data.loading.load_table`` on bytes already in memory (a warm server). Files are
+cached under ``bench/out/`` (git-ignored).
+
+``--profile``: each step of an upload (decode, parse, type, total rows, tool recognition, roles,
+prepared arrays, first dashboard), in process and through the worker (the app's path), with
+the runs' range per step (``--repeat`` runs).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -108,16 +115,147 @@ def measure(path: str) -> dict[str, float]:
     }
 
 
+# ---------------------------------------------------------------------------------------------
+# Profile: each step of an upload at 1M rows
+
+
+class _Steps:
+    """Wall time of named steps, taken by wrapping the loader's own functions (no change to
+    the product: the wrappers are installed in this benchmark process only)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def wrap(self, module: Any, attr: str, step: str) -> None:
+        inner = getattr(module, attr)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self.seconds[step] = self.seconds.get(step, 0.0) + time.perf_counter() - t0
+
+        setattr(module, attr, timed)
+
+    def add(self, step: str, seconds: float) -> None:
+        self.seconds[step] = self.seconds.get(step, 0.0) + seconds
+
+
+def _dashboard(table: Any) -> None:
+    """The dashboard's first run as the page computes it: the default KPIs with previous
+    period and last year, alerts with the anomaly check, the 24-month sparklines."""
+    from kpi.metrics import Engine, Period, default_choice, suggest
+
+    engine = Engine([table])
+    ids = default_choice(suggest(None, [table]))
+    period = Period.containing(table.df[table.mapping["date"]].max(), "month")
+    results = engine.results(period, kpi_ids=ids)
+    engine.alerts(results)
+    for k in ids:
+        engine.series(k, "month", max_periods=24)
+
+
+def profile(path: str, repeat: int) -> dict[str, Any]:
+    """Run in a child process: the steps of an upload in this process (the CLI's path), then
+    the same file through the worker (the app's path: the warm standby child parses, the
+    table comes back as memory-mapped Arrow), ``repeat`` times each; per step the runs'
+    seconds."""
+    from kpi.data import columns, loading, worker
+    from kpi.metrics import warm
+
+    steps = _Steps()
+    # nested: "type" includes "control characters"; "parse" is pyarrow's CSV reader
+    steps.wrap(loading, "_decode", "decode (encoding → UTF-8)")
+    steps.wrap(loading, "read_csv_limited", "parse (pyarrow CSV, all text)")
+    steps.wrap(loading, "type_columns", "type (numbers, dates, text)")
+    steps.wrap(columns, "_without_control_characters", "  type: of which control characters")
+    steps.wrap(loading, "_drop_total_rows", "total rows")
+    steps.wrap(loading, "_read_source", "tool recognition")
+    steps.wrap(loading, "table_from_frame", "roles (kind, mapping, currencies)")
+    data = Path(path).read_bytes()
+    loading.load_table(data[:300_000], Path(path).name)  # first-call costs, as in a server
+    runs: dict[str, list[float]] = {}
+    for _ in range(repeat):
+        steps.seconds.clear()
+        t0 = time.perf_counter()
+        table = loading.load_table(data, Path(path).name)
+        t1 = time.perf_counter()
+        warm(table)
+        t2 = time.perf_counter()
+        _dashboard(table)
+        t3 = time.perf_counter()
+        steps.add("load (bytes → typed table + roles)", t1 - t0)
+        steps.add("prepared arrays (warm: sort, codes, counted rows)", t2 - t1)
+        steps.add("first dashboard (KPIs, alerts, sparklines)", t3 - t2)
+        steps.add("total, in process", t3 - t0)
+        for k, v in steps.seconds.items():
+            runs.setdefault(k, []).append(round(v, 3))
+        del table
+    if worker.enabled():
+        worker.warm_up(background=False)
+        for _ in range(repeat):
+            time.sleep(4.0)  # the standby child re-arms in the background, as between uploads
+            t0 = time.perf_counter()
+            table = loading.load_table(data, Path(path).name, in_worker=True)
+            t1 = time.perf_counter()
+            warm(table)
+            t2 = time.perf_counter()
+            _dashboard(table)
+            t3 = time.perf_counter()
+            stats = worker.last_stats()
+            runs.setdefault("worker: upload → table (app path)", []).append(round(t1 - t0, 3))
+            runs.setdefault("worker: child's job (wall)", []).append(
+                round(stats.get("wall_seconds", 0.0), 3)
+            )
+            runs.setdefault("worker: prepared arrays", []).append(round(t2 - t1, 3))
+            runs.setdefault("worker: first dashboard", []).append(round(t3 - t2, 3))
+            runs.setdefault("total, through the worker (app path)", []).append(round(t3 - t0, 3))
+            del table
+    return {"file_mb": round(len(data) / 2**20, 1), "runs": runs}
+
+
+def print_profile(name: str, result: dict[str, Any]) -> None:
+    print(f"\n{name} ({result['file_mb']} MB), seconds per run (min–max of the runs, median)")
+    runs = result["runs"]
+    order = [s for s in runs if not s.startswith("  ")]
+    at = next((i for i, s in enumerate(order) if s.startswith("type")), len(order) - 1)
+    order[at + 1 : at + 1] = [s for s in runs if s.startswith("  ")]
+    for step in order:
+        values = runs[step]
+        lo, hi, mid = min(values), max(values), statistics.median(values)
+        print(f"  {step:<55} {lo:6.2f} – {hi:5.2f}  (median {mid:.2f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--xlsx", action="store_true", help="also the XLSX case (slow to make)")
+    parser.add_argument(
+        "--profile", action="store_true", help="each step of an upload, in process and worker"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case (--profile)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child)))
+        result = profile(args.child, args.repeat) if args.profile else measure(args.child)
+        print(json.dumps(result))
         return
     paths = write_files(args.rows, args.xlsx)
+    if args.profile:
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores; load {os.getloadavg()}")
+        for name, path in paths.items():
+            if name == "xlsx":
+                continue
+            cmd = [sys.executable, __file__, "--child", str(path), "--profile"]
+            out = subprocess.run(
+                [*cmd, "--repeat", str(args.repeat)], capture_output=True, text=True
+            )
+            if out.returncode:
+                print(name, "FAILED", out.stderr[-2000:])
+                continue
+            print_profile(name, json.loads(out.stdout.strip().splitlines()[-1]))
+        return
     print(
         f"machine: {platform.machine()}, {platform.processor() or ''} python {platform.python_version()}"
     )

@@ -358,3 +358,27 @@ def _numeric_dates(series: pd.Series) -> tuple[pd.Series, str] | None:
             "Excel serial",
         )
     return None
+
+
+def total_prefix_rows(first: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Rows whose text starts with ``tot``, ``sou``, ``sub``, ``gra``, ``som`` or ``sum`` (any
+    case): the first byte of every cell from the raw buffer (t, s or g), then the three-letter
+    prefix on those rows only (lowering and slicing a million cells took 0.14 s)."""
+    if isinstance(first, pa.ChunkedArray):
+        first = first.combine_chunks()
+    if not (pa.types.is_string(first.type) or pa.types.is_large_string(first.type)):
+        first = first.cast(pa.large_string())
+    _, offsets_buf, data_buf = first.buffers()
+    if data_buf is None or len(first) == 0:
+        return np.zeros(0, dtype=np.int64)
+    width = np.int64 if pa.types.is_large_string(first.type) else np.int32
+    offsets = np.frombuffer(offsets_buf, dtype=width)[first.offset : first.offset + len(first) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    filled = offsets[1:] > offsets[:-1]  # null cells have no bytes either
+    lead = data[np.minimum(offsets[:-1], max(len(data) - 1, 0))] | 0x20  # ASCII lower case
+    rows = np.flatnonzero(filled & ((lead == ord("t")) | (lead == ord("s")) | (lead == ord("g"))))
+    if not len(rows):
+        return rows
+    prefix = pc.utf8_lower(pc.utf8_slice_codeunits(first.take(pa.array(rows)), 0, 3))
+    hits = pc.is_in(prefix, value_set=pa.array(["tot", "sou", "sub", "gra", "som", "sum"]))
+    return rows[pc.fill_null(hits, False).to_numpy(zero_copy_only=False)]

@@ -192,6 +192,8 @@ def parse_numbers(arr: pa.Array, decimal: str) -> tuple[pa.Array, NumberFormat, 
         Boolean mask of the non-missing values that were read.
     """
     fast = _fast_numbers(arr, decimal)
+    if fast is None:
+        fast = _spaced_numbers(arr, decimal)
     if fast is not None:
         return fast, NumberFormat(decimal), pc.is_valid(arr)
     raw = normalise_missing(arr)
@@ -243,6 +245,34 @@ def _fast_numbers(raw: pa.Array, decimal: str) -> pa.Array | None:
     if pc.any(pc.is_nan(values)).as_py() or pc.any(pc.is_inf(values)).as_py():
         return None
     return values
+
+
+_SPACED_BYTES = np.zeros(256, dtype=bool)
+_SPACED_BYTES[[*b"0123456789", 0xC2, 0xA0]] = True  # digits and U+00A0 (C2 A0)
+
+
+def _spaced_numbers(raw: pa.Array, decimal: str) -> pa.Array | None:
+    """Numbers whose only other characters are no-break spaces between thousands and the
+    decimal separator (``3 957,09``, as French tools export amounts), or None.
+
+    What the general path would give, without its trimming, token, currency and percent
+    passes (0.4 s over a million cells): every value must then read as digits with an
+    optional decimal part, else None and the general path decides (counts, examples).
+    """
+    if len(raw) == raw.null_count:
+        return None
+    seen = _bytes_seen(raw)
+    allowed = _SPACED_BYTES.copy()
+    allowed[ord(decimal)] = True
+    if not seen[0xA0] or (seen & ~allowed).any():
+        return None
+    s = pc.replace_substring(raw, "\u00a0", "")
+    pattern = r"^\d+(,\d+)?$" if decimal == "," else r"^\d+(\.\d+)?$"
+    if not pc.all(pc.match_substring_regex(s, pattern)).as_py():  # nulls skipped
+        return None
+    if decimal == ",":
+        s = pc.replace_substring(s, ",", ".")
+    return pc.cast(s, pa.float64())
 
 
 def numeric_share(arr: pa.Array, decimal: str) -> tuple[float, int, bool]:
@@ -393,6 +423,15 @@ def parse_dates(arr: pa.Array, formats: list[str]) -> tuple[pa.Array, int, list[
     common case, one pass); trimming and missing-value tokens are only dealt with when some
     values remain unread.
     """
+    if isinstance(arr, pa.Array) and len(arr) >= 100_000:
+        # A date column repeats its values (730 days in a million order lines): parse each
+        # distinct text once (FR dates: 0.2 → 0.04 s). Only when every value reads; otherwise
+        # the whole column goes the usual way, for the counts and examples of what did not.
+        encoded = pc.dictionary_encode(arr)
+        if len(encoded.dictionary) <= len(arr) // 10:
+            once = _parse_one_format(encoded.dictionary, formats[0])
+            if once.null_count == 0:
+                return once.take(encoded.indices), 0, []
     out = _parse_one_format(arr, formats[0])
     if out.null_count == arr.null_count:
         return out, 0, []

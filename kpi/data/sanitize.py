@@ -38,8 +38,7 @@ _PY_PATTERN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800
 _RE2_PATTERN = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x{9f}\\x{fffe}\\x{ffff}]"
 _BAD_BYTES = np.zeros(256, dtype=bool)
 _BAD_BYTES[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
-_LEAD_BYTES = np.zeros(256, dtype=bool)
-_LEAD_BYTES[[0xC2, 0xEF]] = True  # C1 is C2 80..9F; U+FFFE/U+FFFF are EF BF BE/BF
+# Lead bytes looked at: C1 is C2 80..9F; U+FFFE/U+FFFF are EF BF BE/BF.
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 """Text a spreadsheet would run as a formula: the one definition (:mod:`kpi.share.export`
@@ -128,18 +127,23 @@ def _may_hold_control(values: pa.Array) -> bool:
     data = np.frombuffer(buffers[2], dtype=np.uint8)[start:end]
     if not len(data):
         return False
-    if _BAD_BYTES[data].any():
+    # The smallest and largest byte first (vectorised, ~0.03 ns a byte): most columns are
+    # printable ASCII and stop here. The lookup table (a gather, ~3 ns a byte: 0.4 s over a
+    # 1M-row file's text columns) only when a byte below 0x20 (tabs and line breaks in quoted
+    # cells are allowed) or DEL is there at all.
+    low, high = int(data.min()), int(data.max())
+    if (low < 0x20 or (high >= 0x7F and (data == 0x7F).any())) and _BAD_BYTES[data].any():
         return True
-    leads = np.flatnonzero(_LEAD_BYTES[data[:-1]])
-    if not len(leads):
+    if high < 0xC2:
         return False
-    nxt = data[leads + 1]
-    c1 = (data[leads] == 0xC2) & (nxt >= 0x80) & (nxt <= 0x9F)
-    if c1.any():
+    # C1: C2 then 80..9F; U+FFFE/U+FFFF: EF BF then BE/BF (element-wise over the whole column:
+    # a French amount column has a C2 lead, its no-break space, in every cell)
+    nxt = data[1:]
+    if ((data[:-1] == 0xC2) & (nxt >= 0x80) & (nxt <= 0x9F)).any():
         return True
-    ef = leads[(data[leads] == 0xEF) & (nxt == 0xBF)]
-    ef = ef[ef + 2 < len(data)]
-    return bool(((data[ef + 2] == 0xBE) | (data[ef + 2] == 0xBF)).any())
+    if high < 0xEF or len(data) < 3:
+        return False
+    return bool(((data[:-2] == 0xEF) & (data[1:-1] == 0xBF) & (data[2:] >= 0xBE)).any())
 
 
 def clean_arrays(

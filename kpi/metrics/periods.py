@@ -12,6 +12,7 @@ French ``2024-T1``), ``2024-03`` and ``2024-01-01..2024-03-31`` (both ends inclu
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -35,6 +36,15 @@ _RE_QUARTER = re.compile(r"^(\d{4})\s*-?\s*[QT]([1-4])$", re.IGNORECASE)
 _RE_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _RE_RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:\.\.|/|→)\s*(\d{4}-\d{2}-\d{2})$")
 _ALL_WORDS = frozenset({"all", "tout", "toutes", "tout l'historique", "all data", ""})
+
+
+@functools.lru_cache(maxsize=4096)
+def _month(cls: type[Period], year: int, month: int) -> Period:
+    # Periods are immutable: one object per month. A dashboard run asks for the same months
+    # hundreds of times (series, comparisons, coverage); pd.DateOffset cost 0.2 ms each.
+    end_year, end_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    start = pd.Timestamp(year=year, month=month, day=1)
+    return cls("month", start, pd.Timestamp(year=end_year, month=end_month, day=1))
 
 
 @dataclass(frozen=True)
@@ -69,13 +79,13 @@ class Period:
     def quarter(cls, year: int, quarter: int) -> Period:
         """A calendar quarter (1–4)."""
         start = pd.Timestamp(year=year, month=3 * (quarter - 1) + 1, day=1)
-        return cls("quarter", start, start + pd.DateOffset(months=3))
+        end_year, end_month = (year + 1, 1) if quarter == 4 else (year, 3 * quarter + 1)
+        return cls("quarter", start, pd.Timestamp(year=end_year, month=end_month, day=1))
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
         """A calendar month (1–12)."""
-        start = pd.Timestamp(year=year, month=month, day=1)
-        return cls("month", start, start + pd.DateOffset(months=1))
+        return _month(cls, year, month)
 
     @classmethod
     def between(cls, first_day: object, last_day: object) -> Period:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 from babel.numbers import get_currency_symbol
 
@@ -18,6 +18,9 @@ from kpi.data import kind_label, worker
 from kpi.data.sanitize import escape_for
 from kpi.metrics import KPI, Period
 from kpi.share.report import Report, Trend, _change_tone, _colon
+
+if TYPE_CHECKING:  # Altair (0.6 s to import) only when a report draws its charts
+    import altair as alt
 
 __all__ = ["to_html"]
 
@@ -275,6 +278,8 @@ class _SvgRenderer:
             number["currency"] = ["", "\u00a0" + symbol] if lang == "fr" else [symbol, ""]
         self._number = number
         self._time = vl_convert.get_time_format_locale(tag)
+        import altair as alt
+
         wanted = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
         self._version = wanted if wanted in vl_convert.get_vegalite_versions() else None
 
@@ -291,6 +296,8 @@ class _SvgRenderer:
 
     def chart(self, trend: Trend) -> alt.Chart:
         """The Altair chart of a trend (aggregated data only: at most a few dozen rows)."""
+        import altair as alt
+
         kpi = trend.kpi
         fmt = self._axis_format(kpi)
         if trend.kind == "line":

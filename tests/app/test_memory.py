@@ -48,6 +48,35 @@ def test_expired_sessions_are_shut_down_and_emptied() -> None:
     assert memory._reap(mgr) == 0
 
 
+def test_expired_sessions_let_go_of_what_their_widgets_functions_held() -> None:
+    # A page's format function or callback is a function of the page script: its globals
+    # hold the page's variables (the Data page's table). Streamlit's SessionState.clear()
+    # keeps the widgets' metadata, hence those functions: the reaper drops them as well.
+    import gc
+    import weakref
+
+    from streamlit.runtime.state.common import WidgetMetadata
+
+    class Big:
+        pass
+
+    big = Big()
+    held = weakref.ref(big)
+    page_globals = {"table": big}
+    fmt = eval("lambda v: (table, v)", page_globals)  # a function of the page's module
+    gone = _Session("c")
+    gone.session_state._set_widget_metadata(
+        WidgetMetadata("w1", deserializer=fmt, serializer=fmt, value_type="string_value")
+    )
+    del big, page_globals, fmt
+    mgr = _Manager(ttl=0)
+    mgr._session_storage.save(SessionInfo(client=None, session=gone))  # type: ignore[arg-type]
+    assert memory._reap(mgr) == 1
+    gc.collect()
+    assert held() is None
+    assert gone.shut
+
+
 def test_sessions_within_the_reconnection_delay_are_kept() -> None:
     mgr = _Manager(ttl=3600)
     kept = _Session("b")

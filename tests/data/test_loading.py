@@ -118,6 +118,17 @@ def test_subtotals_dropped_but_not_products_named_total() -> None:
     assert {d.reason: d.rows for d in rep.dropped} == {"total": 2}
 
 
+def test_totals_found_in_any_case_among_empty_and_accented_labels() -> None:
+    # filled rows (not sparse) found by their label's first letters: upper case, lower case,
+    # after empty labels and labels starting with accented or other letters
+    rows = ["Étoile;Nord;10", ";Sud;20", "géant;Est;5", "sUB-TOTAL;Nord;35", "Zèbre;Sud;1"]
+    rows += ["GRAND TOTAL;x;36", "saumon;Est;2", "SOMME;y;2", "tableau;Nord;3"]
+    data = ("Produit;Région;Montant\n" + "\n".join(rows) + "\n").encode()
+    df, rep = load_bytes(data, "x.csv")
+    assert df["Montant"].tolist() == [10, 20, 5, 1, 2, 3]
+    assert [d.rows for d in rep.dropped if d.reason == "total"] == [3]
+
+
 def test_unlabelled_final_total_row() -> None:
     data = b"Client,Amount,Qty\nA,10,1\nB,20,2\n,30,3\n"
     df, rep = load_bytes(data, "x.csv")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -143,3 +145,38 @@ def test_excel_serials() -> None:
     assert str(out[0])[:10] == "2024-01-01"
     assert str(out[1])[:16] == "2024-01-01T12:00"
     assert np.isnat(out[2])
+
+
+@pytest.mark.parametrize("odd", [None, "31/02/2024", "le 3 mars"])
+def test_long_date_column_read_once_per_distinct_value_same_result(odd: str | None) -> None:
+    # ≥ 100,000 values with few distinct ones are parsed once per distinct text; an
+    # unreadable or impossible date anywhere still counts and shows as in a short column
+    days = [f"{d:02d}/{m:02d}/2024" for m in (1, 2, 3) for d in range(1, 29)]
+    values: list[str | None] = [days[i % len(days)] for i in range(120_000)]
+    values[7] = None
+    if odd is not None:
+        values[90_001] = odd
+    out, bad, examples = parsing.parse_dates(pa.array(values), ["%d/%m/%Y"])
+    got = out.to_pylist()
+    assert got[0] == dt.datetime(2024, 1, 1) and got[29] == dt.datetime(2024, 2, 2)
+    assert got[119_999] == dt.datetime(2024, 2, 20)  # 119,999 % 84 = 47: February's 20th
+    assert got[7] is None
+    assert bad == (odd is not None) and examples == ([odd] if odd else [])
+    assert out.null_count == 1 + (odd is not None)
+
+
+def test_no_break_space_thousands_read_as_the_general_path_reads_them() -> None:
+    nbsp = "\u00a0"
+    values = [f"3{nbsp}957,09", None, "12,5", f"1{nbsp}000{nbsp}000", f"{nbsp}7{nbsp}"]
+    out, fmt, ok = parsing.parse_numbers(pa.array(values), ",")
+    assert out.to_pylist() == [3957.09, None, 12.5, 1_000_000.0, 7.0]
+    assert fmt.unparseable == 0 and not fmt.percent and fmt.currency is None
+    assert ok.to_pylist() == [True, False, True, True, True]
+    dotted, fmt, _ = parsing.parse_numbers(pa.array([f"2{nbsp}500.75", "3"]), ".")
+    assert dotted.to_pylist() == [2500.75, 3.0] and fmt.unparseable == 0
+    # anything else goes the general way: counted and shown, a lone space is a missing value
+    odd, fmt, _ = parsing.parse_numbers(pa.array([f"3{nbsp}957,09", ",5", nbsp, "5,"]), ",")
+    assert odd.to_pylist() == [3957.09, None, None, None]
+    assert fmt.unparseable == 2 and fmt.examples == [",5", "5,"]
+    euros, fmt, _ = parsing.parse_numbers(pa.array([f"3{nbsp}957,09{nbsp}€", "-1,5"]), ",")
+    assert euros.to_pylist() == [3957.09, -1.5] and fmt.currency == "EUR"

@@ -100,6 +100,24 @@ def test_clean_array_counts_cells_not_characters() -> None:
     assert clean_array(numbers) == (numbers, 0)
 
 
+@pytest.mark.parametrize(
+    "hazard", ["\x01", "\x1f", "\x7f", "\x80", "\x85", "\x9f", "\ufffe", "\uffff"]
+)
+@pytest.mark.parametrize("around", ["ascii", "accents", "no-break spaces"])
+def test_clean_array_finds_one_control_character_among_many_cells(hazard: str, around: str) -> None:
+    # the column's byte scan (smallest/largest byte, then C1 and U+FFFE/FFFF lead pairs)
+    # must not skip a lone control character, whatever the other cells' bytes are
+    cell = {"ascii": "C{:05d}", "accents": "Île {}", "no-break spaces": "3\xa0957,{}"}[around]
+    values = [cell.format(i) for i in range(5000)]
+    values[3217] = f"x{hazard}y"
+    cleaned, n = clean_array(pa.array(values, pa.large_string()))
+    assert n == 1 and cleaned[3217].as_py() == "xy"
+    # allowed neighbours: tab, line break, U+FFFD (EF BF BD), U+00A0…U+00BF (C2 A0..BF), €
+    values[3217] = "a\tb\nc\ufffd\xa0\xbf€"
+    same, n = clean_array(pa.array(values))
+    assert n == 0
+
+
 def test_clean_array_of_slices_chunks_and_dictionaries() -> None:
     arr = pa.array(["a\x01", "b", "c\x02", "d"])
     assert clean_array(arr.slice(1, 1)) == (arr.slice(1, 1), 0)  # the suspicious bytes are out

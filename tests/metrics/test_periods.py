@@ -114,3 +114,15 @@ def test_labels() -> None:
     assert parse_period("2024-Q1").label("en") == "Q1 2024"
     assert ALL.label("fr") == "Toutes les données"
     assert Period.containing("2024-05-17", "year") == parse_period("2024")
+
+
+def test_month_and_quarter_bounds_across_the_year_end() -> None:
+    dec = Period.month(2024, 12)
+    assert (dec.start, dec.end) == (pd.Timestamp("2024-12-01"), pd.Timestamp("2025-01-01"))
+    assert Period.month(2025, 1).start == dec.end and Period.month(2024, 12) is dec  # one object
+    q4 = Period.quarter(2024, 4)
+    assert (q4.start, q4.end) == (pd.Timestamp("2024-10-01"), pd.Timestamp("2025-01-01"))
+    assert Period.quarter(2024, 2).end == pd.Timestamp("2024-07-01")
+    assert Period.month(2024, 2).end - Period.month(2024, 2).start == pd.Timedelta(days=29)
+    with pytest.raises(ValueError):
+        Period.month(2024, 13)
