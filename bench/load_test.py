@@ -95,13 +95,19 @@ def session(url: str, csv_path: Path, changes: int) -> list[float]:
         box = pg.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").filter(
             has=pg.get_by_text("Région", exact=True)
         )
-        for _ in range(5):  # open the "Filtres" expander (a click during a rerun may be lost)
-            pg.locator("[data-testid=stSidebar]").get_by_text("Filtres").click()
+        # Open the "Filtres" expander. A click during a rerun may be lost, and with several
+        # sessions loading 1M rows on 2 cores a rerun can take a minute: keep trying for 5 min.
+        deadline = time.perf_counter() + 300
+        while True:
+            idle(pg)
+            if not box.is_visible():
+                pg.locator("[data-testid=stSidebar]").get_by_text("Filtres").click()
             try:
-                box.wait_for(state="visible", timeout=5000)
+                box.wait_for(state="visible", timeout=10_000)
                 break
             except Exception:  # noqa: BLE001  (playwright's TimeoutError)
-                idle(pg)
+                if time.perf_counter() > deadline:
+                    raise
         for i in range(changes):
             box.click()
             if i % 2 == 0:  # type the region and Enter: no click on a moving option list
