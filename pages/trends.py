@@ -108,12 +108,8 @@ chart = charts.trend_chart(
     title=title,
 )
 table = view.table(L).drop(columns=["end"])
-# A bucket in progress, or one the data starts well into, says so in the table and its
-# downloads, not as True/False.
-partial = table["partial"].astype(bool)
-if "partial_start" in table.columns:
-    partial |= table.pop("partial_start").astype(bool)
-table["partial"] = [tr("explore.partial") if p else "" for p in partial]
+# A bucket the data does not cover in full says so in the table and its downloads, in words.
+table["partial"] = [tr("explore.partial") if p else "" for p in table["partial"]]
 headers = {
     "label": tr("explore.col.period"),
     "start": tr("explore.col.start"),

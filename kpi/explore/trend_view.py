@@ -156,11 +156,20 @@ def trend_series(
     return TrendSeries(ident, kpi.label, kpi.unit, frame, None)
 
 
+def incomplete(series: pd.DataFrame) -> pd.Series:
+    """Which buckets the data does not cover in full: the one in progress (``partial``) and a
+    first one the data starts inside (``partial_start``, see :func:`trends.measure_trend`)."""
+    out = series["partial"].astype(bool)
+    if "partial_start" in series.columns:
+        out = out | series["partial_start"].astype(bool)
+    return out
+
+
 def monthly_only(ident: str, freq: str) -> bool:
-    """Whether KPI ``ident`` has no value by ``freq``: the recurring-revenue KPIs are month-end
-    snapshots and monthly movements (KPI_SPEC), so they are drawn by month or quarter only."""
+    """Whether KPI ``ident`` has no value by ``freq`` (day or week) because it is monthly
+    (:attr:`KPI.monthly`)."""
     kpi = next((k for k in CATALOGUE if k.id == ident), None)
-    return kpi is not None and kpi.family == "subscriptions" and freq in ("day", "week")
+    return kpi is not None and kpi.monthly and freq in ("day", "week")
 
 
 @dataclass(frozen=True)
@@ -219,17 +228,18 @@ class TrendView:
         }
         out["anomaly"] = [words.get(int(a), "") for a in out["anomaly"]]
         out["not_judged"] = [excluded_label(r, lang) for r in out["excluded"]]
-        return out.drop(columns=["excluded"])
+        out["partial"] = incomplete(out)
+        return out.drop(columns=["excluded", "partial_start"], errors="ignore")
 
     def to_json(self) -> dict[str, Any]:
         """The document of ``python -m kpi trend --json`` (ratios as fractions, dates ISO)."""
-        s = self.series
+        s = self.series.assign(partial=incomplete(self.series))
         points = [
             {
                 "start": pd.Timestamp(r.start).date().isoformat(),
                 "label": getattr(r, "label", None),
                 "value": _num(r.value),
-                "partial": bool(r.partial) or bool(getattr(r, "partial_start", False)),
+                "partial": bool(r.partial),
                 "anomaly": int(r.anomaly),
                 "expected": _num(r.expected),
                 "score": _num(r.score),
@@ -317,9 +327,8 @@ def trend_view(
     if horizon is not None and horizon < 1:
         raise PiloteError("trends.bad_horizon", value=horizon)
     shown = series
-    if "partial_start" in series.columns:
-        # a first bucket the data starts inside is incomplete too: neither judged nor learnt
-        series = series.assign(partial=series["partial"].astype(bool) | series["partial_start"])
+    # a first bucket the data starts inside is incomplete too: neither judged nor learnt
+    series = series.assign(partial=incomplete(series))
     flagged, method = anomalies(series, freq, countries=countries)
     flagged["partial"] = shown["partial"]  # "in progress" is the end's; the reason says both
     if series.empty:

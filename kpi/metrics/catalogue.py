@@ -265,6 +265,12 @@ class KPI:
         return "project" if agg in (None, "sum", "count", "orders") else "wait"
 
     @property
+    def monthly(self) -> bool:
+        """Whether it has values by month and quarter only: the recurring-revenue KPIs are
+        month-end levels and monthly movements (KPI_SPEC), with no value by day or week."""
+        return self.family == "subscriptions"
+
+    @property
     def fact(self) -> str:
         """The id of the fact its alerts tell (its own id unless ``same_fact_as``)."""
         return self.same_fact_as or self.id

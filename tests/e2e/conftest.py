@@ -142,7 +142,7 @@ def page(browser, server):  # noqa: ANN001, ANN201
     context.close()
 
 
-def shown(text: str) -> re.Pattern[str]:
+def as_shown(text: str) -> re.Pattern[str]:
     """``text`` as the page shows it when it passed through ``ui.markup.inert`` (messages that
     hold a file or column name): an invisible word joiner follows each colon."""
     return re.compile(re.escape(text).replace(":", ":\u2060?"))

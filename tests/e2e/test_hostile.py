@@ -16,7 +16,7 @@ import pytest
 
 from kpi.data import sample_files
 from tests import bombs
-from tests.e2e.conftest import _require_browser, nav, serve_app, shot, shown, wait_idle
+from tests.e2e.conftest import _require_browser, as_shown, nav, serve_app, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +89,7 @@ def test_hostile_uploads_leave_the_server_and_another_session_alone(browser, tmp
             other.locator("[data-testid=stMetric]").first.wait_for()
             wait_idle(other)
             pg.get_by_text(
-                shown("« ventes_2024.xlsx » : Une feuille de ce classeur a plus de")
+                as_shown("« ventes_2024.xlsx » : Une feuille de ce classeur a plus de")
             ).wait_for(timeout=180_000)
             wait_idle(pg)
             message = pg.locator("[data-testid=stAlert]").first.inner_text()
@@ -128,7 +128,7 @@ def test_hostile_uploads_leave_the_server_and_another_session_alone(browser, tmp
             wait_idle(pg)
             upload(pg, bomb)
             pg.get_by_text(
-                shown("'ventes_2024.xlsx': A sheet of this workbook has more than")
+                as_shown("'ventes_2024.xlsx': A sheet of this workbook has more than")
             ).wait_for(timeout=180_000)
             wait_idle(pg)
             assert (

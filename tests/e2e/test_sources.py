@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.conftest import nav, pick, shot, shown, wait_idle
+from tests.e2e.conftest import as_shown, nav, pick, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -66,10 +66,10 @@ def test_pipedrive_and_shopify_exports_are_recognised(page, lang: str) -> None: 
     shot(page, f"sources-upload-{lang}")
     # the Data page opens on the last file loaded: pick the Pipedrive export
     pick(page, main, "pipedrive_deals_en.csv")
-    main.get_by_text(shown(t["pipedrive"])).wait_for()
+    main.get_by_text(as_shown(t["pipedrive"])).wait_for()
     # the other table: Shopify, with its semantics
     pick(page, main, "shopify_orders_fr_shop.csv")
-    main.get_by_text(shown(t["shopify"])).wait_for()
+    main.get_by_text(as_shown(t["shopify"])).wait_for()
     assert t["semantics"] in main.inner_text().replace("\u2060", "").replace("\\", "")
     shot(page, f"sources-data-{lang}")
 
