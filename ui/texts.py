@@ -313,8 +313,8 @@ i18n.add_messages(
         "data.remove": {"fr": "Retirer ce tableau", "en": "Remove this table"},
         "data.loading": {"fr": "Lecture de « {name} »…", "en": "Reading '{name}'…"},
         "data.loaded_ok": {
-            "fr": "« {name} » lu : {rows} lignes, {cols} colonnes, en {seconds} s.",
-            "en": "'{name}' read: {rows} rows, {cols} columns, in {seconds} s.",
+            "fr": "« {name} » lu : {rows} ligne(s), {cols} colonne(s), en {seconds} s.",
+            "en": "'{name}' read: {rows} row(s), {cols} column(s), in {seconds} s.",
         },
         "data.mapping_reapplied": {
             "fr": "Correspondance enregistrée réappliquée (mêmes colonnes qu'un export précédent).",
