@@ -685,9 +685,9 @@ def make_leads() -> pd.DataFrame:
     # then a first order): each lead's decision delay is exponential, mean LEAD_DECISION_DAYS,
     # at most LEAD_DECISION_MAX_DAYS. Leads still undecided at the end of the data are open: most
     # of December's, a third of November's, a few older ones — as in a real CRM export.
-    delay = np.minimum(
-        rng.exponential(LEAD_DECISION_DAYS, size=n), LEAD_DECISION_MAX_DAYS
-    ).astype(int)
+    delay = np.minimum(rng.exponential(LEAD_DECISION_DAYS, size=n), LEAD_DECISION_MAX_DAYS).astype(
+        int
+    )
     is_open = created + delay > (END - START).days
     # The leak: the status a sales assistant sets once the outcome is known.
     status = np.select(
