@@ -265,10 +265,12 @@ def _level_shifts(
     adjusted values against the median of the ``window`` before, in standard deviations of that
     difference (a median of ``w`` values varies π/2w times one value's variance); the largest
     change within ``window`` of it, beyond ``k`` and at least :data:`MIN_SHIFT`, whose first
-    bucket is itself more than ``k`` robust standard deviations from the level before (a
-    gradual ramp is a trend, not a shift).
+    bucket is itself more than ``k`` robust standard deviations from the level before, carried
+    to it along the Theil–Sen slope of the values before (a gradual ramp is a trend, not a
+    shift).
 
-    Returns ``(position, score of the change, level before)`` for each shift.
+    Returns ``(position, score of the change, level before carried to the position)`` for
+    each shift.
     """
     idx = np.flatnonzero(fitted)
     a = adjusted[idx]
@@ -283,8 +285,12 @@ def _level_shifts(
     sd = np.where(diff > 0, high, low) * math.sqrt(math.pi / window)
     stat = np.divide(diff, sd, out=np.zeros_like(diff), where=sd > 0)
     size = np.abs(np.expm1(diff)) if log_scale else np.abs(diff) / np.maximum(np.abs(before), 1e-12)
-    # the first bucket itself must stand out from the level before it (a ramp does not)
-    first = a[j] - before
+    # the first bucket itself must stand out from the level before it, carried to its own
+    # position along the slope before it (a ramp — a growing MRR — is a trend, not a shift)
+    p_, q_ = np.triu_indices(window, 1)
+    slopes = np.median((windows[:, q_] - windows[:, p_]) / (q_ - p_), axis=1)
+    carried = before + slopes[j - window] * (window + 1) / 2
+    first = a[j] - carried
     with np.errstate(divide="ignore", invalid="ignore"):
         first_stat = first / np.where(first > 0, high, low)
     candidates = (np.abs(stat) > k) & (size >= MIN_SHIFT) & (np.abs(first_stat) > k)
@@ -294,7 +300,7 @@ def _level_shifts(
     for t in np.flatnonzero(candidates):
         lo_, hi_ = max(0, t - window), min(len(stat), t + window + 1)
         if t == lo_ + int(np.argmax(strength[lo_:hi_])):  # the strongest, the first of equals
-            out.append((int(idx[j[t]]), float(stat[t]), float(before[t])))
+            out.append((int(idx[j[t]]), float(stat[t]), float(carried[t])))
     return out
 
 
@@ -341,7 +347,7 @@ def _fit(
     return trend, effect, low, high
 
 
-def _rolling(v: np.ndarray, window: int, segment: np.ndarray) -> np.ndarray:
+def _rolling(v: np.ndarray, window: int, segment: np.ndarray, edges: bool = True) -> np.ndarray:
     """Centred rolling median of the ``window − 1`` neighbours of each value in its segment,
     the value itself left out (so that a spike does not lift its own expected value, and the
     residuals keep the noise's full size); NaN values ignored, gaps interpolated."""
@@ -355,6 +361,8 @@ def _rolling(v: np.ndarray, window: int, segment: np.ndarray) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows
         med = np.where(enough, np.nanmedian(neighbours, axis=1), np.nan)
+    if edges:
+        _edges(med, neighbours, enough, half, v, segment)
     out = np.full(len(v), np.nan)
     for s_ in np.unique(segment):
         at = segment == s_
@@ -363,6 +371,37 @@ def _rolling(v: np.ndarray, window: int, segment: np.ndarray) -> np.ndarray:
             part = np.full(int(at.sum()), np.nanmedian(v[at]))  # a short stretch: its median
         out[at] = part
     return pd.Series(out).interpolate(limit_direction="both").to_numpy()
+
+
+def _edges(
+    med: np.ndarray,
+    neighbours: np.ndarray,
+    enough: np.ndarray,
+    half: int,
+    v: np.ndarray,
+    segment: np.ndarray,
+) -> None:
+    """Where a value's neighbours lie more on one side (the first and last buckets of a
+    segment, a gap), their median lags a trending series — a growing MRR's last month would
+    be "expected" at the level of two months before. There the level is the median of the
+    neighbours moved along the Theil–Sen slope (median of the pairwise slopes, over twice the
+    window, at least three values) to the value's own position; a centred window, unbiased for
+    a straight trend, keeps its plain median."""
+    offsets = np.delete(np.arange(-half, half + 1, dtype=float), half)
+    known = ~np.isnan(neighbours)
+    before = (known & (offsets < 0)).sum(axis=1)
+    after = (known & (offsets > 0)).sum(axis=1)
+    n = len(v)
+    for i in np.flatnonzero(enough & (before != after)):
+        near = np.arange(max(0, i - 2 * half), min(n, i + 2 * half + 1))
+        near = near[(near != i) & (segment[near] == segment[i]) & ~np.isnan(v[near])]
+        if len(near) < 3:
+            continue  # one pair of values: no slope to trust
+        x, y = near.astype(float), v[near]
+        p, q = np.triu_indices(len(near), 1)
+        slope = float(np.median((y[q] - y[p]) / (x[q] - x[p])))
+        at = known[i]
+        med[i] = float(np.median(neighbours[i, at] - slope * offsets[at]))
 
 
 def _effects(dev: np.ndarray, pos: np.ndarray, period: int) -> tuple[np.ndarray, list[float]]:
@@ -393,7 +432,9 @@ def _seasonal_fit(
     """Trend, seasonal effect of each bucket (two passes), and the leave-one-out residuals the
     noise scale is drawn from."""
     first = period + 1 if period % 2 == 0 else period
-    trend = _rolling(v, max(first, 5), segment)
+    # first pass on the values with their season: carrying a level along a slope there
+    # would carry the season too (a Q4 rise into next January)
+    trend = _rolling(v, max(first, 5), segment, edges=False)
     effect, _ = _effects(v - trend, pos, period)
     trend = _rolling(v - effect[pos], window, segment)
     effect, loo = _effects(v - trend, pos, period)
