@@ -79,6 +79,9 @@ DEFAULT_COUNTRIES: tuple[str, ...] = ("FR", "GB", "US")
 #: Centred rolling median of the seasonally adjusted values (buckets).
 TREND_WINDOW: dict[str, int] = {"day": 15, "week": 9, "month": 7, "quarter": 5}
 _SHORT_WINDOW = 5
+#: Share of the pairwise slopes that must agree in sign before the ends of a series are carried
+#: along their slope (a Mann–Kendall-like test: a flat, noisy end keeps the plain median).
+TREND_AGREEMENT = 0.8
 _SUBDIVISIONS = {"GB": "ENG"}
 
 
@@ -266,8 +269,8 @@ def _level_shifts(
     difference (a median of ``w`` values varies π/2w times one value's variance); the largest
     change within ``window`` of it, beyond ``k`` and at least :data:`MIN_SHIFT`, whose first
     bucket is itself more than ``k`` robust standard deviations from the level before, carried
-    to it along the Theil–Sen slope of the values before (a gradual ramp is a trend, not a
-    shift).
+    to it along the Theil–Sen slope of the values before when that trend is clear (see
+    :data:`TREND_AGREEMENT`): a gradual ramp is a trend, not a shift.
 
     Returns ``(position, score of the change, level before carried to the position)`` for
     each shift.
@@ -286,9 +289,12 @@ def _level_shifts(
     stat = np.divide(diff, sd, out=np.zeros_like(diff), where=sd > 0)
     size = np.abs(np.expm1(diff)) if log_scale else np.abs(diff) / np.maximum(np.abs(before), 1e-12)
     # the first bucket itself must stand out from the level before it, carried to its own
-    # position along the slope before it (a ramp — a growing MRR — is a trend, not a shift)
+    # position along the slope before it when that slope is clear (a ramp — a growing MRR — is
+    # a trend, not a shift; a flat, noisy stretch keeps its plain median)
     p_, q_ = np.triu_indices(window, 1)
-    slopes = np.median((windows[:, q_] - windows[:, p_]) / (q_ - p_), axis=1)
+    pairwise = (windows[:, q_] - windows[:, p_]) / (q_ - p_)
+    agree = np.maximum((pairwise > 0).mean(axis=1), (pairwise < 0).mean(axis=1))
+    slopes = np.where(agree >= TREND_AGREEMENT, np.median(pairwise, axis=1), 0.0)
     carried = before + slopes[j - window] * (window + 1) / 2
     first = a[j] - carried
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -385,8 +391,9 @@ def _edges(
     segment, a gap), their median lags a trending series — a growing MRR's last month would
     be "expected" at the level of two months before. There the level is the median of the
     neighbours moved along the Theil–Sen slope (median of the pairwise slopes, over twice the
-    window, at least three values) to the value's own position; a centred window, unbiased for
-    a straight trend, keeps its plain median."""
+    window, at least three values) to the value's own position, when the trend is clear (at
+    least :data:`TREND_AGREEMENT` of the pairwise slopes share a sign); a centred window,
+    unbiased for a straight trend, keeps its plain median."""
     offsets = np.delete(np.arange(-half, half + 1, dtype=float), half)
     known = ~np.isnan(neighbours)
     before = (known & (offsets < 0)).sum(axis=1)
@@ -399,7 +406,10 @@ def _edges(
             continue  # one pair of values: no slope to trust
         x, y = near.astype(float), v[near]
         p, q = np.triu_indices(len(near), 1)
-        slope = float(np.median((y[q] - y[p]) / (x[q] - x[p])))
+        slopes = (y[q] - y[p]) / (x[q] - x[p])
+        if max(np.mean(slopes > 0), np.mean(slopes < 0)) < TREND_AGREEMENT:
+            continue  # no clear trend (a flat, noisy stretch): the plain median
+        slope = float(np.median(slopes))
         at = known[i]
         med[i] = float(np.median(neighbours[i, at] - slope * offsets[at]))
 
