@@ -626,7 +626,8 @@ JOB_TITLES = {
     "IT Manager": 0.1, "Operations Director": 0.3, "Assistant": -0.3, "Student": -1.2,
 }  # fmt: skip
 LEAD_REGIONS = {**REGIONS, "Belgique": 0.0, "Suisse": 0.0}
-OPEN_LEADS_FROM = "2025-11-01"
+LEAD_DECISION_DAYS = 45.0
+LEAD_DECISION_MAX_DAYS = 120
 LEADS_PER_MONTH = 150.0
 
 
@@ -639,8 +640,8 @@ def make_leads() -> pd.DataFrame:
 
     A hidden buying intent drives both the behaviour columns (visits, time on site, e-mail
     opened, demo requested) and conversion, with noise, so a model reaches an AUC near 0.8.
-    ``Lead Status`` is filled in after the outcome: a leak. Leads created from November 2025
-    have no outcome yet.
+    ``Lead Status`` is filled in after the outcome: a leak. Leads whose outcome was not known
+    yet at the end of the data (see the decision delay below) have none: they are open.
     """
     rng = _rng("leads")
     per_month = [LEADS_PER_MONTH * (1 + 0.15 * m / 12) * _season(m) for m in range(N_MONTHS)]
@@ -679,8 +680,15 @@ def make_leads() -> pd.DataFrame:
     shown_title = np.where(
         u < 0.05, "Select", np.where(u < 0.08, "N/A", np.array(list(JOB_TITLES))[title])
     )
-    is_open = created >= _day(OPEN_LEADS_FROM)
     v = rng.random(n)
+    # Outcomes are known some weeks after a lead arrives (a quick disqualification, a demo
+    # then a first order): each lead's decision delay is exponential, mean LEAD_DECISION_DAYS,
+    # at most LEAD_DECISION_MAX_DAYS. Leads still undecided at the end of the data are open: most
+    # of December's, a third of November's, a few older ones — as in a real CRM export.
+    delay = np.minimum(rng.exponential(LEAD_DECISION_DAYS, size=n), LEAD_DECISION_MAX_DAYS).astype(
+        int
+    )
+    is_open = created + delay > (END - START).days
     # The leak: the status a sales assistant sets once the outcome is known.
     status = np.select(
         [is_open & (v < 0.6), is_open, converted & (v < 0.98), converted, v < 0.01, v < 0.66],

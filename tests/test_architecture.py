@@ -209,3 +209,20 @@ def test_the_readme_layout_names_files_that_exist() -> None:
     being_written = {"kpi/data/sources.py"}  # said so in the README
     missing = sorted(p for p in paths - being_written if not (ROOT / p).exists())
     assert len(paths) > 10 and missing == []
+
+
+def test_the_cli_kpis_path_does_not_import_scipy_or_altair() -> None:
+    """`python -m kpi kpis` pays only for what it uses: scipy (the CLV model's fit, ~1 s to
+    import) and Altair (charts) are imported where they are used, not by the modules the
+    command loads."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kpi.cli, kpi.share.json_export, kpi.explore; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'altair', 'sklearn'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

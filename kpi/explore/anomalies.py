@@ -79,6 +79,9 @@ DEFAULT_COUNTRIES: tuple[str, ...] = ("FR", "GB", "US")
 #: Centred rolling median of the seasonally adjusted values (buckets).
 TREND_WINDOW: dict[str, int] = {"day": 15, "week": 9, "month": 7, "quarter": 5}
 _SHORT_WINDOW = 5
+#: Share of the pairwise slopes that must agree in sign before the ends of a series are carried
+#: along their slope (a Mann–Kendall-like test: a flat, noisy end keeps the plain median).
+TREND_AGREEMENT = 0.8
 _SUBDIVISIONS = {"GB": "ENG"}
 
 
@@ -265,10 +268,12 @@ def _level_shifts(
     adjusted values against the median of the ``window`` before, in standard deviations of that
     difference (a median of ``w`` values varies π/2w times one value's variance); the largest
     change within ``window`` of it, beyond ``k`` and at least :data:`MIN_SHIFT`, whose first
-    bucket is itself more than ``k`` robust standard deviations from the level before (a
-    gradual ramp is a trend, not a shift).
+    bucket is itself more than ``k`` robust standard deviations from the level before, carried
+    to it along the Theil–Sen slope of the values before when that trend is clear (see
+    :data:`TREND_AGREEMENT`): a gradual ramp is a trend, not a shift.
 
-    Returns ``(position, score of the change, level before)`` for each shift.
+    Returns ``(position, score of the change, level before carried to the position)`` for
+    each shift.
     """
     idx = np.flatnonzero(fitted)
     a = adjusted[idx]
@@ -283,8 +288,15 @@ def _level_shifts(
     sd = np.where(diff > 0, high, low) * math.sqrt(math.pi / window)
     stat = np.divide(diff, sd, out=np.zeros_like(diff), where=sd > 0)
     size = np.abs(np.expm1(diff)) if log_scale else np.abs(diff) / np.maximum(np.abs(before), 1e-12)
-    # the first bucket itself must stand out from the level before it (a ramp does not)
-    first = a[j] - before
+    # the first bucket itself must stand out from the level before it, carried to its own
+    # position along the slope before it when that slope is clear (a ramp — a growing MRR — is
+    # a trend, not a shift; a flat, noisy stretch keeps its plain median)
+    p_, q_ = np.triu_indices(window, 1)
+    pairwise = (windows[:, q_] - windows[:, p_]) / (q_ - p_)
+    agree = np.maximum((pairwise > 0).mean(axis=1), (pairwise < 0).mean(axis=1))
+    slopes = np.where(agree >= TREND_AGREEMENT, np.median(pairwise, axis=1), 0.0)
+    carried = before + slopes[j - window] * (window + 1) / 2
+    first = a[j] - carried
     with np.errstate(divide="ignore", invalid="ignore"):
         first_stat = first / np.where(first > 0, high, low)
     candidates = (np.abs(stat) > k) & (size >= MIN_SHIFT) & (np.abs(first_stat) > k)
@@ -294,7 +306,7 @@ def _level_shifts(
     for t in np.flatnonzero(candidates):
         lo_, hi_ = max(0, t - window), min(len(stat), t + window + 1)
         if t == lo_ + int(np.argmax(strength[lo_:hi_])):  # the strongest, the first of equals
-            out.append((int(idx[j[t]]), float(stat[t]), float(before[t])))
+            out.append((int(idx[j[t]]), float(stat[t]), float(carried[t])))
     return out
 
 
@@ -341,7 +353,7 @@ def _fit(
     return trend, effect, low, high
 
 
-def _rolling(v: np.ndarray, window: int, segment: np.ndarray) -> np.ndarray:
+def _rolling(v: np.ndarray, window: int, segment: np.ndarray, edges: bool = True) -> np.ndarray:
     """Centred rolling median of the ``window − 1`` neighbours of each value in its segment,
     the value itself left out (so that a spike does not lift its own expected value, and the
     residuals keep the noise's full size); NaN values ignored, gaps interpolated."""
@@ -355,6 +367,8 @@ def _rolling(v: np.ndarray, window: int, segment: np.ndarray) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows
         med = np.where(enough, np.nanmedian(neighbours, axis=1), np.nan)
+    if edges:
+        _edges(med, neighbours, enough, half, v, segment)
     out = np.full(len(v), np.nan)
     for s_ in np.unique(segment):
         at = segment == s_
@@ -363,6 +377,41 @@ def _rolling(v: np.ndarray, window: int, segment: np.ndarray) -> np.ndarray:
             part = np.full(int(at.sum()), np.nanmedian(v[at]))  # a short stretch: its median
         out[at] = part
     return pd.Series(out).interpolate(limit_direction="both").to_numpy()
+
+
+def _edges(
+    med: np.ndarray,
+    neighbours: np.ndarray,
+    enough: np.ndarray,
+    half: int,
+    v: np.ndarray,
+    segment: np.ndarray,
+) -> None:
+    """Where a value's neighbours lie more on one side (the first and last buckets of a
+    segment, a gap), their median lags a trending series — a growing MRR's last month would
+    be "expected" at the level of two months before. There the level is the median of the
+    neighbours moved along the Theil–Sen slope (median of the pairwise slopes, over twice the
+    window, at least three values) to the value's own position, when the trend is clear (at
+    least :data:`TREND_AGREEMENT` of the pairwise slopes share a sign); a centred window,
+    unbiased for a straight trend, keeps its plain median."""
+    offsets = np.delete(np.arange(-half, half + 1, dtype=float), half)
+    known = ~np.isnan(neighbours)
+    before = (known & (offsets < 0)).sum(axis=1)
+    after = (known & (offsets > 0)).sum(axis=1)
+    n = len(v)
+    for i in np.flatnonzero(enough & (before != after)):
+        near = np.arange(max(0, i - 2 * half), min(n, i + 2 * half + 1))
+        near = near[(near != i) & (segment[near] == segment[i]) & ~np.isnan(v[near])]
+        if len(near) < 3:
+            continue  # one pair of values: no slope to trust
+        x, y = near.astype(float), v[near]
+        p, q = np.triu_indices(len(near), 1)
+        slopes = (y[q] - y[p]) / (x[q] - x[p])
+        if max(np.mean(slopes > 0), np.mean(slopes < 0)) < TREND_AGREEMENT:
+            continue  # no clear trend (a flat, noisy stretch): the plain median
+        slope = float(np.median(slopes))
+        at = known[i]
+        med[i] = float(np.median(neighbours[i, at] - slope * offsets[at]))
 
 
 def _effects(dev: np.ndarray, pos: np.ndarray, period: int) -> tuple[np.ndarray, list[float]]:
@@ -393,7 +442,9 @@ def _seasonal_fit(
     """Trend, seasonal effect of each bucket (two passes), and the leave-one-out residuals the
     noise scale is drawn from."""
     first = period + 1 if period % 2 == 0 else period
-    trend = _rolling(v, max(first, 5), segment)
+    # first pass on the values with their season: carrying a level along a slope there
+    # would carry the season too (a Q4 rise into next January)
+    trend = _rolling(v, max(first, 5), segment, edges=False)
     effect, _ = _effects(v - trend, pos, period)
     trend = _rolling(v - effect[pos], window, segment)
     effect, loo = _effects(v - trend, pos, period)

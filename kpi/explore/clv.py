@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
 
 from kpi import i18n
 from kpi.errors import PiloteError
@@ -47,6 +46,8 @@ def _bgnbd_ll_grad(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Log-likelihood per customer and its gradient (4 × n) in ``r, alpha, a, b``."""
     r, alpha, a, b = params
+    from scipy import special  # here, not at the top: importing scipy costs the CLI ~1 s
+
     dg = special.digamma
     a1 = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
     a2 = (
@@ -71,6 +72,8 @@ def _bgnbd_ll_grad(
 def _gg_ll_grad(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Log-likelihood per customer and its gradient (3 × n) in ``p, q, v``."""
     p, q, v = params
+    from scipy import special
+
     dg = special.digamma
     px = p * x
     xmv = x * m + v
@@ -104,6 +107,8 @@ def _maximise(ll_grad: Any, start: np.ndarray, weights: np.ndarray) -> np.ndarra
         # chain rule for log-parameters: d/dlog θ = θ · d/dθ
         g = -(grad @ weights) / total * params
         return value, g
+
+    from scipy import optimize
 
     res = optimize.minimize(
         objective,
@@ -211,6 +216,8 @@ class BetaGeoGammaGamma:
         tx = summary["recency"].to_numpy(dtype=float)
         T = np.maximum(summary["T"].to_numpy(dtype=float), tx)
         t = float(days)
+        from scipy import special
+
         hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
         first = (a + b + x - 1) / (a - 1)
         second = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp
