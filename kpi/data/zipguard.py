@@ -35,7 +35,7 @@ import struct
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,6 +134,7 @@ def check_workbook(
     data: bytes | memoryview,
     limits: Limits = DEFAULT_LIMITS,
     budget_bytes: int | None = None,
+    keep: Callable[[str], Callable[[bytes], None] | None] | None = None,
 ) -> WorkbookScan:
     """Inflate every part of a zip workbook, counting, and refuse it at the first excess.
 
@@ -146,6 +147,11 @@ def check_workbook(
         ``max_rows`` and ``max_columns`` (each worksheet).
     budget_bytes : int, optional
         Inflated bytes allowed for the whole workbook; default ``limits.max_unzipped_bytes``.
+    keep : callable, optional
+        Called with each part's name; what it returns (if not None) is called with the part's
+        inflated bytes, in order, each piece once it has passed the checks, so that a reader
+        can use them instead of inflating the part again. A part refused midway has had its
+        first pieces kept: the caller discards them when this function raises.
 
     Returns
     -------
@@ -182,7 +188,8 @@ def check_workbook(
         part = PartScan(info.filename, end - start, info.file_size)
         scan.parts.append(part)
         room = budget - scan.unzipped_bytes
-        _inflate(view[start:end], info, part, room, budget, limits, column_limit)
+        sink = keep(info.filename) if keep is not None else None
+        _inflate(view[start:end], info, part, room, budget, limits, column_limit, sink)
         scan.unzipped_bytes += part.unzipped
     return scan
 
@@ -235,6 +242,7 @@ def _inflate(
     budget: int,
     limits: Limits,
     column_limit: int,
+    sink: Callable[[bytes], None] | None = None,
 ) -> None:
     name = info.filename
     is_xml = name.lower().endswith((".xml", ".rels"))
@@ -251,6 +259,8 @@ def _inflate(
             part.unzipped += len(out)
             _check_size(part, room, ratio_cap, budget, limits)
             watch.feed(out, part, limits)
+            if sink is not None:
+                sink(out)
     finally:
         close = getattr(chunks, "close", None)
         if close is not None:
