@@ -127,8 +127,8 @@ def read_workbook(
     cell takes minutes. A large .xlsx sheet is kept as the zip check inflates it and read in
     two halves at once (:class:`_SheetSplitter`), when the two halves agree with each other.
     """
-    with tempfile.TemporaryDirectory(prefix="pilote-sheet-") as folder:
-        splitter = _splitter_for(data, folder) if kind == "zip" else None
+    with contextlib.ExitStack() as stack:
+        splitter = _splitter_for(data, stack) if kind == "zip" else None
         try:
             return _read_workbook(data, name, kind, sheet, limits, report, splitter)
         finally:
@@ -262,15 +262,18 @@ class _SheetSplitter:
     def __call__(self, chunk: bytes) -> None:
         if self.failed:
             return
-        if self.state == "head":
-            self._head(chunk)
-        elif self.state == "first":
-            self._first(chunk)
-        else:
-            self.entries[1].write(chunk)
-            self.recent.append(chunk)
-            while sum(len(c) for c in self.recent[1:]) >= _HEAD_LIMIT:
-                del self.recent[0]
+        try:
+            if self.state == "head":
+                self._head(chunk)
+            elif self.state == "first":
+                self._first(chunk)
+            else:
+                self.entries[1].write(chunk)
+                self.recent.append(chunk)
+                while sum(len(c) for c in self.recent[1:]) >= _HEAD_LIMIT:
+                    del self.recent[0]
+        except OSError:  # no room left for the halves: the sheet is read whole
+            self.failed = True
 
     def _head(self, chunk: bytes) -> None:
         """The sheet's settings and its first row, kept for the second workbook."""
@@ -357,17 +360,21 @@ class _SheetSplitter:
         if closing < 0:
             self.failed = True
             return False
-        self.entries[0].write(recent[closing:])
-        for entry in self.entries:
-            entry.close()
-        source = zipfile.ZipFile(io.BytesIO(data))
-        for info in source.infolist():
-            if info.filename != self.part:
-                content = source.read(info.filename)
-                for z in self.zips:
-                    z.writestr(info.filename, content)
-        for z in self.zips:
-            z.close()
+        try:
+            self.entries[0].write(recent[closing:])
+            for entry in self.entries:
+                entry.close()
+            source = zipfile.ZipFile(io.BytesIO(data))
+            for info in source.infolist():
+                if info.filename != self.part:
+                    content = source.read(info.filename)
+                    for z in self.zips:
+                        z.writestr(info.filename, content)
+            for z in self.zips:
+                z.close()
+        except OSError:
+            self.failed = True
+            return False
         return True
 
     def discard(self) -> None:
@@ -379,9 +386,10 @@ class _SheetSplitter:
                 z.close()
 
 
-def _splitter_for(data: bytes, folder: str) -> _SheetSplitter | None:
+def _splitter_for(data: bytes, stack: contextlib.ExitStack) -> _SheetSplitter | None:
     """A splitter for the largest worksheet of an .xlsx when it is large enough to gain from
-    two threads (the directory's sizes pick it; the zip check then counts the real ones)."""
+    two threads (the directory's sizes pick it; the zip check then counts the real ones), in
+    a temporary folder removed when ``stack`` closes."""
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
@@ -394,7 +402,11 @@ def _splitter_for(data: bytes, folder: str) -> _SheetSplitter | None:
     largest = max(sheets, key=lambda i: i.compress_size)
     if largest.compress_size < SPLIT_BYTES:
         return None
-    return _SheetSplitter(largest.filename, largest.file_size, folder)
+    try:
+        folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="pilote-sheet-"))
+        return _SheetSplitter(largest.filename, largest.file_size, folder)
+    except OSError:  # no temporary folder: the sheet is read whole
+        return None
 
 
 def _read_halves(splitter: _SheetSplitter, sheet: str, limits: Limits) -> pa.RecordBatch | None:

@@ -186,3 +186,27 @@ def test_a_refused_workbook_leaves_no_temporary_file(
     df, _ = load_bytes(_xlsxwriter(_rows(), constant_memory=True), "ventes.xlsx")
     assert len(df) == ROWS and halves == [True]
     assert os.listdir(tmp_path) == []
+
+
+def test_no_room_for_the_halves_reads_the_sheet_whole(
+    halves: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _xlsxwriter(_rows(), constant_memory=True)
+    whole_df, whole_report = _whole(data, monkeypatch)
+
+    def full(self: Any, *args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(workbook._SheetSplitter, "_first", full)
+    df, report = load_bytes(data, "ventes.xlsx")
+    assert halves == []  # never split: read whole
+    pd.testing.assert_frame_equal(df, whole_df, check_exact=True)
+    assert _report(report) == whole_report
+
+    def broken(self: Any, *args: Any) -> None:
+        raise OSError(13, "Permission denied")
+
+    monkeypatch.setattr(workbook._SheetSplitter, "__init__", broken)
+    df, report = load_bytes(data, "ventes.xlsx")
+    assert halves == []
+    pd.testing.assert_frame_equal(df, whole_df, check_exact=True)
