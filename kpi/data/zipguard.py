@@ -21,7 +21,8 @@ directory, bounded by the file) and inflates them as a stream, counting the byte
 Memory stays flat (a few MB of buffers whatever the workbook); the time is that of inflating
 the parts once (zlib, about 0.5–1 s per 100 MB inflated, see ``bench/bench_worker.py``): a large
 part is inflated in a second thread while the first looks at the bytes already out, and the
-search for far cells goes through RE2 first (1M rows, 586 MB of XML: 6.4 s → 2–3 s). A
+search for far cells goes through RE2 first (1M rows, 586 MB of XML: 2.7–4.6 s → 2.0–2.5 s at a
+load average of 3–4). A
 nested archive (a zip stored as a part) is counted as bytes and not opened: no reader opens it.
 """
 
