@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import resource
+import threading
 import time
 import zipfile
+import zlib
 
 import pytest
 
@@ -249,3 +251,70 @@ def test_messages_exist_in_both_languages() -> None:
     assert len(keys) == 10
     for key in keys:
         assert i18n.t(key, "fr") != i18n.t(key, "en")
+
+
+def _eager(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every deflated part through the inflating thread, every buffer through RE2 first."""
+    monkeypatch.setattr(zipguard, "AHEAD_BYTES", 0)
+    monkeypatch.setattr(zipguard, "PREFILTER_BYTES", 0)
+
+
+def _inflating_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "zipguard-inflate"]
+
+
+def test_the_inflating_thread_counts_as_the_plain_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _workbook(bombs.numbered_rows(5000, columns=4))
+    plain = check_workbook(data)
+    _eager(monkeypatch)
+    monkeypatch.setattr(zipguard, "OUT_CHUNK", 1000)  # many chunks through the queue
+    ahead = check_workbook(data)
+    assert [vars(p) for p in ahead.parts] == [vars(p) for p in plain.parts]
+    sheet = next(p for p in ahead.parts if p.name == "xl/worksheets/sheet1.xml")
+    assert (sheet.rows, sheet.last_row, sheet.last_column) == (5000, 5000, 4)
+    assert not _inflating_threads()
+
+
+def test_hostile_parts_are_refused_through_the_inflating_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _eager(monkeypatch)
+    buf = io.BytesIO()
+    bombs.lying_workbook(buf, inflated_bytes=40 * MB)
+    limits = Limits(max_unzipped_bytes=32 * MB, max_zip_ratio=1000)
+    assert _key(buf.getvalue(), limits) == "zipguard.too_big"
+    assert _key(buf.getvalue(), Limits(max_zip_ratio=200)) == "zipguard.bomb"
+    limits = Limits(max_rows=1000)
+    assert _key(_workbook(bombs.sheet_rows(300_000)), limits) == "zipguard.too_many_rows"
+    assert _key(workbooks.entity_expansion()) == "zipguard.entities"
+    # a deflate stream cut short, under honest headers
+    sheet = b"".join(bombs.numbered_rows(2000))
+    packed = zlib.compressobj(9, zlib.DEFLATED, -15)
+    deflated = packed.compress(sheet) + packed.flush()
+    buf = io.BytesIO()
+    zw = bombs.ZipWriter(buf)
+    zw.add("[Content_Types].xml", [b"<Types/>"])
+    cut = deflated[: len(deflated) // 2]
+    zw.add_raw("xl/worksheets/sheet1.xml", 8, zlib.crc32(sheet), len(cut), len(sheet), cut)
+    zw.close()
+    assert _key(buf.getvalue()) == "zipguard.corrupt"
+    # the thread stopped with the check each time, it is not left inflating
+    assert not _inflating_threads()
+
+
+@pytest.mark.parametrize("before", [b"", b"\xff\xfe\xc3", "é".encode("cp1252")])
+def test_a_far_cell_is_found_by_the_re2_prefilter_among_any_bytes(
+    monkeypatch: pytest.MonkeyPatch, before: bytes
+) -> None:
+    _eager(monkeypatch)
+    limits = Limits(max_columns=10)
+    filler = b'<row r="1"><c r="A1" t="inlineStr"><is><t>' + before * 50 + b"</t></is></c>"
+    far = bombs._SHEET_HEAD + filler + before + b'<c r="AK1"><v>1</v></c></row>'
+    with pytest.raises(PiloteError) as info:
+        check_workbook(_workbook([far + bombs._SHEET_TAIL]), limits)
+    assert info.value.params["column"] == "AK"
+    near = far.replace(b"AK1", b"AJ1")
+    assert check_workbook(_workbook([near + bombs._SHEET_TAIL]), limits).rows == 1
+    big = b"x" * 100_000
+    assert zipguard._may_match(zipguard._column_beyond(36), big + before + b'c r="AK7"')
+    assert not zipguard._may_match(zipguard._column_beyond(36), big + before + b'c r="AJ7"')
