@@ -490,6 +490,19 @@ def job_sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
+def job_temp_then_sleep(seconds: float) -> str:
+    """A job that leaves a temporary folder with a file in it, then hangs (killed by the wall
+    clock): where does a job's temporary folder live?"""
+    import tempfile
+    import time
+
+    folder = tempfile.mkdtemp(prefix="pilote-sheet-")
+    with open(os.path.join(folder, "half.xlsx"), "wb") as f:
+        f.write(b"x" * 1024)
+    time.sleep(seconds)
+    return folder
+
+
 def job_pid() -> int:
     return os.getpid()
 

@@ -11,6 +11,7 @@ import logging
 import os
 import pickle
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -106,6 +107,9 @@ def main(
 ) -> None:
     job_dir = Path(job)
     _JOB_START["job_dir"] = job
+    # Temporary files the job makes (a large sheet's halves, hundreds of MB) go in its job
+    # folder, which the server removes even when it had to kill this child.
+    tempfile.tempdir = job
     _redirect_output(job_dir)
     try:
         _apply_limits(budget)

@@ -107,6 +107,20 @@ def test_wall_clock_timeout_kills_the_child() -> None:
     assert time.monotonic() - started < 15
 
 
+def test_a_killed_job_leaves_no_temporary_folder(job_dir: Path) -> None:
+    """A job's temporary folders (the halves of a large sheet: hundreds of MB) live in its job
+    folder, which the server removes even when the child was killed mid-job; in the system's
+    temporary folder they would stay behind."""
+    import tempfile
+
+    before = set(Path(tempfile.gettempdir()).glob("pilote-sheet-*"))
+    err = _error(bombs.job_temp_then_sleep, 60, budget=worker.Budget(128 * MB, 30, 1.5))
+    assert err.key == "worker.timeout"
+    assert set(Path(tempfile.gettempdir()).glob("pilote-sheet-*")) == before
+    # and a job that ends normally made its folder inside its job folder
+    assert str(job_dir) in worker.run(bombs.job_temp_then_sleep, 0, budget=SMALL, name="x.csv")
+
+
 def test_cpu_limit_stops_a_spinning_child() -> None:
     err = _error(bombs.job_spin, budget=worker.Budget(128 * MB, 1, 60))
     assert err.key == "worker.timeout"
