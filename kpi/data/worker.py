@@ -312,13 +312,14 @@ def run(
         if child is not None:
             child.close()
         shutil.rmtree(job, ignore_errors=True)
-        _rearm()
+        _rearm(_standby.AFTER_JOB_DELAY)
 
 
-def _rearm() -> None:
-    """The next warm child, started in the background (see :mod:`kpi.data._standby`)."""
+def _rearm(delay: float = 0.0) -> None:
+    """The next warm child, started in the background after ``delay`` seconds (see
+    :mod:`kpi.data._standby`)."""
     if enabled() and _standby.enabled():
-        _standby.rearm(_start_warm_child)
+        _standby.rearm(_start_warm_child, delay)
 
 
 def _start_warm_child() -> _standby.Child:
