@@ -170,7 +170,7 @@ def profile(path: str, repeat: int) -> dict[str, Any]:
     the same file through the worker (the app's path: the warm standby child parses, the
     table comes back as memory-mapped Arrow), ``repeat`` times each; per step the runs'
     seconds."""
-    from kpi.data import columns, loading, worker
+    from kpi.data import _standby, columns, loading, worker
     from kpi.metrics import warm
 
     steps = _Steps()
@@ -179,7 +179,7 @@ def profile(path: str, repeat: int) -> dict[str, Any]:
     steps.wrap(loading, "read_csv_limited", "parse (pyarrow CSV, all text)")
     steps.wrap(loading, "type_columns", "type (numbers, dates, text)")
     steps.wrap(columns, "_without_control_characters", "  type: of which control characters")
-    steps.wrap(loading, "_drop_total_rows", "total rows")
+    steps.wrap(loading, "drop_total_rows", "total rows")
     steps.wrap(loading, "_read_source", "tool recognition")
     steps.wrap(loading, "table_from_frame", "roles (kind, mapping, currencies)")
     data = Path(path).read_bytes()
@@ -204,7 +204,8 @@ def profile(path: str, repeat: int) -> dict[str, Any]:
     if worker.enabled():
         worker.warm_up(background=False)
         for _ in range(repeat):
-            time.sleep(4.0)  # the standby child re-arms in the background, as between uploads
+            # the standby child re-arms in the background, as between uploads
+            time.sleep(_standby.AFTER_JOB_DELAY + 4.0)
             t0 = time.perf_counter()
             table = worker.load_table_in_worker(data, Path(path).name)
             t1 = time.perf_counter()
