@@ -21,6 +21,8 @@ from ui.memory import start_trimmer
 from ui.shell import mark_shell, set_page_sidebar
 from ui.state import kind_label, lang, log_timing, login_configured, start_worker, tables, tr
 
+_script_started = time.perf_counter()
+
 # A page icon of our own: without one, the browser tab shows the current page's Material icon,
 # which Streamlit's front end fetches from fonts.gstatic.com (an external request). An emoji is
 # drawn by the browser from a data: URL.
@@ -115,6 +117,7 @@ _loaded_slot = st.sidebar.empty()
 # The demo tables a click on another page interrupted are loaded before that page runs.
 finish_samples()
 loaded_tables_in_sidebar(_loaded_slot)
+log_timing("app: before the page", _script_started)
 _started = time.perf_counter()
 try:
     page.run()

@@ -163,12 +163,21 @@ def _dashboard(table: Any) -> None:
         engine.series(k, "month", max_periods=24)
 
 
+WORKER_STEPS = {
+    "input_seconds": "worker:   the upload written for the child",
+    "job_seconds": "worker:   the child's load (decode, parse, type)",
+    "store_seconds": "worker:   the child writes the table (Arrow IPC)",
+    "restore_seconds": "worker:   the table mapped back, as pandas",
+}
+"""The worker's own steps (:func:`kpi.data.worker.last_stats`), under its child's wall time."""
+
+
 def profile(path: str, repeat: int) -> dict[str, Any]:
     """Run in a child process: the steps of an upload in this process (the CLI's path), then
     the same file through the worker (the app's path: the warm standby child parses, the
     table comes back as memory-mapped Arrow), ``repeat`` times each; per step the runs'
     seconds."""
-    from kpi.data import columns, loading, worker
+    from kpi.data import _standby, columns, loading, worker
     from kpi.metrics import warm
 
     steps = _Steps()
@@ -177,7 +186,7 @@ def profile(path: str, repeat: int) -> dict[str, Any]:
     steps.wrap(loading, "read_csv_limited", "parse (pyarrow CSV, all text)")
     steps.wrap(loading, "type_columns", "type (numbers, dates, text)")
     steps.wrap(columns, "_without_control_characters", "  type: of which control characters")
-    steps.wrap(loading, "_drop_total_rows", "total rows")
+    steps.wrap(loading, "drop_total_rows", "total rows")
     steps.wrap(loading, "_read_source", "tool recognition")
     steps.wrap(loading, "table_from_frame", "roles (kind, mapping, currencies)")
     data = Path(path).read_bytes()
@@ -202,9 +211,10 @@ def profile(path: str, repeat: int) -> dict[str, Any]:
     if worker.enabled():
         worker.warm_up(background=False)
         for _ in range(repeat):
-            time.sleep(4.0)  # the standby child re-arms in the background, as between uploads
+            # the standby child re-arms in the background, as between uploads
+            time.sleep(_standby.AFTER_JOB_DELAY + 4.0)
             t0 = time.perf_counter()
-            table = loading.load_table(data, Path(path).name, in_worker=True)
+            table = worker.load_table_in_worker(data, Path(path).name)
             t1 = time.perf_counter()
             warm(table)
             t2 = time.perf_counter()
@@ -215,6 +225,8 @@ def profile(path: str, repeat: int) -> dict[str, Any]:
             runs.setdefault("worker: child's job (wall)", []).append(
                 round(stats.get("wall_seconds", 0.0), 3)
             )
+            for key, label in WORKER_STEPS.items():
+                runs.setdefault(label, []).append(round(stats.get(key, 0.0), 3))
             runs.setdefault("worker: prepared arrays", []).append(round(t2 - t1, 3))
             runs.setdefault("worker: first dashboard", []).append(round(t3 - t2, 3))
             runs.setdefault("total, through the worker (app path)", []).append(round(t3 - t0, 3))

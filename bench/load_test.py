@@ -10,6 +10,12 @@ filter change (click → the app idle again), the server's memory before, with t
 open, and after they close, and the memory per session (proportional set size of the server and
 every process under it: the worker's forkserver, its warm child and the job children). Traffic goes only to 127.0.0.1, the
 number of requests is bounded by the arguments, and it stops by itself.
+
+With one session, the upload → dashboard time is split into its steps on one clock: the
+browser's (Playwright's calls and network events, and by the page's own clock — Performance API
+— each websocket message and when the file's name is drawn), the server's ``PILOTE_TIMINGS``
+lines (the page runs, the load and the worker's steps inside it, the prepared arrays warmed in
+the background) and each new memory peak.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from tests.e2e.conftest import nav, serve_app, wait_idle  # noqa: E402  (the same launcher as the browser tests)
 
 REGIONS = ("Nord", "Sud", "IDF")  # values of the bench file's region column
+MARKS: list[str] = []  # the browser side's timestamped lines (mark)
 
 
 def rss_mb(pid: int) -> float:
@@ -78,17 +85,29 @@ def session(url: str, csv_path: Path, changes: int) -> list[float]:
         )
         pg = b.new_page(viewport={"width": 1300, "height": 900})
         pg.set_default_timeout(300_000)
+        pg.add_init_script(_WEBSOCKET_JS)
         pg.goto(url + "/data")
         pg.get_by_text("Fichiers à analyser").first.wait_for()
+        # The upload's HTTP request as the browser saw it (Playwright's network events).
+        pg.on("request", lambda r: _upload_event(r, "upload request sent"))
+        pg.on("requestfinished", lambda r: _upload_event(r, "upload request answered"))
+        # When the file's name appears in the sidebar, by the page's own clock.
+        pg.evaluate(_LISTED_JS, csv_path.name)
         t0 = time.perf_counter()
-        print(f"{time.time():.3f} upload starts", flush=True)
+        mark("upload starts")
         pg.locator("input[type=file]").set_input_files(str(csv_path))
+        mark("set_input_files returned")
         pg.locator("[data-testid=stSidebar]").get_by_text(csv_path.name).wait_for()
-        print(f"{time.time():.3f} file listed, to the dashboard", flush=True)
+        listed = pg.evaluate("() => window.__listedAt")
+        if listed:
+            MARKS.append(f"{listed / 1000:.3f} browser: file name drawn in the sidebar (DOM)")
+        mark("file listed, to the dashboard")
         nav(pg, "Tableau de bord")
         pg.get_by_text("indicateur(s) suivi(s)").wait_for()
+        mark("dashboard text shown")
         idle(pg)
-        print(f"{time.time():.3f} dashboard shown", flush=True)
+        mark("dashboard shown")
+        _websocket_marks(pg)
         times.append(-(time.perf_counter() - t0))  # negative: upload → dashboard, kept apart
         # The region filter, by its label (the first option of a multiselect is "Select all"):
         # odd changes pick one region, even ones remove it again (Backspace), one rerun each.
@@ -125,6 +144,107 @@ def session(url: str, csv_path: Path, changes: int) -> list[float]:
             times.append(time.perf_counter() - t0)
         b.close()
     return times
+
+
+def mark(what: str) -> None:
+    """A timestamped line (``time.time()``, as the server's ``PILOTE_TIMINGS`` log)."""
+    line = f"{time.time():.3f} browser: {what}"
+    MARKS.append(line)
+    print(line, flush=True)
+
+
+_LISTED_JS = """name => {
+    const seen = () => [...document.querySelectorAll('[data-testid=stSidebar] p, '
+        + '[data-testid=stSidebar] strong')].some(e => e.textContent.includes(name));
+    new MutationObserver((_, obs) => {
+        if (seen()) { window.__listedAt = performance.timeOrigin + performance.now();
+                      obs.disconnect(); }
+    }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+_WEBSOCKET_JS = """(() => {
+    // Each websocket message's arrival and each send, by the page's own clock.
+    window.__ws = [];
+    const now = () => performance.timeOrigin + performance.now();
+    const Original = window.WebSocket;
+    window.WebSocket = class extends Original {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', e => window.__ws.push(
+                [now(), 'received', e.data.byteLength ?? e.data.size ?? e.data.length]));
+        }
+        send(data) {
+            window.__ws.push([now(), 'sent', data.byteLength ?? data.size ?? data.length]);
+            return super.send(data);
+        }
+    };
+})()"""
+
+
+def _websocket_marks(pg) -> None:  # noqa: ANN001
+    """The page's websocket traffic as marks: each send, and each burst of messages received
+    (its first and last message, how many, how many bytes)."""
+    burst: list[tuple[float, int]] = []
+
+    def flush() -> None:
+        if burst:
+            n, size = len(burst), sum(b for _, b in burst)
+            MARKS.append(
+                f"{burst[0][0] / 1000:.3f} browser: {n} websocket message(s) arrive, "
+                f"{size} bytes, until +{burst[-1][0] - burst[0][0]:.0f} ms"
+            )
+            burst.clear()
+
+    for at, kind, size in pg.evaluate("() => window.__ws || []"):
+        if kind == "sent":
+            flush()
+            MARKS.append(f"{at / 1000:.3f} browser: websocket message sent, {size} bytes")
+        elif burst and at - burst[-1][0] > 50:
+            flush()
+            burst.append((at, size or 0))
+        else:
+            burst.append((at, size or 0))
+    flush()
+
+
+def _upload_event(request, what: str) -> None:  # noqa: ANN001
+    if "/upload_file/" in request.url and request.method == "PUT":
+        mark(what)
+
+
+def upload_split(lines: list[str], log_path: Path) -> None:
+    """Upload → dashboard split into its steps: the browser's marks (``lines``) and the
+    server's ``PILOTE_TIMINGS`` lines, on one clock, from the upload's start."""
+    events = []
+    for line in lines:
+        stamp, _, what = line.partition(" ")
+        events.append((float(stamp), what))
+    for line in log_path.read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[-1] == "s" and _is_float(parts[0]):
+            what, seconds = " ".join(parts[1:-2]), float(parts[-2])
+            end = float(parts[0])
+            if ": worker " in what:  # a step inside the load, logged when the load ended
+                events.append((end, f"server:   of which {what.split(': ', 1)[1]} {seconds:.3f} s"))
+                continue
+            events.append((end - seconds, f"server: {what} starts"))
+            events.append((end, f"server: {what} ends ({seconds:.3f} s)"))
+    start = min((t for t, w in events if w == "browser: upload starts"), default=None)
+    if start is None:
+        return
+    print("upload → dashboard, step by step (seconds from the upload's start):")
+    for t, what in sorted(events):
+        if t >= start - 0.001:
+            print(f"  {t - start:7.3f}  {what}")
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def idle(pg) -> None:  # noqa: ANN001
@@ -180,8 +300,13 @@ def main() -> None:
                     pool.submit(session, url, csv_path, args.changes) for _ in range(args.sessions)
                 ]
                 while not all(f.done() for f in futures):
-                    peak = max(peak, rss_mb(proc.pid))
                     alone, workers = server_and_workers_mb(proc.pid)
+                    if alone + workers > peak:
+                        peak = alone + workers
+                        MARKS.append(
+                            f"{time.time():.3f} memory: {alone + workers:.0f} MB, a new peak "
+                            f"(server {alone:.0f} MB, worker processes {workers:.0f} MB)"
+                        )
                     server_peak, workers_peak = max(server_peak, alone), max(workers_peak, workers)
                     time.sleep(0.5)
                 results = [t for f in futures for t in f.result()]
@@ -201,14 +326,17 @@ def main() -> None:
                 + " ".join(f"{m:.0f}" for m in curve),
                 flush=True,
             )
-        times.sort()
-        p50 = statistics.median(times)
-        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        if args.sessions == 1:
+            upload_split(MARKS, data_dir / "streamlit.log")
         print("upload → dashboard shown: " + ", ".join(f"{u:.1f} s" for u in sorted(uploads)))
-        print(
-            f"filter change: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
-            f"over {len(times)} changes (click → idle, browser side)"
-        )
+        if times:
+            times.sort()
+            p50 = statistics.median(times)
+            p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+            print(
+                f"filter change: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms "
+                f"over {len(times)} changes (click → idle, browser side)"
+            )
         print(f"≈ {(peak - base) / args.sessions:.0f} MB per session at peak")
         runs = [
             float(line.split()[3])

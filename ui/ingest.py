@@ -14,13 +14,13 @@ from typing import Any
 import streamlit as st
 
 from kpi import i18n
-from kpi.data import EXCEL_EXTENSIONS, Table, sample_files
+from kpi.data import EXCEL_EXTENSIONS, Table, sample_files, worker
 from kpi.data.worker import load_table_in_worker
 from kpi.errors import PiloteError
 from kpi.metrics import main_table
 from kpi.share import apply_saved_mapping
 from ui.markup import inert
-from ui.state import lang, log_timing, owner, put_table, show_error, store, tables, tr
+from ui.state import lang, log_seconds, log_timing, owner, put_table, show_error, store, tables, tr
 
 log = logging.getLogger("pilote")
 
@@ -82,6 +82,9 @@ def load_into_session(
         return None
     bar.empty()
     log_timing(f"load {name}", started)
+    for step, seconds in worker.last_stats().items():
+        if step.endswith("_seconds") and step != "cpu_seconds" and step != "system_seconds":
+            log_seconds(f"load {name}: worker {step.removesuffix('_seconds')}", seconds)
     applied = False
     who = owner()
     if who is not None:
@@ -114,7 +117,11 @@ def process_uploads(files: list) -> None:
         if seen.get(f.name) == upload_id and any(t.startswith(f.name) for t in tables()):
             continue
         seen[f.name] = upload_id
-        table = load_into_session(f.getvalue(), f.name, keep_messages=True)
+        started = time.perf_counter()
+        data = f.getvalue()
+        log_timing(f"upload {f.name} handed over", started)  # no copy: 0 s
+        table = load_into_session(data, f.name, keep_messages=True)
+        del data
         if table is not None:
             st.session_state["inspected_table"] = table.name
 

@@ -95,13 +95,26 @@ def log_timing(what: str, started: float) -> None:
         )
 
 
+def log_seconds(what: str, seconds: float) -> None:
+    """With PILOTE_TIMINGS set, log that ``what`` took ``seconds`` (a step measured elsewhere,
+    such as the worker's), in :func:`log_timing`'s format."""
+    if os.environ.get("PILOTE_TIMINGS"):
+        logging.getLogger("pilote.timings").warning("%.3f %s %.3f s", time.time(), what, seconds)
+
+
 def put_table(table: Table) -> None:
     """Add or replace a table in the session, and prepare its dashboard arrays in the
     background (~1 s at 1M rows) while the user is still on the page that loaded it; a page
     that needs them sooner waits for that same work instead of repeating it."""
     tables()[table.name] = table
     _bump()
-    threading.Thread(target=warm, args=(table,), name="pilote-warm", daemon=True).start()
+    threading.Thread(target=_warm, args=(table,), name="pilote-warm", daemon=True).start()
+
+
+def _warm(table: Table) -> None:
+    started = time.perf_counter()
+    warm(table)
+    log_timing(f"prepared arrays {table.name}", started)
 
 
 def remove_table(name: str) -> None:

@@ -12,6 +12,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,11 @@ _HEAP_KEEP = 512 * MB
 """Freed memory a child keeps for its next allocation instead of handing it back."""
 _MMAP_FROM = 256 * MB
 """Allocations from this size on get their own mapping; smaller ones come from the heap."""
+
+
+_TIMES: dict[str, float] = {}
+"""The job's own steps, in seconds: ``job_seconds`` (the function), ``store_seconds`` (its
+result written as Arrow files)."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +123,12 @@ def main(
         _lean_allocator()  # again: a no-op in a child that served() already
         if sender is not None:
             kwargs = {**kwargs, "progress": _Progress(sender)}
+        started = time.perf_counter()
         result = func(*args, **kwargs)
+        _TIMES["job_seconds"] = time.perf_counter() - started
+        started = time.perf_counter()
         outcome: tuple[Any, ...] = ("ok", _store(result, job_dir))
+        _TIMES["store_seconds"] = time.perf_counter() - started
     except PiloteError as exc:
         outcome = ("pilote", exc.key, exc.params)
     except MemoryError:
@@ -142,7 +152,7 @@ def _cpu_seconds() -> float:
 
 
 def _own_stats() -> dict[str, float]:
-    stats: dict[str, float] = {}
+    stats: dict[str, float] = dict(_TIMES)
     if resource is not None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         # the job's own CPU time (a standby's warm-up came before)

@@ -95,16 +95,29 @@ def take() -> Child | None:
     return child
 
 
-def rearm(start: Callable[[], Child]) -> None:
-    """Start the next standby in the background with ``start``, unless one is waiting."""
+AFTER_JOB_DELAY = 3.0
+"""Seconds between the end of a job and the start of the next standby. Right after a load the
+server has its busiest moment (the page's rerun, the dashboard's arrays prepared in the
+background, the browser drawing the page, all on a few shared cores): the next standby's
+warm-up (~0.25 s of CPU) waits until then, since the next upload is rarely seconds away."""
+
+
+def rearm(start: Callable[[], Child], delay: float = 0.0) -> None:
+    """Start the next standby in the background with ``start``, unless one is waiting, after
+    ``delay`` seconds (a job that comes meanwhile starts its own child)."""
     with _lock:
         if _waiting is not None and _waiting.proc.is_alive():
             return
-    threading.Thread(target=_arm, args=(start,), name=THREAD_NAME, daemon=True).start()
+    threading.Thread(target=_arm, args=(start, delay), name=THREAD_NAME, daemon=True).start()
 
 
-def _arm(start: Callable[[], Child]) -> None:
+def _arm(start: Callable[[], Child], delay: float = 0.0) -> None:
     global _waiting
+    if delay > 0:
+        time.sleep(delay)
+        with _lock:
+            if _waiting is not None and _waiting.proc.is_alive():
+                return  # another job's re-arm was quicker
     try:
         child = start()
     except Exception:  # the next job starts a child itself

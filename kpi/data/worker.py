@@ -312,13 +312,14 @@ def run(
         if child is not None:
             child.close()
         shutil.rmtree(job, ignore_errors=True)
-        _rearm()
+        _rearm(_standby.AFTER_JOB_DELAY)
 
 
-def _rearm() -> None:
-    """The next warm child, started in the background (see :mod:`kpi.data._standby`)."""
+def _rearm(delay: float = 0.0) -> None:
+    """The next warm child, started in the background after ``delay`` seconds (see
+    :mod:`kpi.data._standby`)."""
     if enabled() and _standby.enabled():
-        _standby.rearm(_start_warm_child)
+        _standby.rearm(_start_warm_child, delay)
 
 
 def _start_warm_child() -> _standby.Child:
@@ -364,7 +365,11 @@ def _pid_alive(pid: int) -> bool:
 def last_stats() -> dict[str, float]:
     """What the last job run by this thread used: ``peak_rss_bytes`` (the child's resident
     memory at its peak, forkserver pages shared with it included), ``cpu_seconds``,
-    ``wall_seconds`` (start to result, as the caller waited). Empty when it left no result."""
+    ``wall_seconds`` (start to result, as the caller waited); its steps: ``job_seconds`` (the
+    job's function in the child), ``store_seconds`` (the child writing its result tables),
+    ``restore_seconds`` (this process mapping them back), and for an upload
+    ``input_seconds`` (its bytes written to the file the child reads). Empty when it left no
+    result."""
     return dict(getattr(_last, "stats", {}))
 
 
@@ -394,7 +399,10 @@ def _collect(
         outcome = outcome[:-1]
         status = outcome[0]
         if status == "ok":
-            return _restore(outcome[1], job)
+            started = time.perf_counter()
+            result = _restore(outcome[1], job)
+            _last.stats["restore_seconds"] = time.perf_counter() - started
+            return result
         if status == "pilote":
             raise PiloteError(outcome[1], **outcome[2])
         if status == "memory":
@@ -497,8 +505,12 @@ def load_in_worker(
         data = bytes(source)
         if not enabled():
             return _load_job(data, name, sheet, limits, progress=progress)
+        started = time.perf_counter()
         with _input_file(data) as path:
-            return _run_load(path, len(data), data[:8], name, sheet, limits, progress)
+            written = time.perf_counter() - started
+            result = _run_load(path, len(data), data[:8], name, sheet, limits, progress)
+        _last.stats["input_seconds"] = written
+        return result
     path = os.fspath(source)
     size = os.stat(path).st_size
     with open(path, "rb") as fh:

@@ -167,6 +167,20 @@ def test_a_warm_standby_child_takes_the_next_job_and_is_replaced() -> None:
     _armed()
 
 
+def test_the_next_standby_waits_until_the_busy_moment_after_a_job_is_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_standby, "AFTER_JOB_DELAY", 2.0)
+    while any(t.name == _standby.THREAD_NAME for t in threading.enumerate()):
+        time.sleep(0.1)  # a standby being armed by an earlier job
+    worker.run(bombs.job_pid, budget=SMALL)
+    ended = time.monotonic()
+    time.sleep(1.0)
+    assert _standby.waiting() is None  # not yet: the page that loaded the file comes first
+    _armed()
+    assert time.monotonic() - ended >= 2.0
+
+
 def test_the_standby_warm_up_is_not_counted_in_the_job() -> None:
     worker.run(bombs.job_pid, budget=SMALL)
     _armed()
