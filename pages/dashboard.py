@@ -1,13 +1,23 @@
-"""Dashboard: the chosen KPIs for the period, compared, against targets, with alerts."""
+"""Dashboard: the chosen KPIs for the period, compared, against targets, with alerts.
+
+What the filters change (the caption's currency, the alerts, the cards) is drawn by one
+fragment: a filter change reruns it alone, not the app's sidebar, the period and filter
+controls, or the settings (see :func:`ui.analysis.filter_controls`).
+"""
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from kpi.errors import PiloteError
 from kpi.explore.anomalies import judge_last
 from kpi.metrics import (
     KPI_IDS,
+    Period,
     card,
     default_kpis,
     get_kpi,
@@ -27,7 +37,9 @@ from ui.cache import DATA, FILTERS, STATUSES, session_cached
 from ui.currencies import currency_controls
 from ui.markup import inert
 from ui.shell import page_sidebar, require_shell
-from ui.state import analysis, lang, show_error, tr
+from ui.state import analysis, lang, log_timing, show_error, tr
+
+CARDS = "dashboard_cards"  # the fragment a filter change reruns
 
 require_shell()
 
@@ -41,7 +53,7 @@ if not loaded():
 
 with page_sidebar():
     period = period_controls()
-    filter_controls()
+    filter_controls(rerun=CARDS)
 
 if not a.kpis:
     # No choice made yet: the headline KPIs of what is loaded, revenue first (or, with
@@ -50,15 +62,9 @@ if not a.kpis:
 kpi_ids = [k for k in a.kpis if k in KPI_IDS]
 
 currency_controls()  # several currencies: which one amounts are in, exchange rates
-cur = currency()
-st.caption(
-    tr(
-        "dash.context" if cur else "dash.context_no_currency",
-        period=period_label(period),
-        currency=inert(cur) if cur else "",
-        n=len(kpi_ids),
-    )
-)
+# The period, the currency and the number of KPIs, written by the fragment below: a filter
+# on the currency changes the currency money KPIs are shown in.
+context = st.empty()
 
 
 def _reformat(key: str, kpi_id: str, lang: str) -> None:
@@ -162,67 +168,93 @@ with st.expander(tr("dash.settings")):
             else:
                 a.targets[kpi_id] = value
 
-try:
-    eng = engine()
-    results = eng.results(period, kpi_ids=kpi_ids, targets=a.targets or None)
-    alerts = eng.alerts(results, drop_threshold=a.drop_threshold, judge=judge_last)
-except Exception as exc:  # a user-fixable problem shows its message; a bug is logged
-    show_error(exc)
-    st.stop()
 
-if alerts:
-    with st.container(border=True):
-        st.markdown(f"**{tr('dash.alerts', n=len(alerts))}**")
-        for al in alerts:
-            text = inert(al.message(L, cur))
-            if al.kind == "below_target":
-                st.error(text, icon=":material/flag:")
-            elif al.kind == "drop":
-                st.warning(text, icon=":material/trending_down:")
-            else:
-                st.info(text, icon=":material/query_stats:")
-else:
-    st.success(tr("dash.no_alert"), icon=":material/check_circle:")
-
-
-def sparkline(kpi_id: str) -> object:
+@st.fragment(key=CARDS)
+def cards(period: Period, kpi_ids: list[str], context: DeltaGenerator) -> None:
+    """The context caption, the alerts and the KPI cards: everything the filters change."""
+    started = time.perf_counter()
     try:
-        return eng.series(kpi_id, "month", max_periods=24)
-    except Exception:  # a KPI without a series (snapshots) just has no sparkline
-        return None
+        show_cards(period, kpi_ids, context)
+    finally:  # a filter change: this fragment alone, timed apart from the app's runs
+        ctx = get_script_run_ctx()
+        if ctx is not None and ctx.fragment_ids_this_run:
+            log_timing("run dashboard-cards", started)
 
 
-cols = st.columns(3)
-for i, res in enumerate(results):
-    spark = session_cached(
-        "sparkline",
-        lambda res=res: sparkline(res.id),
-        res.id,
-        depends=(DATA, FILTERS, STATUSES),
-        keep=64,
-    )
-    c = card(res, L, cur, spark)
-    with cols[i % 3].container(border=True):
-        st.metric(
-            c.label,
-            c.value,
-            delta=c.delta,
-            delta_color=c.delta_color,
-            help=c.help,
-            chart_data=c.spark if len(c.spark) >= 2 else None,
-            chart_type="area",
+def show_cards(period: Period, kpi_ids: list[str], context: DeltaGenerator) -> None:
+    L = lang()
+    a = analysis()
+    cur = currency()
+    context.caption(
+        tr(
+            "dash.context" if cur else "dash.context_no_currency",
+            period=period_label(period),
+            currency=inert(cur) if cur else "",
+            n=len(kpi_ids),
         )
-        if c.reason:
-            st.caption(inert(c.reason))
-        if c.projection:
-            st.caption(c.projection)
-        if c.currencies:
-            st.caption(inert(c.currencies))  # "$US … $CA" must not read as a formula
-        if c.last_year:
-            st.caption(inert(c.last_year))
-        if c.note and c.value != "–":
-            st.caption(inert(c.note))
-        if c.attainment is not None:
-            st.progress(min(max(c.attainment, 0.0), 1.0), text=inert(c.attainment_text))
-        if c.pacing_text:
-            st.caption(inert(c.pacing_text))
+    )
+    try:
+        eng = engine()
+        results = eng.results(period, kpi_ids=kpi_ids, targets=a.targets or None)
+        alerts = eng.alerts(results, drop_threshold=a.drop_threshold, judge=judge_last)
+    except Exception as exc:  # a user-fixable problem shows its message; a bug is logged
+        show_error(exc)
+        st.stop()
+
+    if alerts:
+        with st.container(border=True):
+            st.markdown(f"**{tr('dash.alerts', n=len(alerts))}**")
+            for al in alerts:
+                text = inert(al.message(L, cur))
+                if al.kind == "below_target":
+                    st.error(text, icon=":material/flag:")
+                elif al.kind == "drop":
+                    st.warning(text, icon=":material/trending_down:")
+                else:
+                    st.info(text, icon=":material/query_stats:")
+    else:
+        st.success(tr("dash.no_alert"), icon=":material/check_circle:")
+
+    def sparkline(kpi_id: str) -> object:
+        try:
+            return eng.series(kpi_id, "month", max_periods=24)
+        except Exception:  # a KPI without a series (snapshots) just has no sparkline
+            return None
+
+    cols = st.columns(3)
+    for i, res in enumerate(results):
+        spark = session_cached(
+            "sparkline",
+            lambda res=res: sparkline(res.id),
+            res.id,
+            depends=(DATA, FILTERS, STATUSES),
+            keep=64,
+        )
+        c = card(res, L, cur, spark)
+        with cols[i % 3].container(border=True):
+            st.metric(
+                c.label,
+                c.value,
+                delta=c.delta,
+                delta_color=c.delta_color,
+                help=c.help,
+                chart_data=c.spark if len(c.spark) >= 2 else None,
+                chart_type="area",
+            )
+            if c.reason:
+                st.caption(inert(c.reason))
+            if c.projection:
+                st.caption(c.projection)
+            if c.currencies:
+                st.caption(inert(c.currencies))  # "$US … $CA" must not read as a formula
+            if c.last_year:
+                st.caption(inert(c.last_year))
+            if c.note and c.value != "–":
+                st.caption(inert(c.note))
+            if c.attainment is not None:
+                st.progress(min(max(c.attainment, 0.0), 1.0), text=inert(c.attainment_text))
+            if c.pacing_text:
+                st.caption(inert(c.pacing_text))
+
+
+cards(period, kpi_ids, context)

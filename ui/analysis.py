@@ -212,8 +212,13 @@ def period_controls(where: Any = None) -> Period:
     return parse_period(chosen)
 
 
-def filter_controls(where: Any = None) -> dict[str, list[str]]:
-    """One multiselect per categorical role present in the loaded tables."""
+def filter_controls(where: Any = None, rerun: str | None = None) -> dict[str, list[str]]:
+    """One multiselect per categorical role present in the loaded tables.
+
+    ``rerun`` is the key of the page's fragment (``@st.fragment(key=...)``) that shows what
+    the filters change: a filter change then reruns that fragment alone, not the whole app
+    (the sidebar, the page's other controls). Without it, the whole app reruns.
+    """
     box = where or page_sidebar()
     a = analysis()
     L = lang()
@@ -235,6 +240,8 @@ def filter_controls(where: Any = None) -> dict[str, list[str]]:
                     a.filters[role] = values
                 else:
                     a.filters.pop(role, None)
+                if rerun is not None:
+                    st.rerun(rerun)
 
             # Set on every run, as the period: another page's widget would show no filter
             # (and drop it) although the analysis has one.
