@@ -74,27 +74,35 @@ WATCH_RUNS = """() => {
     requestAnimationFrame(() => setTimeout(() => window.__states.push([at, state, performance.now()])));
   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
-# The run the last key started: from that key down to the first "notRunning" after a "running"
-# that followed it, and to the frame drawn after it (seconds); null while it is not over.
+NOT_RUNNING = """() => document.querySelector('[data-testid=stApp]')
+  .getAttribute('data-test-script-state') === 'notRunning'"""
+# The run the last key started (pressed while the app was idle), in seconds from that key down:
+# [the frame drawn after the first "notRunning" that follows a "running", that "running" (the
+# server started the run), that "notRunning"]; null while it is not over.
 RUN_TIME = """() => {
   const key = window.__keys[window.__keys.length - 1];
-  let started = false;
+  let started = null;
   for (const [at, state, drawn] of window.__states) {
     if (at < key) continue;
-    if (state === 'running') started = true;
-    else if (started && state === 'notRunning') return (drawn - key) / 1000;
+    if (state === 'running' && started === null) started = at;
+    else if (started !== null && state === 'notRunning')
+      return [(drawn - key) / 1000, (started - key) / 1000, (at - key) / 1000];
   }
   return null;
 }"""
 
 
-def session(url: str, csv_path: Path, changes: int) -> tuple[list[float], list[float]]:
+def session(
+    url: str, csv_path: Path, changes: int
+) -> tuple[list[float], list[float], list[tuple[float, float, float]]]:
     """(upload → dashboard as a negative number then each filter change, click → idle as
-    polled; each filter change timed in the page)"""
+    polled; each filter change timed in the page; its parts: key → run started, the run as the
+    page saw it, run over → frame drawn)"""
     from playwright.sync_api import sync_playwright
 
     times: list[float] = []
     in_page: list[float] = []
+    phases: list[tuple[float, float, float]] = []
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -140,6 +148,9 @@ def session(url: str, csv_path: Path, changes: int) -> tuple[list[float], list[f
                     raise
         pg.evaluate(WATCH_RUNS)
         for i in range(changes):
+            # Each change starts with the app idle: the running indicator shows only after
+            # 500 ms of a run, so ``idle`` can return while a short run is still going.
+            pg.wait_for_function(NOT_RUNNING, timeout=300_000)
             box.click()
             if i % 2 == 0:  # type the region and Enter: no click on a moving option list
                 pg.keyboard.type(REGIONS[(i // 2) % len(REGIONS)])
@@ -156,9 +167,11 @@ def session(url: str, csv_path: Path, changes: int) -> tuple[list[float], list[f
             times.append(time.perf_counter() - t0)
             # The key that changed the filter (Enter, Backspace), not the Escape after it.
             pg.evaluate("() => window.__keys.splice(-1, 1)")
-            in_page.append(pg.wait_for_function(RUN_TIME, timeout=60_000).json_value())
+            drawn, started, ended = pg.wait_for_function(RUN_TIME, timeout=60_000).json_value()
+            in_page.append(drawn)
+            phases.append((started, ended - started, drawn - ended))
         b.close()
-    return times, in_page
+    return times, in_page, phases
 
 
 def idle(pg) -> None:  # noqa: ANN001
@@ -199,6 +212,7 @@ def main() -> None:
     uploads: list[float] = []
     times: list[float] = []
     in_page: list[float] = []
+    phases: list[tuple[float, float, float]] = []
     with server as (url, proc):
         time.sleep(15)  # the worker's forkserver and warm child start with the app
         base = rss_mb(proc.pid)
@@ -221,6 +235,7 @@ def main() -> None:
                     time.sleep(0.5)
                 results = [t for f in futures for t in f.result()[0]]
                 in_page += [t for f in futures for t in f.result()[1]]
+                phases += [t for f in futures for t in f.result()[2]]
             uploads += [-t for t in results if t < 0]
             times += [t for t in results if t >= 0]
             # Streamlit frees a closed tab's session after the TTL; ui/memory.py then hands
@@ -247,6 +262,15 @@ def main() -> None:
             "(key press → run over and next frame drawn, timed in the page): "
             + " ".join(f"{t * 1000:.0f}" for t in in_page)
         )
+        if phases:
+            parts = ("key → run started", "the run as the page saw it", "run over → frame drawn")
+            print(
+                "  of which, medians: "
+                + ", ".join(
+                    f"{name} {statistics.median(p[i] for p in phases) * 1000:.0f} ms"
+                    for i, name in enumerate(parts)
+                )
+            )
         print(f"≈ {(peak - base) / args.sessions:.0f} MB per session at peak")
         log = (data_dir / "streamlit.log").read_text().splitlines()
         runs = [float(line.split()[3]) for line in log if " run dashboard " in line]
