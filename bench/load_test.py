@@ -77,18 +77,20 @@ WATCH_RUNS = """() => {
 NOT_RUNNING = """() => document.querySelector('[data-testid=stApp]')
   .getAttribute('data-test-script-state') === 'notRunning'"""
 # The run the last key started (pressed while the app was idle), in seconds from that key down:
-# [the frame drawn after the first "notRunning" that follows a "running", that "running" (the
-# server started the run), that "notRunning"]; null while it is not over.
+# [the frame drawn after the last "notRunning", the first "running" after the key (the server
+# started a run), that last "notRunning"]; null while it is not over. A filter whose callback
+# reruns a fragment alone shows two runs (the app's, stopped by the callback, then the
+# fragment's): the app is idle when no run follows a "notRunning" within a second.
 RUN_TIME = """() => {
   const key = window.__keys[window.__keys.length - 1];
-  let started = null;
-  for (const [at, state, drawn] of window.__states) {
+  let started = null, ended = null, drawn = null, idle = false;
+  for (const [at, state, frame] of window.__states) {
     if (at < key) continue;
-    if (state === 'running' && started === null) started = at;
-    else if (started !== null && state === 'notRunning')
-      return [(drawn - key) / 1000, (started - key) / 1000, (at - key) / 1000];
+    if (state === 'running') { if (started === null) started = at; idle = false; }
+    else if (started !== null && state === 'notRunning') { ended = at; drawn = frame; idle = true; }
   }
-  return null;
+  if (!idle || performance.now() - ended < 1000) return null;
+  return [(drawn - key) / 1000, (started - key) / 1000, (ended - key) / 1000];
 }"""
 
 

@@ -78,97 +78,107 @@ def _reformat(key: str, kpi_id: str, lang: str) -> None:
     st.session_state[key] = target_text(value, kpi_id, lang)
 
 
-with st.expander(tr("dash.settings")):
-    c1, c2 = st.columns(2)
-    with c1:
-        if "w_threshold" not in st.session_state:
-            st.session_state["w_threshold"] = int(round(a.drop_threshold * 100))
-        a.drop_threshold = (
-            st.slider(
-                tr("dash.threshold"),
-                1,
-                50,
-                key="w_threshold",
-                format="%d",
-                help=tr("dash.threshold_help"),
-            )
-            / 100
-        )
-        orders = next((t for t in loaded() if t.kind == "orders" and t.has("status")), None)
-        if orders is not None:
-            summary = session_cached(
-                "status_summary",
-                lambda: status_summary(orders),
-                orders.name,
-                depends=(DATA,),
-                keep=1,
-            )
-            options = [str(v) for v in summary["status"]]
-            default = [str(v) for v in summary["status"][summary["counted"]]]
-            if "w_statuses" not in st.session_state:
-                chosen = default if a.statuses is None else a.statuses
-                st.session_state["w_statuses"] = [v for v in chosen if v in options]
-            counted = st.multiselect(
-                tr("dash.statuses"),
-                options,
-                key="w_statuses",
-                help=tr("dash.statuses_help"),
-                placeholder=tr("dash.no_status"),
-                select_all=False,
-            )
-            a.statuses = None if set(counted) == set(default) else list(counted)
-        no_cost = next(
-            (
-                t
-                for t in loaded()
-                if t.kind == "orders" and not t.has("cost") and not t.has("profit")
-            ),
-            None,
-        )
-        if no_cost is not None:
-            # CLV needs a margin: without a cost column, the user gives the rate (never 100 %).
-            if "w_margin_rate" not in st.session_state:
-                st.session_state["w_margin_rate"] = (
-                    ""
-                    if a.margin_rate is None
-                    else target_text(a.margin_rate, "gross_margin_pct", L)
+def settings(kpi_ids: list[str]) -> None:
+    """Targets, the drop threshold, the counted statuses and the margin rate: each change
+    reruns the app. A function, not module-level code: the fragment below keeps this
+    script's globals alive for as long as the session keeps it, and a global here held the
+    orders table."""
+    L = lang()
+    a = analysis()
+    with st.expander(tr("dash.settings")):
+        c1, c2 = st.columns(2)
+        with c1:
+            if "w_threshold" not in st.session_state:
+                st.session_state["w_threshold"] = int(round(a.drop_threshold * 100))
+            a.drop_threshold = (
+                st.slider(
+                    tr("dash.threshold"),
+                    1,
+                    50,
+                    key="w_threshold",
+                    format="%d",
+                    help=tr("dash.threshold_help"),
                 )
-            typed = st.text_input(
-                tr("dash.margin_rate"),
-                key="w_margin_rate",
-                placeholder=tr("dash.margin_unknown"),
-                help=tr("dash.margin_rate_help"),
-                on_change=_reformat,
-                args=("w_margin_rate", "gross_margin_pct", L),
+                / 100
             )
-            try:
-                a.margin_rate = parse_target(typed, "gross_margin_pct", L)
-            except PiloteError as exc:
-                st.error(exc.message(L))
-    with c2:
-        st.markdown(f"**{tr('dash.targets')}**")
-        for kpi_id in kpi_ids:
-            kpi = get_kpi(kpi_id)
-            key = f"w_target_{kpi_id}"
-            if key not in st.session_state:
-                st.session_state[key] = target_text(a.targets.get(kpi_id), kpi_id, L)
-            hint = target_unit_hint(kpi_id, L)
-            typed = st.text_input(
-                f"{kpi.label(L)}" + (f" ({hint})" if hint else ""),
-                key=key,
-                placeholder=tr("dash.no_target"),
-                on_change=_reformat,
-                args=(key, kpi_id, L),
+            orders = next((t for t in loaded() if t.kind == "orders" and t.has("status")), None)
+            if orders is not None:
+                summary = session_cached(
+                    "status_summary",
+                    lambda: status_summary(orders),
+                    orders.name,
+                    depends=(DATA,),
+                    keep=1,
+                )
+                options = [str(v) for v in summary["status"]]
+                default = [str(v) for v in summary["status"][summary["counted"]]]
+                if "w_statuses" not in st.session_state:
+                    chosen = default if a.statuses is None else a.statuses
+                    st.session_state["w_statuses"] = [v for v in chosen if v in options]
+                counted = st.multiselect(
+                    tr("dash.statuses"),
+                    options,
+                    key="w_statuses",
+                    help=tr("dash.statuses_help"),
+                    placeholder=tr("dash.no_status"),
+                    select_all=False,
+                )
+                a.statuses = None if set(counted) == set(default) else list(counted)
+            no_cost = next(
+                (
+                    t
+                    for t in loaded()
+                    if t.kind == "orders" and not t.has("cost") and not t.has("profit")
+                ),
+                None,
             )
-            try:
-                value = parse_target(typed, kpi_id, L)
-            except PiloteError as exc:
-                st.error(exc.message(L))
-                continue
-            if value is None:
-                a.targets.pop(kpi_id, None)
-            else:
-                a.targets[kpi_id] = value
+            if no_cost is not None:
+                # CLV needs a margin: without a cost column, the user gives the rate (never 100 %).
+                if "w_margin_rate" not in st.session_state:
+                    st.session_state["w_margin_rate"] = (
+                        ""
+                        if a.margin_rate is None
+                        else target_text(a.margin_rate, "gross_margin_pct", L)
+                    )
+                typed = st.text_input(
+                    tr("dash.margin_rate"),
+                    key="w_margin_rate",
+                    placeholder=tr("dash.margin_unknown"),
+                    help=tr("dash.margin_rate_help"),
+                    on_change=_reformat,
+                    args=("w_margin_rate", "gross_margin_pct", L),
+                )
+                try:
+                    a.margin_rate = parse_target(typed, "gross_margin_pct", L)
+                except PiloteError as exc:
+                    st.error(exc.message(L))
+        with c2:
+            st.markdown(f"**{tr('dash.targets')}**")
+            for kpi_id in kpi_ids:
+                kpi = get_kpi(kpi_id)
+                key = f"w_target_{kpi_id}"
+                if key not in st.session_state:
+                    st.session_state[key] = target_text(a.targets.get(kpi_id), kpi_id, L)
+                hint = target_unit_hint(kpi_id, L)
+                typed = st.text_input(
+                    f"{kpi.label(L)}" + (f" ({hint})" if hint else ""),
+                    key=key,
+                    placeholder=tr("dash.no_target"),
+                    on_change=_reformat,
+                    args=(key, kpi_id, L),
+                )
+                try:
+                    value = parse_target(typed, kpi_id, L)
+                except PiloteError as exc:
+                    st.error(exc.message(L))
+                    continue
+                if value is None:
+                    a.targets.pop(kpi_id, None)
+                else:
+                    a.targets[kpi_id] = value
+
+
+settings(kpi_ids)
 
 
 @st.fragment(key=CARDS)
