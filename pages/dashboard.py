@@ -194,6 +194,8 @@ def cards(period: Period, kpi_ids: list[str], context: DeltaGenerator) -> None:
 
 
 def show_cards(period: Period, kpi_ids: list[str], context: DeltaGenerator) -> None:
+    """What :func:`cards` draws: the caption into ``context`` (above the settings), then the
+    alerts and one card per KPI, with the engine of the current filters."""
     L = lang()
     a = analysis()
     cur = currency()
