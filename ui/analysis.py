@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from kpi import i18n
 from kpi.data import Table, role_label
@@ -212,8 +213,14 @@ def period_controls(where: Any = None) -> Period:
     return parse_period(chosen)
 
 
-def filter_controls(where: Any = None) -> dict[str, list[str]]:
-    """One multiselect per categorical role present in the loaded tables."""
+def filter_controls(where: Any = None, rerun: str | None = None) -> dict[str, list[str]]:
+    """One multiselect per categorical role present in the loaded tables.
+
+    ``rerun`` is the key of the page's fragment (``@st.fragment(key=...)``) that shows what
+    the filters change: a filter change then reruns that fragment alone, not the whole app
+    (the sidebar, the page's other controls), once the page has said its last run drew
+    everything (:func:`rerun_alone`). Otherwise the whole app reruns.
+    """
     box = where or page_sidebar()
     a = analysis()
     L = lang()
@@ -235,6 +242,11 @@ def filter_controls(where: Any = None) -> dict[str, list[str]]:
                     a.filters[role] = values
                 else:
                     a.filters.pop(role, None)
+                if rerun is not None and st.session_state.get(_ALONE) == rerun:
+                    try:
+                        st.rerun(rerun)
+                    except StreamlitAPIException:  # the fragment is gone: rerun the app
+                        st.session_state.pop(_ALONE, None)
 
             # Set on every run, as the period: another page's widget would show no filter
             # (and drop it) although the analysis has one.
@@ -255,6 +267,19 @@ def filter_controls(where: Any = None) -> dict[str, list[str]]:
     return a.filters
 
 
+def rerun_alone(key: str | None) -> None:
+    """Which fragment of the page a filter change may rerun alone (see
+    :func:`filter_controls`): the page calls this with ``None`` when its run starts and with
+    the fragment's key when the run has drawn everything. A run cut short (the user changed
+    something meanwhile) leaves the page half drawn, and the fragment holds the period and
+    KPIs of the last run that reached it: the next filter change then reruns the whole app."""
+    if key is None:
+        st.session_state.pop(_ALONE, None)
+    else:
+        st.session_state[_ALONE] = key
+
+
+_ALONE = "_pilote_rerun_alone"
 MAX_FILTER_VALUES = 500
 
 
