@@ -231,7 +231,8 @@ def show_cards(period: Period, kpi_ids: list[str], context: DeltaGenerator) -> N
 
     def sparkline(kpi_id: str) -> object:
         try:
-            return eng.series(kpi_id, "month", max_periods=24)
+            # the last 24 months of the series the alerts judged (computed once per engine)
+            return eng.series(kpi_id, "month").tail(24).reset_index(drop=True)
         except Exception:  # a KPI without a series (snapshots) just has no sparkline
             return None
 

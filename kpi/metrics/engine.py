@@ -543,6 +543,11 @@ class Engine:
         kpi = get_kpi(kpi_id)
         if freq not in FREQS:
             raise PiloteError("periods.invalid_freq", value=freq, valid=", ".join(FREQS))
+        # once per engine: the dashboard's alerts and its sparklines ask for the same series
+        key = ("series", kpi.id, freq, max_periods)
+        return self.memo(key, lambda: self._series(kpi, freq, max_periods)).copy()
+
+    def _series(self, kpi: KPI, freq: str, max_periods: int) -> pd.DataFrame:
         code = self._split(kpi)
         if code is not None:
             return self.in_currency(code).series(kpi.id, freq, max_periods)

@@ -776,6 +776,29 @@ def test_series() -> None:
     assert Engine([deals_table()]).series("pipeline_value").empty  # snapshot
 
 
+def test_a_series_is_computed_once_per_engine_and_handed_out_as_a_copy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The dashboard's alerts and sparklines ask for the same series: one computation; a
+    caller changing its frame does not change the next caller's."""
+    eng = Engine([orders_table()])
+    calls = []
+    real = Engine._series
+    monkeypatch.setattr(Engine, "_series", lambda self, *a: calls.append(a) or real(self, *a))
+    first = eng.series("aov")
+    first.loc[0, "value"] = -1.0
+    again = eng.series("aov")
+    assert len(calls) == 1
+    assert again["value"].iloc[:2].tolist() == pytest.approx([150.0, 85.0])
+    # the sparkline's 24 months are the end of the alerts' 60
+    assert (
+        eng.series("revenue")
+        .tail(2)
+        .reset_index(drop=True)
+        .equals(eng.series("revenue", max_periods=2))
+    )
+
+
 def test_kpis_json_is_json_safe() -> None:
     tables = [orders_table(), deals_table(), spend_table(), leads_table(), survey_table()]
     out = kpis_json(tables, None, "2024-02", "fr", {"revenue": 200})
