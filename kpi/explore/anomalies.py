@@ -427,9 +427,10 @@ def _effects(dev: np.ndarray, pos: np.ndarray, period: int) -> tuple[np.ndarray,
         elif len(d) == 2:
             effect[p] = float(d[np.argmin(np.abs(d))])
         if len(d) >= 2:
-            for i in range(len(d)):
-                others = np.delete(d, i)
-                loo.append(float(d[i] - np.median(others)) / math.sqrt(1 + 1 / len(others)))
+            m = len(d)
+            # row i: every deviation but the i-th (one median per row, not one call per value)
+            others = np.broadcast_to(d, (m, m))[~np.eye(m, dtype=bool)].reshape(m, m - 1)
+            loo.extend(((d - np.median(others, axis=1)) / math.sqrt(1 + 1 / (m - 1))).tolist())
     seen = [p for p in range(period) if ((pos == p) & ~np.isnan(dev)).any()]
     if seen:
         effect[seen] -= effect[seen].mean()
