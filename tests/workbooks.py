@@ -9,12 +9,19 @@ import zipfile
 import xlsxwriter
 
 
-def xlsx(rows: list[list[object]], sheets: dict[str, list[list[object]]] | None = None) -> bytes:
-    """An .xlsx whose first sheet holds ``rows`` (dates written as real Excel dates)."""
+def xlsx(
+    rows: list[list[object]],
+    sheets: dict[str, list[list[object]]] | None = None,
+    *,
+    first_sheet: str = "Data",
+    constant_memory: bool = False,
+) -> bytes:
+    """An .xlsx whose first sheet holds ``rows`` (dates written as real Excel dates);
+    ``constant_memory`` writes text as inline strings, row by row, as some exporters do."""
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "constant_memory": constant_memory})
     date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
-    for name, data in {"Data": rows, **(sheets or {})}.items():
+    for name, data in {first_sheet: rows, **(sheets or {})}.items():
         ws = wb.add_worksheet(name)
         for r, row in enumerate(data):
             for c, v in enumerate(row):

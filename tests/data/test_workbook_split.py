@@ -15,13 +15,13 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-import xlsxwriter
 
 from kpi.data import workbook
 from kpi.data.loading import load_bytes
 from kpi.errors import PiloteError
 from kpi.settings import Limits
 from tests import bombs
+from tests.workbooks import xlsx
 
 ROWS = 3000
 
@@ -41,21 +41,6 @@ def _rows(n: int = ROWS) -> list[list[Any]]:
             ]
         )
     return rows
-
-
-def _xlsxwriter(rows: list[list[Any]], constant_memory: bool) -> bytes:
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "constant_memory": constant_memory})
-    ws = wb.add_worksheet("Ventes")
-    date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
-    for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            if isinstance(v, dt.datetime):
-                ws.write_datetime(r, c, v, date_fmt)
-            elif v is not None:
-                ws.write(r, c, v)
-    wb.close()
-    return buf.getvalue()
 
 
 def _openpyxl(rows: list[list[Any]]) -> bytes:
@@ -110,7 +95,7 @@ def test_a_sheet_read_in_halves_is_the_sheet_read_whole(
     if writer == "openpyxl":
         data = _openpyxl(rows)
     else:
-        data = _xlsxwriter(rows, constant_memory=writer == "inline strings")
+        data = xlsx(rows, first_sheet="Ventes", constant_memory=writer == "inline strings")
     df, report = load_bytes(data, "ventes.xlsx")
     assert halves == [True]
     whole_df, whole_report = _whole(data, monkeypatch)
@@ -134,7 +119,7 @@ def test_halves_that_disagree_give_way_to_the_whole_sheet(
     rows = _rows()
     for r in rows[1400:]:
         r[3] = f"lot {r[3]}"
-    data = _xlsxwriter(rows, constant_memory=False)
+    data = xlsx(rows, first_sheet="Ventes", constant_memory=False)
     df, report = load_bytes(data, "ventes.xlsx")
     assert halves == [False]
     whole_df, whole_report = _whole(data, monkeypatch)
@@ -152,7 +137,7 @@ def test_a_gap_above_the_split_row_gives_way_to_the_whole_sheet(
     spaced = [rows[0]]
     for r in rows[1:]:
         spaced += [r, [None] * len(r)]
-    data = _xlsxwriter(spaced[:-1], constant_memory=True)
+    data = xlsx(spaced[:-1], first_sheet="Ventes", constant_memory=True)
     df, report = load_bytes(data, "ventes.xlsx")
     assert halves == [False]
     whole_df, whole_report = _whole(data, monkeypatch)
@@ -165,7 +150,7 @@ def test_a_title_block_is_found_as_before(
     halves: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows = [["Export des ventes"], ["Période : 2024"], [], *_rows()]
-    data = _xlsxwriter(rows, constant_memory=False)
+    data = xlsx(rows, first_sheet="Ventes", constant_memory=False)
     df, report = load_bytes(data, "ventes.xlsx")
     whole_df, whole_report = _whole(data, monkeypatch)
     pd.testing.assert_frame_equal(df, whole_df, check_exact=True)
@@ -183,7 +168,7 @@ def test_a_refused_workbook_leaves_no_temporary_file(
         load_bytes(buf.getvalue(), "x.xlsx", limits=Limits(max_rows=1000))
     assert info.value.key == "zipguard.too_many_rows"
     assert os.listdir(tmp_path) == []
-    df, _ = load_bytes(_xlsxwriter(_rows(), constant_memory=True), "ventes.xlsx")
+    df, _ = load_bytes(xlsx(_rows(), first_sheet="Ventes", constant_memory=True), "ventes.xlsx")
     assert len(df) == ROWS and halves == [True]
     assert os.listdir(tmp_path) == []
 
@@ -191,7 +176,7 @@ def test_a_refused_workbook_leaves_no_temporary_file(
 def test_no_room_for_the_halves_reads_the_sheet_whole(
     halves: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = _xlsxwriter(_rows(), constant_memory=True)
+    data = xlsx(_rows(), first_sheet="Ventes", constant_memory=True)
     whole_df, whole_report = _whole(data, monkeypatch)
 
     def full(self: Any, *args: Any) -> None:
