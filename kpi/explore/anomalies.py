@@ -291,10 +291,7 @@ def _level_shifts(
     # the first bucket itself must stand out from the level before it, carried to its own
     # position along the slope before it when that slope is clear (a ramp — a growing MRR — is
     # a trend, not a shift; a flat, noisy stretch keeps its plain median)
-    p_, q_ = np.triu_indices(window, 1)
-    pairwise = (windows[:, q_] - windows[:, p_]) / (q_ - p_)
-    agree = np.maximum((pairwise > 0).mean(axis=1), (pairwise < 0).mean(axis=1))
-    slopes = np.where(agree >= TREND_AGREEMENT, np.median(pairwise, axis=1), 0.0)
+    slopes = np.nan_to_num(_clear_slopes(windows, np.arange(window, dtype=float)))
     carried = before + slopes[j - window] * (window + 1) / 2
     first = a[j] - carried
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -404,14 +401,21 @@ def _edges(
         near = near[(near != i) & (segment[near] == segment[i]) & ~np.isnan(v[near])]
         if len(near) < 3:
             continue  # one pair of values: no slope to trust
-        x, y = near.astype(float), v[near]
-        p, q = np.triu_indices(len(near), 1)
-        slopes = (y[q] - y[p]) / (x[q] - x[p])
-        if max(np.mean(slopes > 0), np.mean(slopes < 0)) < TREND_AGREEMENT:
+        slope = float(_clear_slopes(v[near][None, :], near.astype(float))[0])
+        if math.isnan(slope):
             continue  # no clear trend (a flat, noisy stretch): the plain median
-        slope = float(np.median(slopes))
         at = known[i]
         med[i] = float(np.median(neighbours[i, at] - slope * offsets[at]))
+
+
+def _clear_slopes(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The Theil–Sen slope (median of the pairwise slopes) of each row of ``y`` over the
+    positions ``x``, where the trend is clear — at least :data:`TREND_AGREEMENT` of the
+    pairwise slopes share a sign —, NaN elsewhere."""
+    p, q = np.triu_indices(len(x), 1)
+    pairwise = (y[:, q] - y[:, p]) / (x[q] - x[p])
+    agree = np.maximum((pairwise > 0).mean(axis=1), (pairwise < 0).mean(axis=1))
+    return np.where(agree >= TREND_AGREEMENT, np.median(pairwise, axis=1), np.nan)
 
 
 def _effects(dev: np.ndarray, pos: np.ndarray, period: int) -> tuple[np.ndarray, list[float]]:
