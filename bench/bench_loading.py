@@ -163,6 +163,21 @@ def _dashboard(table: Any) -> None:
         engine.series(k, "month", max_periods=24)
 
 
+def _upload_to_dashboard(load: Any, data: bytes, name: str) -> tuple[float, float, float]:
+    """Seconds of ``load(data, name)`` (in process or through the worker), of the prepared
+    arrays (:func:`kpi.metrics.warm`) and of the first dashboard, for one upload."""
+    from kpi.metrics import warm
+
+    t0 = time.perf_counter()
+    table = load(data, name)
+    t1 = time.perf_counter()
+    warm(table)
+    t2 = time.perf_counter()
+    _dashboard(table)
+    t3 = time.perf_counter()
+    return t1 - t0, t2 - t1, t3 - t2
+
+
 WORKER_STEPS = {
     "input_seconds": "worker:   the upload written for the child",
     "job_seconds": "worker:   the child's load (decode, parse, type)",
@@ -178,7 +193,6 @@ def profile(path: str, repeat: int) -> dict[str, Any]:
     table comes back as memory-mapped Arrow), ``repeat`` times each; per step the runs'
     seconds."""
     from kpi.data import _standby, columns, loading, worker
-    from kpi.metrics import warm
 
     steps = _Steps()
     # nested: "type" includes "control characters"; "parse" is pyarrow's CSV reader
@@ -194,43 +208,32 @@ def profile(path: str, repeat: int) -> dict[str, Any]:
     runs: dict[str, list[float]] = {}
     for _ in range(repeat):
         steps.seconds.clear()
-        t0 = time.perf_counter()
-        table = loading.load_table(data, Path(path).name)
-        t1 = time.perf_counter()
-        warm(table)
-        t2 = time.perf_counter()
-        _dashboard(table)
-        t3 = time.perf_counter()
-        steps.add("load (bytes → typed table + roles)", t1 - t0)
-        steps.add("prepared arrays (warm: sort, codes, counted rows)", t2 - t1)
-        steps.add("first dashboard (KPIs, alerts, sparklines)", t3 - t2)
-        steps.add("total, in process", t3 - t0)
+        load, prepare, first = _upload_to_dashboard(loading.load_table, data, Path(path).name)
+        steps.add("load (bytes → typed table + roles)", load)
+        steps.add("prepared arrays (warm: sort, codes, counted rows)", prepare)
+        steps.add("first dashboard (KPIs, alerts, sparklines)", first)
+        steps.add("total, in process", load + prepare + first)
         for k, v in steps.seconds.items():
             runs.setdefault(k, []).append(round(v, 3))
-        del table
     if worker.enabled():
         worker.warm_up(background=False)
         for _ in range(repeat):
             # the standby child re-arms in the background, as between uploads
             time.sleep(_standby.AFTER_JOB_DELAY + 4.0)
-            t0 = time.perf_counter()
-            table = worker.load_table_in_worker(data, Path(path).name)
-            t1 = time.perf_counter()
-            warm(table)
-            t2 = time.perf_counter()
-            _dashboard(table)
-            t3 = time.perf_counter()
+            load, prepare, first = _upload_to_dashboard(
+                worker.load_table_in_worker, data, Path(path).name
+            )
             stats = worker.last_stats()
-            runs.setdefault("worker: upload → table (app path)", []).append(round(t1 - t0, 3))
+            runs.setdefault("worker: upload → table (app path)", []).append(round(load, 3))
             runs.setdefault("worker: child's job (wall)", []).append(
                 round(stats.get("wall_seconds", 0.0), 3)
             )
             for key, label in WORKER_STEPS.items():
                 runs.setdefault(label, []).append(round(stats.get(key, 0.0), 3))
-            runs.setdefault("worker: prepared arrays", []).append(round(t2 - t1, 3))
-            runs.setdefault("worker: first dashboard", []).append(round(t3 - t2, 3))
-            runs.setdefault("total, through the worker (app path)", []).append(round(t3 - t0, 3))
-            del table
+            runs.setdefault("worker: prepared arrays", []).append(round(prepare, 3))
+            runs.setdefault("worker: first dashboard", []).append(round(first, 3))
+            total = load + prepare + first
+            runs.setdefault("total, through the worker (app path)", []).append(round(total, 3))
     return {"file_mb": round(len(data) / 2**20, 1), "runs": runs}
 
 

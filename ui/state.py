@@ -89,15 +89,12 @@ def _bump() -> None:
 def log_timing(what: str, started: float) -> None:
     """With PILOTE_TIMINGS set, log when and how long ``what`` took since ``started``
     (``time.perf_counter()``); bench/load_test.py reads these lines."""
-    if os.environ.get("PILOTE_TIMINGS"):
-        logging.getLogger("pilote.timings").warning(
-            "%.3f %s %.3f s", time.time(), what, time.perf_counter() - started
-        )
+    log_seconds(what, time.perf_counter() - started)
 
 
 def log_seconds(what: str, seconds: float) -> None:
-    """With PILOTE_TIMINGS set, log that ``what`` took ``seconds`` (a step measured elsewhere,
-    such as the worker's), in :func:`log_timing`'s format."""
+    """With PILOTE_TIMINGS set, log when and that ``what`` took ``seconds`` (also a step
+    measured elsewhere, such as the worker's)."""
     if os.environ.get("PILOTE_TIMINGS"):
         logging.getLogger("pilote.timings").warning("%.3f %s %.3f s", time.time(), what, seconds)
 

@@ -250,7 +250,6 @@ class _SheetSplitter:
 
     def __init__(self, part: str, claimed: int, folder: str) -> None:
         self.part = part
-        self.folder = folder
         self.paths = (os.path.join(folder, "first.xlsx"), os.path.join(folder, "second.xlsx"))
         self.zips = [zipfile.ZipFile(p, "w", zipfile.ZIP_STORED) for p in self.paths]
         self.entries = [z.open(part, "w", force_zip64=True) for z in self.zips]
