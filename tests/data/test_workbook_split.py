@@ -195,3 +195,23 @@ def test_no_room_for_the_halves_reads_the_sheet_whole(
     df, report = load_bytes(data, "ventes.xlsx")
     assert halves == []
     pd.testing.assert_frame_equal(df, whole_df, check_exact=True)
+
+
+def test_an_xlsx_is_listed_and_read_without_python_calamine(monkeypatch) -> None:  # noqa: ANN001
+    # Its sheets come from its workbook part: opening python-calamine as well would parse the
+    # shared strings a second time (fastexcel reads the sheet).
+    data = xlsx(_rows(50), {"Notes": [["Note"], ["à voir"]]}, first_sheet="Ventes")
+    expected, expected_report = load_bytes(data, "ventes.xlsx")
+
+    def refused(_data: bytes) -> None:
+        raise AssertionError("python-calamine opened")
+
+    monkeypatch.setattr(workbook, "_calamine", refused)
+    df, report = load_bytes(data, "ventes.xlsx")
+    pd.testing.assert_frame_equal(df, expected)
+    assert report.sheets == expected_report.sheets == ["Ventes", "Notes"]
+    assert report.sheet == "Ventes"
+    assert load_bytes(data, "ventes.xlsx", sheet="Notes")[0]["Note"].tolist() == ["à voir"]
+    with pytest.raises(PiloteError) as info:
+        load_bytes(data, "ventes.xlsx", sheet="Stock")
+    assert info.value.key == "load.unknown_sheet"
