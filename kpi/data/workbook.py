@@ -135,8 +135,8 @@ def read_workbook(
     """One sheet as Arrow columns, and whether its first row was taken as the header (else
     every row is kept as text and the header is found afterwards).
 
-    python-calamine checks and lists the workbook; fastexcel (calamine in Rust, straight to
-    Arrow) reads the sheet: a million rows in seconds, where building Python objects cell by
+    An .xlsx's sheets are listed from its workbook part, other workbooks' by python-calamine;
+    fastexcel (calamine in Rust, straight to Arrow) reads the sheet: a million rows in seconds, where building Python objects cell by
     cell takes minutes. A large .xlsx sheet is kept as the zip check inflates it and read in
     two halves at once (:class:`_SheetSplitter`), when the two halves agree with each other.
     """
