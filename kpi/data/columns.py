@@ -32,6 +32,23 @@ __all__ = [
 
 TEXT_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 _KIND_WORDS = {"date": i18n.Text("date", "date"), "number": i18n.Text("nombre", "number")}
+DATE_WORD = _KIND_WORDS["date"]
+TOTAL_LABEL = re.compile(
+    r"^\s*(grand[\s-]*|sous[\s-]*|sub[\s-]*)?(total|totaux|totals|somme|sum)\b", re.IGNORECASE
+)
+"""A total row's label: ``Total``, ``Sous-total``, ``Grand total (5)``, ``Somme``…"""
+
+
+def unreadable(report: LoadReport, column: str, n: int, kind: i18n.Text) -> None:
+    """Count ``n`` values of ``column`` unreadable as ``kind`` (left empty) in the report's
+    one warning for that column."""
+    for i, w in enumerate(report.warnings):
+        if w.key == "load.warn.unparseable" and w.params.get("column") == column:
+            report.warnings[i] = i18n.Message(w.key, {**w.params, "n": int(w.params["n"]) + n})
+            return
+    report.warn("load.warn.unparseable", column=column, n=n, kind=kind)
+
+
 _DATE_HEADER_RE = re.compile(
     r"\b(date|jour|day|mois|month|created|closed|cree|cloture|echeance|periode|period)\b"
 )
@@ -173,6 +190,11 @@ def drop_empty(df: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
         if n_empty:
             report.drop(n_empty, "empty")
             df = df.loc[~empty_rows].reset_index(drop=True)
+            if report.total_labels:  # their rows move up with the empty rows gone
+                moved = np.cumsum(~empty_rows) - 1
+                report.total_labels = {
+                    int(moved[r]): c for r, c in report.total_labels.items() if not empty_rows[r]
+                }
     return df
 
 
@@ -204,18 +226,32 @@ class _PendingDate:
         order = report.date_order or "dmy"
         formats = parsing.date_formats(self.guess, order)
         values, n_bad, examples = parsing.parse_dates(self.arr, formats)
+        if n_bad:
+            # A total row's label in the date column ("Total", first cell of the row) is no
+            # unreadable date: drop_total_rows judges the row (and counts it if it stays).
+            label = pc.and_(pc.is_null(values), _is_total_label(self.arr))
+            rows = np.flatnonzero(pc.fill_null(label, False).to_numpy(zero_copy_only=False))
+            for row in rows.tolist():
+                report.total_labels[row] = self.name
+            n_bad -= len(rows)
+            examples = [e for e in examples if not TOTAL_LABEL.match(e)]
         shown = formats[0] if self.guess.family != "iso" else "ISO 8601"
         report.column_info[self.name] = ColumnInfo("date", shown, n_bad, examples)
         if n_bad:
-            report.warn(
-                "load.warn.unparseable", column=self.name, n=n_bad, kind=_KIND_WORDS["date"]
-            )
+            unreadable(report, self.name, n_bad, DATE_WORD)
         return pd.Series(values.to_pandas(), name=self.name).astype("datetime64[us]")
+
+
+def _is_total_label(arr: pa.Array) -> pa.Array:
+    return pc.match_substring_regex(arr, TOTAL_LABEL.pattern, ignore_case=True)
 
 
 def _type_one(name: str, arr: pa.Array, decimal: str, report: LoadReport) -> Any:
     head = pc.drop_null(parsing.normalise_text(arr.slice(0, 5000)))
-    guess = parsing.guess_date_family(head.slice(0, 1000).to_pylist())
+    sample = head.slice(0, 1000)
+    # a total row's label ("Total" under twelve months) does not make dates text
+    sample = sample.filter(pc.invert(pc.fill_null(_is_total_label(sample), False)))
+    guess = parsing.guess_date_family(sample.to_pylist())
     if guess is not None:
         return _PendingDate(name, arr, guess)
     share, n, identifier = parsing.numeric_share(head.slice(0, 2000), decimal)

@@ -168,6 +168,9 @@ class LoadReport:
     date_order: str | None = None
     seconds: float = 0.0
     source: SourceReading | None = None  # the tool whose export this is (kpi.data.sources)
+    # Rows of the typed table whose date cell was a total's label ("Total", "Sous-total"),
+    # row → column: not counted as unreadable dates, judged by drop_total_rows, which empties it.
+    total_labels: dict[int, str] = field(default_factory=dict)
 
     def warn(self, key: str, **params: Any) -> None:
         self.warnings.append(i18n.Message(key, params))

@@ -641,7 +641,7 @@ i18n.add_messages(
         },
         "load.warn.sheet_chosen": {
             "fr": "Feuille « {sheet} » lue (le plus grand tableau). Autres feuilles : {sheets}.",
-            "en": "Sheet '{sheet}' read (the largest table). Sheets: {sheets}.",
+            "en": "Sheet '{sheet}' read (the largest table). Other sheets: {sheets}.",
         },
         "load.warn.bad_bytes": {
             "fr": "{n} caractère(s) illisible(s) en {encoding}, remplacés par �.",

@@ -188,7 +188,8 @@ def _read_workbook(
                     sizes[n] = sh.height * sh.width
             sheet = max(names, key=lambda n: sizes.get(n, 0))
             if len(names) > 1:
-                report.warn("load.warn.sheet_chosen", sheet=sheet, sheets=", ".join(names))
+                others = ", ".join(n for n in names if n != sheet)
+                report.warn("load.warn.sheet_chosen", sheet=sheet, sheets=others)
         batch = None
         if (
             splitter is not None

@@ -135,6 +135,32 @@ def test_unlabelled_final_total_row() -> None:
     assert len(df) == 2
 
 
+def test_a_total_labelled_in_the_date_column_leaves_the_dates_dates() -> None:
+    # twelve months and their total: the label is 1 value in 13 (the date guess wants 95 %)
+    rows = "".join(f"01/{m:02d}/2024;Nord;{100 * m}\n" for m in range(1, 13))
+    data = f"Mois;Région;Montant\n{rows}Total;;7800\n".encode("cp1252")
+    df, rep = load_bytes(data, "x.csv")
+    assert str(df["Mois"].dtype).startswith("datetime64")
+    assert df["Mois"].iloc[-1] == pd.Timestamp("2024-12-01") and len(df) == 12
+    assert {d.reason: d.rows for d in rep.dropped} == {"total": 1}
+    # the dropped total's label is not also "an unreadable date, left empty"
+    assert not [w for w in rep.warnings if w.key == "load.warn.unparseable"]
+    assert rep.column_info["Mois"].unparseable == 0
+
+
+def test_a_total_label_on_a_row_that_stays_is_an_unreadable_date() -> None:
+    rows = "".join(f"{d:02d}/02/2024;A;3\n" for d in range(1, 29))
+    # not a sum (and a filled row): kept, its label counted with the other unreadable date
+    data = f"Date;Client;Montant\n{rows}Total;B;999\nxx/02/2024;A;3\n".encode()
+    df, rep = load_bytes(data, "x.csv")
+    assert len(df) == 30 and df["Date"].isna().sum() == 2
+    (warning,) = [w for w in rep.warnings if w.key == "load.warn.unparseable"]
+    assert warning.text("fr") == (
+        "Colonne « Date » : 2 valeur(s) illisible(s) comme date, laissée(s) vide(s)."
+    )
+    assert rep.total_labels == {}
+
+
 def test_yyyymmdd_and_excel_serial_under_date_headers() -> None:
     df, _ = load_bytes(b"customer date amount\n1 19970101 10\n2 19970215 5\n", "cdnow.txt")
     assert df["date"].iloc[1] == pd.Timestamp("1997-02-15")

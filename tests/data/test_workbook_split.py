@@ -215,3 +215,14 @@ def test_an_xlsx_is_listed_and_read_without_python_calamine(monkeypatch) -> None
     with pytest.raises(PiloteError) as info:
         load_bytes(data, "ventes.xlsx", sheet="Stock")
     assert info.value.key == "load.unknown_sheet"
+
+
+def test_the_sheet_chosen_names_the_other_sheets() -> None:
+    data = xlsx(_rows(50), {"Notes": [["Note"], ["à voir"]]}, first_sheet="Ventes")
+    _df, report = load_bytes(data, "ventes.xlsx")
+    (note,) = [w for w in report.warnings if w.key == "load.warn.sheet_chosen"]
+    assert (
+        note.text("fr")
+        == "Feuille « Ventes » lue (le plus grand tableau). Autres feuilles : Notes."
+    )
+    assert note.text("en") == "Sheet 'Ventes' read (the largest table). Other sheets: Notes."
