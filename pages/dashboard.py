@@ -252,6 +252,7 @@ def show_cards(period: Period, kpi_ids: list[str], context: DeltaGenerator) -> N
                 c.value,
                 delta=c.delta,
                 delta_color=c.delta_color,
+                delta_arrow=c.delta_arrow,
                 help=c.help,
                 chart_data=c.spark if len(c.spark) >= 2 else None,
                 chart_type="area",

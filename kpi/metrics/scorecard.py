@@ -23,8 +23,9 @@ from kpi.metrics.suggestions import one_per_fact
 class Card:
     """One KPI card.
 
-    ``delta_color`` follows ``st.metric``: ``normal`` when higher is better, ``inverse`` when
-    lower is better (churn), ``off`` when neither. ``projection`` is the value projected over a
+    ``delta_color`` and ``delta_arrow`` follow ``st.metric``: ``normal`` when higher is better,
+    ``inverse`` when lower is better (churn), ``off`` when neither or when the change shown is
+    zero (then no arrow either). ``projection`` is the value projected over a
     period in progress (the changes are then computed on it, and ``delta`` says so); ``note``
     says why a comparison is missing (a period in progress, a reference period the data does
     not cover in full).
@@ -40,6 +41,7 @@ class Card:
     last_year: str | None
     help: str
     spark: list[float] = field(default_factory=list)
+    delta_arrow: str = "auto"
     target: str | None = None
     attainment: float | None = None
     attainment_text: str | None = None
@@ -101,6 +103,11 @@ def card(
             value=kpi.format(ly, lang, currency),
         )
     color = {True: "normal", False: "inverse", None: "off"}[kpi.higher_is_better]
+    arrow = "auto"
+    if delta is not None and not any(ch in "123456789" for ch in delta):
+        # "0,0 pts" is no rise: neither an arrow up nor green or red (st.metric reads the
+        # sign of the text)
+        color, arrow = "off", "off"
     help_text = (
         f"**{i18n.t('scorecard.formula', lang)}** : {kpi.formula(lang)}\n\n"
         f"**{i18n.t('scorecard.reading', lang)}** : {kpi.reading(lang)}"
@@ -146,6 +153,7 @@ def card(
         reason=res.current.reason_text(lang) if res.status != "ok" else None,
         delta=delta,
         delta_color=color,
+        delta_arrow=arrow,
         last_year=ly_text,
         help=help_text,
         spark=_spark(res, series),

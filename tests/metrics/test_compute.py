@@ -914,3 +914,21 @@ def test_real_sales_data_sample() -> None:
     assert v(Engine([t]), "revenue") == pytest.approx(9_838_141.37, abs=0.01)
     everything = sorted(df["STATUS"].unique())
     assert v(Engine([t], statuses=everything), "revenue") == pytest.approx(10_032_628.85, abs=0.01)
+
+
+def test_a_change_shown_as_zero_has_no_arrow_nor_colour() -> None:
+    from kpi.metrics.scorecard import card
+
+    df = pd.DataFrame(
+        {
+            "Date": pd.to_datetime(["2025-10-03", "2025-11-04", "2025-12-05"]),
+            "Montant": [100.0, 100.0, 110.0],
+        }
+    )
+    eng = Engine([Table("ca.csv", df, "orders", {"date": "Date", "amount": "Montant"})])
+    cards = {r.id: card(r, "fr", "EUR") for r in eng.results("2025-12")}
+    orders, revenue = cards["orders"], cards["revenue"]
+    assert orders.delta == "0,0\u00a0% vs période précédente"  # one order each month
+    assert (orders.delta_color, orders.delta_arrow) == ("off", "off")
+    assert revenue.delta.startswith("+10,0") and revenue.delta_color == "normal"
+    assert revenue.delta_arrow == "auto"
