@@ -4,6 +4,7 @@ total``… — found and dropped, each drop counted in the load report."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ __all__ = ["drop_total_rows"]
 
 
 def _labelled_total(
-    df: pd.DataFrame, text_cols: list[Any], rows: np.ndarray, dated: Any = ()
+    df: pd.DataFrame, text_cols: list[Any], rows: np.ndarray, dated: Iterable[int] = ()
 ) -> list[int]:
     """The ``rows`` whose first filled text cell (among ``text_cols``) starts with a total word:
     a total's label comes first (``Total général (5 enregistrements)``), a line item's product

@@ -91,6 +91,9 @@ def card(
     ly = None if res.last_year is None else res.last_year.value
     projected = res.projected is not None
     delta = kpi.format_change(res.shown_change, lang)
+    # "0,0 pts" is no rise: neither an arrow up nor green or red (st.metric reads the sign of
+    # the text)
+    unchanged = delta is not None and not any(ch in "123456789" for ch in delta)
     if delta is not None:
         key = "scorecard.vs_previous_projected" if projected else "scorecard.vs_previous"
         delta = i18n.t(key, lang, change=delta)
@@ -104,9 +107,7 @@ def card(
         )
     color = {True: "normal", False: "inverse", None: "off"}[kpi.higher_is_better]
     arrow = "auto"
-    if delta is not None and not any(ch in "123456789" for ch in delta):
-        # "0,0 pts" is no rise: neither an arrow up nor green or red (st.metric reads the
-        # sign of the text)
+    if unchanged:
         color, arrow = "off", "off"
     help_text = (
         f"**{i18n.t('scorecard.formula', lang)}** : {kpi.formula(lang)}\n\n"
