@@ -229,8 +229,10 @@ class _PendingDate:
         if n_bad:
             # A total row's label in the date column ("Total", first cell of the row) is no
             # unreadable date: drop_total_rows judges the row (and counts it if it stays).
-            label = pc.and_(pc.is_null(values), _is_total_label(self.arr))
-            rows = np.flatnonzero(pc.fill_null(label, False).to_numpy(zero_copy_only=False))
+            unread = pc.and_(pc.is_null(values), pc.is_valid(self.arr))
+            unread_rows = np.flatnonzero(unread.to_numpy(zero_copy_only=False))
+            label = _is_total_label(self.arr.take(pa.array(unread_rows)))  # the few unread only
+            rows = unread_rows[pc.fill_null(label, False).to_numpy(zero_copy_only=False)]
             for row in rows.tolist():
                 report.total_labels[row] = self.name
             n_bad -= len(rows)
@@ -283,9 +285,7 @@ def _maybe_numeric_dates(
         info = ColumnInfo("number", info)
     report.column_info[name] = info
     if info.unparseable:
-        report.warn(
-            "load.warn.unparseable", column=name, n=info.unparseable, kind=_KIND_WORDS["number"]
-        )
+        unreadable(report, name, info.unparseable, _KIND_WORDS["number"])
     return series
 
 

@@ -137,8 +137,9 @@ def read_workbook(
 
     An .xlsx's sheets are listed from its workbook part, other workbooks' by python-calamine;
     fastexcel (calamine in Rust, straight to Arrow) reads the sheet: a million rows in
-    seconds, where building Python objects cell by cell takes minutes. A large .xlsx sheet is kept as the zip check inflates it and read in
-    two halves at once (:class:`_SheetSplitter`), when the two halves agree with each other.
+    seconds, where building Python objects cell by cell takes minutes. A large .xlsx sheet is
+    kept as the zip check inflates it and read in two halves at once
+    (:class:`_SheetSplitter`), when the two halves agree with each other.
     """
     with contextlib.ExitStack() as stack:
         splitter = _splitter_for(data, stack) if kind == "zip" else None
