@@ -180,7 +180,7 @@ def facts(engine: Engine, table: Table) -> Facts:
             cols["margin"] = cols["amount"] - np.nan_to_num(cost)
         elif profit is not None:
             cols["margin"] = np.nan_to_num(profit)
-        order = prep.codes("order_id")[0][idx] if prep.has("order_id") else None
+        order = prep.ids("order_id")[0][idx] if prep.has("order_id") else None
         cols["order"] = np.full(len(idx), -1, dtype=np.int64) if order is None else order
         if prep.has("customer_id"):
             cols["customer"] = _cat(prep.codes("customer_id")[0][idx], prep.codes("customer_id")[1])

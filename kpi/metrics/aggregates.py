@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from kpi.metrics.periods import Period
-from kpi.metrics.prepared import MAX_NS, NAT, PreparedTable, amounts, counted
+from kpi.metrics.prepared import MAX_NS, NAT, PreparedTable, amounts, counted, zero_nan
 from kpi.metrics.results import UNAVAILABLE, NoValue, no_value
 from kpi.text import words
 
@@ -81,13 +81,13 @@ class OrderRows:
         self.order = self.customer = self.order_customer = self.first_date = None
         self.n_orders = self.n_customers = 0
         if prep.has("order_id"):
-            codes, uniq = prep.codes("order_id")
-            self.order, self.n_orders = codes[idx], len(uniq)
+            codes, self.n_orders = prep.ids("order_id")
+            self.order = codes[idx]
         if prep.has("customer_id"):
             codes, uniq = prep.codes("customer_id")
             self.customer, self.n_customers = codes[idx], len(uniq)
             if self.order is not None:
-                order_codes, n_orders = prep.codes("order_id")[0], self.n_orders
+                order_codes, n_orders = prep.ids("order_id")
                 self.order_customer = prep.memo(
                     "order_customer", lambda: order_customer(order_codes, codes, n_orders)
                 )
@@ -105,7 +105,7 @@ class OrderRows:
         if not self.prep.has(role):
             return None
         prep = self.prep
-        return prep.memo(("num0", role), lambda: np.nan_to_num(prep.number(role)))[self.idx]
+        return prep.memo(("num0", role), lambda: zero_nan(prep.number(role)))[self.idx]
 
     def weights(self, column: str | None) -> np.ndarray | None:
         """Per kept row, a measure's column (:class:`~kpi.metrics.catalogue.Measure`):
@@ -221,8 +221,7 @@ def first_purchase_dates(prep: PreparedTable, statuses: frozenset[str] | None) -
         keep = counted(prep, statuses) & (codes >= 0)
         loose = keep
         if prep.has("order_id"):
-            order, order_ids = prep.codes("order_id")
-            n = len(order_ids)
+            order, n = prep.ids("order_id")
             has = keep & (order >= 0)
             loose = keep & (order < 0)
             net = np.bincount(order[has], weights=amount[has], minlength=n)
@@ -282,7 +281,7 @@ def distinct(prep: PreparedTable, id_role: str, mask: np.ndarray) -> int:
     column count one each."""
     if not prep.has(id_role):
         return int(mask.sum())
-    codes, _ = prep.codes(id_role)
+    codes, _ = prep.ids(id_role)
     c = codes[mask]
     return len(np.unique(c[c >= 0])) + int(np.count_nonzero(c < 0))
 

@@ -47,6 +47,7 @@ __all__ = [
     "status_key",
     "to_float",
     "to_ns",
+    "zero_nan",
 ]
 
 #: A missing date in the int64 nanosecond arrays.
@@ -173,9 +174,26 @@ class PreparedTable:
         return self.memo(("num", role), lambda: self._arrange(to_float(self.column(role))))
 
     def codes(self, role: str) -> tuple[np.ndarray, np.ndarray]:
-        """Integer codes (``-1`` for empty) and the unique values they index."""
+        """Integer codes (``-1`` for empty) and the unique values they index, an object array.
+        To count distinct values, :meth:`ids` gives the same codes without the values."""
 
         def make() -> tuple[np.ndarray, np.ndarray]:
+            codes, uniques = self._factorised(role)
+            return codes, np.asarray(uniques, dtype=object)
+
+        return self.memo(("codes", role), make)
+
+    def ids(self, role: str) -> tuple[np.ndarray, int]:
+        """The codes of :meth:`codes` (the same array) and how many distinct values there
+        are: what counting orders needs. The values stay as pandas holds them (a million order
+        ids are one Arrow buffer of 16 MB, not a million Python strings: 65 MB and 0.1 s)."""
+        codes, uniques = self._factorised(role)
+        return codes, len(uniques)
+
+    def _factorised(self, role: str) -> tuple[np.ndarray, pd.Index]:
+        """Codes (``-1`` for empty) and unique values as pandas gives them."""
+
+        def make() -> tuple[np.ndarray, pd.Index]:
             codes, uniques = pd.factorize(self.column(role))
             codes = self._arrange(codes.astype(np.int64, copy=False))
             if self.date_ordered_ids and self.perm is not None and len(uniques) > 1000:
@@ -193,20 +211,19 @@ class PreparedTable:
                 rank = np.empty(len(uniques), dtype=np.int64)
                 rank[by_first] = np.arange(len(uniques))
                 codes = np.where(valid, rank[np.maximum(codes, 0)], -1)
-                uniques = uniques.take(by_first)  # before the object array: 3× faster
-            uniq = np.asarray(uniques, dtype=object)
+                uniques = uniques.take(by_first)
             if pd.api.types.is_numeric_dtype(uniques.dtype):
-                blank = np.zeros(len(uniq), dtype=bool)
+                blank = np.zeros(len(uniques), dtype=bool)
             elif pd.api.types.is_string_dtype(uniques.dtype) and uniques.dtype != object:
                 blank = np.asarray(uniques.str.strip() == "", dtype=bool)
             else:
-                blank = np.array([str(u).strip() == "" for u in uniq], dtype=bool)
+                blank = np.array([str(u).strip() == "" for u in uniques], dtype=bool)
             if blank.any():
-                remap = np.where(blank, -1, np.arange(len(uniq)))
+                remap = np.where(blank, -1, np.arange(len(uniques)))
                 codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
-            return codes, uniq
+            return codes, uniques
 
-        return self.memo(("codes", role), make)
+        return self.memo(("factorised", role), make)
 
     def flag(self, role: str) -> tuple[np.ndarray, np.ndarray]:
         """(true, known) boolean arrays of a yes/no column."""
@@ -297,20 +314,27 @@ def amounts(prep: PreparedTable) -> np.ndarray:
     """Sorted-order amounts with NaN as 0 (a row with no amount adds nothing)."""
 
     def make() -> np.ndarray:
-        amount = None
+        given = prep.number("amount") if prep.has("amount") else None
+        product = None
         if prep.has("quantity") and prep.has("unit_price"):
-            amount = prep.number("quantity") * prep.number("unit_price")
-        if prep.has("amount"):
-            amount = (
-                prep.number("amount")
-                if amount is None
-                else np.where(np.isnan(prep.number("amount")), amount, prep.number("amount"))
-            )
+            if given is None or bool(np.isnan(given).any()):
+                product = prep.number("quantity") * prep.number("unit_price")
+        if given is None or product is None:
+            amount = given if product is None else product
+        else:
+            amount = np.where(np.isnan(given), product, given)
         if amount is None:
             return np.zeros(prep.n)
-        return np.nan_to_num(amount, nan=0.0)
+        return zero_nan(amount)
 
     return prep.memo("amount", make)
+
+
+def zero_nan(arr: np.ndarray) -> np.ndarray:
+    """``arr`` with NaN as 0 (infinities as the largest floats, as :func:`numpy.nan_to_num`);
+    ``arr`` itself when all its values are finite, not a copy: a prepared table shares its
+    numbers, and a million amounts are 8 MB."""
+    return arr if bool(np.isfinite(arr).all()) else np.nan_to_num(arr, nan=0.0)
 
 
 def status_key(statuses: Collection[str] | None) -> frozenset[str] | None:

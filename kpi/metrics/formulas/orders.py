@@ -307,7 +307,7 @@ def complaint_rate(engine: EngineView, period: Period, orders: Table) -> Value:
     if prep.has("status"):
         flagged = rows(prep.classes("status", complaint_class, "complaint")) == 1
     if prep.has("order_id"):
-        oc = rows(prep.codes("order_id")[0])
+        oc = rows(prep.ids("order_id")[0])
         has = oc >= 0
         every = bool(has.all())
         codes = oc if every else oc[has]
