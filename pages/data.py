@@ -31,7 +31,7 @@ from ui.ingest import (
     notify,
     process_uploads,
 )
-from ui.markup import inert
+from ui.markup import css_string, inert
 from ui.shell import require_shell
 from ui.sources import links_panel, source_name, source_panel
 from ui.state import (
@@ -52,21 +52,36 @@ st.title(tr("data.title"))
 st.caption(tr("data.intro"))
 
 left, right = st.columns([2, 1])
+_GB = LIMITS.max_file_bytes >= 1024**3
+_SIZE = {
+    "size": i18n.format_number(LIMITS.max_file_bytes / 1024 ** (3 if _GB else 2), L, 0),
+    "unit": tr("data.gb" if _GB else "data.mb"),
+}
+# Streamlit 1.67 writes the uploader's texts in English ("Upload", "1GB per file" from its own
+# upload limit, "Drag and drop files here" while a file is dragged over it) with no option to
+# change them (streamlit#13500): a style sheet hides them and shows the user's language in their
+# place, with Pilote's own size limit. (The drag text's element has no test id: its class is the
+# one the pinned bundle gives it.) Style tags alone take no room on the page.
+_ZONE = "[data-testid=stFileUploaderDropzone]"
+_TEXTS = {
+    f"{_ZONE} [data-testid=stBaseButton-secondary] p": tr("data.browse"),
+    f"{_ZONE} [data-testid=stFileUploaderDropzoneInstructions] span": tr("data.per_file", **_SIZE),
+    f"{_ZONE} .euud7oh2": tr("data.drop_here"),
+}
+st.html(
+    "<style>"
+    + "".join(
+        f"{css}{{font-size:0}}{css}::after{{content:{css_string(text)};font-size:0.875rem}}"
+        for css, text in _TEXTS.items()
+    )
+    + "</style>"
+)
 with left:
-    # Streamlit 1.67 writes the uploader's own button and size line in English ("Upload",
-    # "1GB per file") and has no option to change them (streamlit#13500): the label and the
-    # help say it in the user's language instead.
     uploads = st.file_uploader(
         tr("data.upload"),
         accept_multiple_files=True,
         key=f"uploader-{st.session_state.get('uploader_n', 0)}",
-        help=tr(
-            "data.upload_help",
-            size=i18n.format_number(LIMITS.max_file_bytes / 1024**3, L, 0)
-            if LIMITS.max_file_bytes >= 1024**3
-            else i18n.format_number(LIMITS.max_file_bytes / 1024**2, L, 0),
-            unit=tr("data.gb" if LIMITS.max_file_bytes >= 1024**3 else "data.mb"),
-        ),
+        help=tr("data.upload_help", **_SIZE),
     )
 with right:
     st.write("")

@@ -116,3 +116,13 @@ def test_plain_text_and_non_strings() -> None:
     assert inert(12.5) == "12\\.5"
     assert inert("ventes.csv") == "ventes\\.csv"  # the same text in the page
     assert inert("WWW.x") == f"WWW{WORD_JOINER}\\.x"
+
+
+def test_css_string_cannot_leave_its_quotes_or_the_style_sheet() -> None:
+    from ui.markup import css_string
+
+    assert css_string("Déposez vos fichiers ici") == '"Déposez vos fichiers ici"'
+    assert css_string('a"b\\c') == '"a\\"b\\\\c"'
+    closed = css_string("x</style><script>alert(1)</script>\n")
+    assert "<" not in closed and "\n" not in closed
+    assert closed == '"x\\3c /style>\\3c script>alert(1)\\3c /script> "'

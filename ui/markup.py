@@ -66,3 +66,11 @@ def inert(text: Any) -> str:
     s = s.replace(":", ":" + WORD_JOINER)
     s = _JOIN_BEFORE.sub(WORD_JOINER + r"\1", s)
     return _PAIR.sub(r"\1" + WORD_JOINER, s)
+
+
+def css_string(text: Any) -> str:
+    """``text`` as a quoted CSS string (for ``content:``): quotes, backslashes and ``<`` escaped
+    (the latter so that no ``</style>`` can close the style sheet), line breaks as spaces."""
+    s = _CONTROL.sub(" ", "" if text is None else str(text))
+    s = s.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return f'"{s}"'

@@ -284,6 +284,12 @@ i18n.add_messages(
             "en": "Drop your exports (CSV, TXT, XLSX, XLS, ODS): orders, deals, leads, spend, surveys, activities, targets. Pilote recognises the format and the columns; check and fix them if needed.",
         },
         "data.upload": {"fr": "Fichiers à analyser", "en": "Files to analyse"},
+        "data.browse": {"fr": "Parcourir", "en": "Browse files"},
+        "data.drop_here": {"fr": "Déposez vos fichiers ici", "en": "Drop your files here"},
+        "data.per_file": {
+            "fr": "{size} {unit} max. par fichier",
+            "en": "Up to {size} {unit} per file",
+        },
         "data.upload_help": {
             "fr": "Glissez vos fichiers ici ou cliquez sur le bouton pour les choisir (un ou "
             "plusieurs à la fois, jusqu'à {size} {unit} chacun). CSV, TXT, XLSX, XLS ou ODS.",

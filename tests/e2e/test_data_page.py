@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import french_export
@@ -67,3 +69,47 @@ def test_bad_file_shows_a_message_and_the_app_keeps_working(page, tmp_path) -> N
     shot(page, "data-bad-files-fr")
     page.get_by_role("button", name="Essayer avec les données de démonstration").click()
     page.get_by_text("8 tableaux de démonstration chargés").wait_for()
+
+
+# What the uploader shows in place of Streamlit's English texts: each text's own font size (0
+# when hidden) and the text drawn after it.
+UPLOADER_TEXTS = """() => {
+  const zone = document.querySelector('[data-testid=stFileUploaderDropzone]');
+  return [
+    zone.querySelector('[data-testid=stBaseButton-secondary] p'),
+    zone.querySelector('[data-testid=stFileUploaderDropzoneInstructions] span'),
+    zone.querySelector('.euud7oh2'),
+  ].map(e => e && [e.textContent, getComputedStyle(e).fontSize,
+                   getComputedStyle(e, '::after').content]);
+}"""
+
+
+def test_the_uploader_speaks_the_user_s_language(page) -> None:  # noqa: ANN001
+    # Streamlit writes "Upload", "1GB per file" and "Drag and drop files here" in English.
+    page.get_by_text("Fichiers à analyser").first.wait_for()
+    wait_idle(page)
+    button, limit, dragged = page.evaluate(UPLOADER_TEXTS)
+    assert button == ["Upload", "0px", '"Parcourir"']
+    assert limit[:2] == ["1GB per file", "0px"]
+    assert re.fullmatch(r'"\d+ (Go|Mo) max\. par fichier"', limit[2]), limit
+    assert dragged is None  # shown only while a file is dragged over the zone
+    files = page.evaluate_handle(
+        "() => { const d = new DataTransfer(); d.items.add(new File(['a'], 'v.csv')); return d; }"
+    )
+    zone = page.locator("[data-testid=stFileUploaderDropzone]")
+    zone.dispatch_event("dragenter", {"dataTransfer": files})
+    page.locator("[data-testid=stFileUploaderDropzone] .euud7oh2").wait_for()
+    assert page.evaluate(UPLOADER_TEXTS)[2] == [
+        "Drag and drop files here",
+        "0px",
+        '"Déposez vos fichiers ici"',
+    ]
+    zone.dispatch_event("dragleave", {"dataTransfer": files})
+    shot(page, "data-uploader-fr")
+
+    page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()
+    page.get_by_text("Files to analyse").first.wait_for()
+    wait_idle(page)
+    button, limit, _ = page.evaluate(UPLOADER_TEXTS)
+    assert button[2] == '"Browse files"'
+    assert re.fullmatch(r'"Up to \d+ (GB|MB) per file"', limit[2]), limit
