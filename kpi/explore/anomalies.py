@@ -43,6 +43,7 @@ import functools
 import math
 import warnings
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -123,15 +124,67 @@ def anomalies(
     check_freq(freq)
     out = series.copy()
     n = len(out)
-    out["expected"] = np.nan
-    out["score"] = np.nan
-    out["anomaly"] = 0
-    out["excluded"] = pd.Series([None] * n, index=out.index, dtype=object)
-    if out.empty:
+    if not n:
+        out["expected"] = np.nan
+        out["score"] = np.nan
+        out["anomaly"] = 0
+        out["excluded"] = pd.Series([], index=out.index, dtype=object)
         return out, None
-    values = pd.to_numeric(out["value"], errors="coerce").to_numpy(dtype=float)
-    starts = pd.to_datetime(out["start"])
-    partial = out["partial"].astype(bool).to_numpy()
+    judged = _judge(
+        pd.to_numeric(out["value"], errors="coerce").to_numpy(dtype=float),
+        pd.DatetimeIndex(pd.to_datetime(out["start"])),
+        out["partial"].astype(bool).to_numpy(),
+        freq,
+        k,
+        countries,
+    )
+    out["expected"] = judged.expected
+    out["score"] = judged.score
+    out["anomaly"] = judged.flags
+    out["excluded"] = pd.Series(judged.excluded, index=out.index, dtype=object)
+    return out, judged.method
+
+
+def judge_last(series: pd.DataFrame, freq: str) -> tuple[int, float] | None:
+    """The dashboard's anomaly alert (:data:`kpi.metrics.alerts.Judge`): the last value of a
+    KPI's series of complete periods judged as the Trends page judges it (:func:`anomalies`,
+    the same computation without its table), so both say the same. ``(direction, expected)``
+    when it is flagged, else ``None`` (also for a granularity the method does not judge, such
+    as years)."""
+    if freq not in SEASON or series.empty:
+        return None
+    values = pd.to_numeric(series["value"], errors="coerce").to_numpy(dtype=float)
+    starts = pd.DatetimeIndex(pd.to_datetime(series["start"]))
+    judged = _judge(values, starts, np.zeros(len(values), dtype=bool), freq)
+    if judged.method in (None, "sparse"):
+        return None
+    if int(judged.flags[-1]) == 0 or np.isnan(judged.expected[-1]):
+        return None
+    return int(judged.flags[-1]), float(judged.expected[-1])
+
+
+class _Judged(NamedTuple):
+    """Per point: expected value, score, flag (−1, 0, 1), why it was not judged (or None);
+    and the method (see :func:`anomalies`)."""
+
+    expected: np.ndarray
+    score: np.ndarray
+    flags: np.ndarray
+    excluded: np.ndarray
+    method: str | None
+
+
+def _judge(
+    values: np.ndarray,
+    starts: pd.DatetimeIndex,
+    partial: np.ndarray,
+    freq: str,
+    k: float = ANOMALY_K,
+    countries: Iterable[str] | None = DEFAULT_COUNTRIES,
+) -> _Judged:
+    """:func:`anomalies` on arrays: the whole method, with no table to build (the dashboard
+    judges eight series on every filter change)."""
+    n = len(values)
     excluded = np.full(n, None, dtype=object)
     excluded[np.isnan(values)] = "missing"
     excluded[partial] = "partial"
@@ -139,10 +192,10 @@ def anomalies(
     period = SEASON.get(freq, 12)
     pos = _positions(starts, freq)
     if freq == "day" and countries:
-        days = starts.dt.normalize()
+        days = starts.normalize()
         holiday = days.isin(holiday_dates(tuple(countries), int(days.min().year),
                                           int(days.max().year)))  # fmt: skip
-        excluded[usable & holiday.to_numpy()] = "holiday"
+        excluded[usable & np.asarray(holiday)] = "holiday"
     judged = excluded == None  # noqa: E711
     closed = closed_positions(np.where(judged, values, np.nan), pos, period)
     shut = judged & np.isin(pos, sorted(closed))
@@ -150,21 +203,22 @@ def anomalies(
     judged &= ~shut
     expected = np.full(n, np.nan)
     expected[shut] = 0.0
-    out["excluded"] = pd.Series(excluded, index=out.index, dtype=object)
+    nothing = np.full(n, np.nan), np.zeros(n, dtype=int), excluded
+
+    def unjudged(method: str | None) -> _Judged:
+        return _Judged(expected, *nothing, method)
+
     if judged.sum() < MIN_POINTS:
-        out["expected"] = expected
-        return out, None
+        return unjudged(None)
     y = np.where(judged, values, np.nan)
     log_scale = (y[judged] < 0).mean() <= NEGATIVE_SHARE
     zero = judged & (values <= 0) if log_scale else np.zeros(n, dtype=bool)
     zero_share = float(zero.sum() / judged.sum())
     if zero_share > SPARSE_SHARE:
-        out["expected"] = expected
-        return out, "sparse"
+        return unjudged("sparse")
     fitted = judged & ~zero
     if fitted.sum() < MIN_POINTS:
-        out["expected"] = expected
-        return out, None
+        return unjudged(None)
     v = np.where(fitted, np.log(np.where(fitted, values, 1.0)) if log_scale else values, np.nan)
     window = TREND_WINDOW.get(freq, 7)
     seasonal = period >= 2 and _full_cycles(fitted, pos, period) >= 2
@@ -175,8 +229,7 @@ def anomalies(
     to_value = np.exp if log_scale else np.asarray
     if not (math.isfinite(low) and math.isfinite(high) and min(low, high) > 1e-9):
         expected[judged] = to_value(trend + effect)[judged]
-        out["expected"] = expected
-        return out, method
+        return unjudged(method)
     shifts = _level_shifts(v - effect, fitted, window, low, high, k, log_scale)
     if shifts:
         # the level moved for good: each stretch gets its own trend, so that the days just
@@ -210,29 +263,7 @@ def anomalies(
     ok = judged & ~np.isnan(score) & material
     flags = np.where(ok & (score > k), 1, 0)
     flags = np.where(ok & (score < -k), -1, flags)
-    out["expected"] = expected
-    out["score"] = score
-    out["anomaly"] = flags.astype(int)
-    return out, method
-
-
-def judge_last(series: pd.DataFrame, freq: str) -> tuple[int, float] | None:
-    """The dashboard's anomaly alert (:data:`kpi.metrics.alerts.Judge`): the last value of a
-    KPI's series of complete periods judged as the Trends page judges it (:func:`anomalies`),
-    so both say the same. ``(direction, expected)`` when it is flagged, else ``None`` (also
-    for a granularity the method does not judge, such as years)."""
-    if freq not in SEASON or series.empty:
-        return None
-    frame = pd.DataFrame(
-        {"start": pd.to_datetime(series["start"]).to_numpy(), "value": series["value"].to_numpy()}
-    ).assign(partial=False)
-    flagged, method = anomalies(frame, freq)
-    if method in (None, "sparse"):
-        return None
-    last = flagged.iloc[-1]
-    if int(last["anomaly"]) == 0 or pd.isna(last["expected"]):
-        return None
-    return int(last["anomaly"]), float(last["expected"])
+    return _Judged(expected, score, flags.astype(int), excluded, method)
 
 
 def _half_scales(sample: np.ndarray) -> tuple[float, float]:
@@ -307,15 +338,15 @@ def _level_shifts(
     return out
 
 
-def _positions(starts: pd.Series, freq: str) -> np.ndarray:
+def _positions(starts: pd.DatetimeIndex, freq: str) -> np.ndarray:
     """Position of each bucket in its season: weekday, week of the year, month, quarter."""
     if freq == "day":
-        return starts.dt.day_of_week.to_numpy(dtype=np.int64)
+        return np.asarray(starts.day_of_week, dtype=np.int64)
     if freq == "week":
-        return np.minimum(starts.dt.isocalendar().week.to_numpy(dtype=np.int64), 52) - 1
+        return np.minimum(starts.isocalendar().week.to_numpy(dtype=np.int64), 52) - 1
     if freq == "quarter":
-        return ((starts.dt.month.to_numpy(dtype=np.int64) - 1) // 3).astype(np.int64)
-    return starts.dt.month.to_numpy(dtype=np.int64) - 1
+        return ((np.asarray(starts.month, dtype=np.int64) - 1) // 3).astype(np.int64)
+    return np.asarray(starts.month, dtype=np.int64) - 1
 
 
 def _full_cycles(fitted: np.ndarray, pos: np.ndarray, period: int) -> int:
@@ -369,11 +400,23 @@ def _rolling(v: np.ndarray, window: int, segment: np.ndarray, edges: bool = True
     out = np.full(len(v), np.nan)
     for s_ in np.unique(segment):
         at = segment == s_
-        part = pd.Series(med[at]).interpolate(limit_direction="both").to_numpy()
+        part = _fill_linear(med[at])
         if np.isnan(part).all() and (~np.isnan(v[at])).any():
             part = np.full(int(at.sum()), np.nanmedian(v[at]))  # a short stretch: its median
         out[at] = part
-    return pd.Series(out).interpolate(limit_direction="both").to_numpy()
+    return _fill_linear(out)
+
+
+def _fill_linear(a: np.ndarray) -> np.ndarray:
+    """A copy of ``a`` with its gaps filled along straight lines between the known values and
+    its ends carried flat, as pandas' ``interpolate(limit_direction="both")`` (which calls
+    :func:`numpy.interp` the same way) without building a Series; all NaN stays NaN."""
+    out = np.array(a, dtype=float)
+    known = ~np.isnan(out)
+    if known.any() and not known.all():
+        x = np.arange(len(out))
+        out[~known] = np.interp(x[~known], x[known], out[known])
+    return out
 
 
 def _edges(

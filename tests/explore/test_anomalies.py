@@ -12,7 +12,13 @@ import pandas as pd
 import pytest
 
 from kpi import i18n
-from kpi.explore.anomalies import anomalies, anomalies_note, excluded_label, holiday_dates
+from kpi.explore.anomalies import (
+    anomalies,
+    anomalies_note,
+    excluded_label,
+    holiday_dates,
+    judge_last,
+)
 from tests.conftest import realdata
 
 
@@ -235,7 +241,6 @@ def test_messages_in_both_languages() -> None:
 
 
 def test_the_dashboard_alert_judges_as_the_trends_page(samples) -> None:  # noqa: ANN001
-    from kpi.explore.anomalies import judge_last
     from kpi.metrics import Engine
 
     eng = Engine(samples)
@@ -285,3 +290,36 @@ def test_a_jump_in_a_growing_series_is_expected_at_the_level_carried_along_its_s
     assert jump["anomaly"] == 1, out
     assert jump["expected"] == pytest.approx(values[11] * 1.05, rel=0.05)
     assert (out["anomaly"].drop(index=12) == 0).all(), out[out["anomaly"] != 0]
+
+
+@pytest.mark.parametrize("freq", ["day", "week", "month", "quarter"])
+def test_the_dashboard_judge_is_the_last_point_of_the_trends_page_judgement(freq: str) -> None:
+    # judge_last runs the method on arrays (no table to build): on every series it must say
+    # exactly what anomalies() says of the last point.
+    rng = np.random.default_rng(3)
+    steps = {"day": "D", "week": "W-MON", "month": "MS", "quarter": "QS"}[freq]
+    cycle = {"day": 7, "week": 52, "month": 12, "quarter": 4}[freq]
+    said = set()
+    for case in range(40):
+        n = int(rng.integers(5, 4 * cycle + 10))
+        t = np.arange(n)
+        values = 1000 * (1 + 0.3 * np.sin(2 * np.pi * t / cycle)) * rng.lognormal(0, 0.15, n)
+        if case % 4 == 1:
+            values[rng.random(n) < 0.1] = np.nan
+        if case % 4 == 2:
+            values[rng.random(n) < 0.04] = 0.0
+        if case % 2:
+            values[-1] *= rng.choice([0.2, 4.0])  # a last point far out
+        series = pd.DataFrame(
+            {"start": pd.date_range("2022-01-03", periods=n, freq=steps), "value": values}
+        )
+        flagged, method = anomalies(series.assign(partial=False), freq)
+        last = flagged.iloc[-1]
+        expected = (
+            None
+            if method in (None, "sparse") or last["anomaly"] == 0 or math.isnan(last["expected"])
+            else (int(last["anomaly"]), float(last["expected"]))
+        )
+        assert judge_last(series, freq) == expected, (case, method)
+        said.add(expected is None)
+    assert said == {True, False}  # flagged and not flagged last points were both checked
