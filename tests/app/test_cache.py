@@ -45,3 +45,29 @@ def test_keep_bounds_one_name_and_clear_forgets_all() -> None:
     assert any(k[0] == "other" for k in store)
     cache.clear_session_cache()
     assert cache.session_cached("engine", lambda: "new", 4, keep=2) == "new"
+
+
+def test_a_filter_set_then_cleared_finds_its_engine_again() -> None:
+    import pandas as pd
+
+    from kpi.data import Table
+    from ui import analysis as ui_analysis
+
+    df = pd.DataFrame(
+        {"Date": pd.to_datetime(["2024-01-05", "2024-02-05"]), "Région": ["Nord", "Sud"],
+         "Montant": [100.0, 50.0]}
+    )  # fmt: skip
+    table = Table("ventes.csv", df, "orders", {"date": "Date", "region": "Région",
+                                               "amount": "Montant"})  # fmt: skip
+    st.session_state["tables"] = {table.name: table}
+    whole = ui_analysis.engine()
+    assert ui_analysis.engine() is whole
+    seen = []
+    for region in ("Nord", "Sud"):
+        analysis().filters = {"region": [region]}
+        seen.append(ui_analysis.engine())
+        assert seen[-1] is not whole and seen[-1].filters == {"region": frozenset([region])}
+        analysis().filters = {}
+        assert ui_analysis.engine() is whole  # the whole again: not built a second time
+    analysis().filters = {"region": ["Nord"]}
+    assert ui_analysis.engine() is seen[0]
