@@ -203,10 +203,9 @@ def _judge(
     judged &= ~shut
     expected = np.full(n, np.nan)
     expected[shut] = 0.0
-    nothing = np.full(n, np.nan), np.zeros(n, dtype=int), excluded
 
-    def unjudged(method: str | None) -> _Judged:
-        return _Judged(expected, *nothing, method)
+    def unjudged(method: str | None) -> _Judged:  # no score, nothing flagged
+        return _Judged(expected, np.full(n, np.nan), np.zeros(n, dtype=int), excluded, method)
 
     if judged.sum() < MIN_POINTS:
         return unjudged(None)
