@@ -52,6 +52,15 @@ def _holders(target: object, depth: int, seen: set[int], skip: set[int]) -> list
     return out[:12]
 
 
+def _rows(df: object) -> int:
+    """Rows of a DataFrame found by the garbage collector, 0 for one another thread is still
+    building (it has no data yet: ``len`` raises)."""
+    try:
+        return len(df)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001
+        return 0
+
+
 def _session_manager() -> object | None:
     """Streamlit's session manager (internal), None without a running server."""
     from streamlit import runtime
@@ -69,7 +78,7 @@ def _census() -> None:
     active = getattr(mgr, "_active_session_info_by_id", {})
     stored = getattr(getattr(getattr(mgr, "_session_storage", None), "_cache", None), "_data", {})
     sessions = f"{len(active)} active, {len(stored)} kept for reconnection"
-    big = [o for o in gc.get_objects() if isinstance(o, pd.DataFrame) and len(o) >= 100_000]
+    big = [o for o in gc.get_objects() if isinstance(o, pd.DataFrame) and _rows(o) >= 100_000]
     _LOG.warning("census: sessions %s; %d DataFrame(s) of 100k+ rows alive", sessions, len(big))
     for df in big:
         _LOG.warning("  %d rows × %d, held by:", len(df), df.shape[1])
@@ -144,7 +153,10 @@ def _trim_forever(every: float) -> None:
         time.sleep(1.0)  # let the event loop run the shutdowns before collecting
         gc.collect()
         if os.environ.get("PILOTE_MEMORY_CENSUS"):
-            _census()
+            try:
+                _census()
+            except Exception:  # a diagnostic: never at the cost of the trimmer itself
+                _LOG.exception("memory census failed")
         pa.default_memory_pool().release_unused()
         if libc is not None:
             libc.malloc_trim(0)

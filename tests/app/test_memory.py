@@ -192,3 +192,16 @@ def test_filter_options_strict_gives_no_list_for_ids_or_too_many_values() -> Non
     assert metrics.filter_options([table], "region", limit=1, strict=True) == []
     assert metrics.filter_options([table], "region", limit=1) == ["Nord"]
     assert len(metrics.filter_options([table], "customer_id", limit=10)) == 10
+
+
+def test_the_census_passes_over_a_dataframe_still_being_built(caplog) -> None:  # noqa: ANN001
+    # A census (PILOTE_MEMORY_CENSUS=1) ran while a page built a DataFrame: len() of the
+    # unfinished object raised, and the exception ended the trimmer thread.
+    import pandas as pd
+
+    unfinished = pd.DataFrame.__new__(pd.DataFrame)
+    big = pd.DataFrame({"x": np.zeros(100_000)})
+    with caplog.at_level("WARNING", logger="pilote.memory"):
+        memory._census()
+    assert "DataFrame(s) of 100k+ rows alive" in caplog.text  # it went through every object
+    del unfinished, big
