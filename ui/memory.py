@@ -18,8 +18,10 @@ import ctypes
 import gc
 import logging
 import os
+import sys
 import threading
 import time
+import types
 
 import pyarrow as pa
 import streamlit as st
@@ -38,14 +40,20 @@ def _describe(obj: object, target: object) -> str:
 
 
 def _holders(target: object, depth: int, seen: set[int], skip: set[int]) -> list[str]:
-    """Chains of referrers above ``target`` (types, dict keys, function names)."""
+    """Chains of referrers above ``target`` (types, dict keys, function names), up to a
+    running function's frame in another thread (named with its line: a thread that never
+    ends keeps what its frame holds)."""
     if depth == 0:
         return []
     out = []
     for ref in gc.get_referrers(target):
-        if id(ref) in skip or id(ref) in seen or type(ref).__name__ == "frame":
+        if id(ref) in skip or id(ref) in seen:
             continue
         seen.add(id(ref))
+        if isinstance(ref, types.FrameType):
+            code = ref.f_code
+            out.append(f"frame {code.co_qualname} ({code.co_filename}:{ref.f_lineno})")
+            continue
         label = _describe(ref, target)
         above = _holders(ref, depth - 1, seen, skip)
         out += [f"{label} <- {a}" for a in above] or [label]
@@ -78,15 +86,22 @@ def _census() -> None:
     active = getattr(mgr, "_active_session_info_by_id", {})
     stored = getattr(getattr(getattr(mgr, "_session_storage", None), "_cache", None), "_data", {})
     sessions = f"{len(active)} active, {len(stored)} kept for reconnection"
-    big = [o for o in gc.get_objects() if isinstance(o, pd.DataFrame) and _rows(o) >= 100_000]
+    everything = gc.get_objects()
+    big = [o for o in everything if isinstance(o, pd.DataFrame) and _rows(o) >= 100_000]
+    del everything
+    # the census's own frames are not holders
+    own, frame = {id(big)}, sys._getframe()
+    while frame is not None:
+        own.add(id(frame))
+        frame = frame.f_back
     _LOG.warning("census: sessions %s; %d DataFrame(s) of 100k+ rows alive", sessions, len(big))
     for df in big:
         _LOG.warning("  %d rows × %d, held by:", len(df), df.shape[1])
-        for chain in _holders(df, 6, set(), {id(big)}):
+        for chain in _holders(df, 6, set(), own):
             _LOG.warning("    %s", chain)
     for sess in [o for o in gc.get_objects() if isinstance(o, AppSession)]:
         _LOG.warning("  session %s alive, held by:", sess.id)
-        for chain in _holders(sess, 5, set(), set()):
+        for chain in _holders(sess, 5, set(), own):
             _LOG.warning("    %s", chain)
     del big
 
