@@ -89,8 +89,11 @@ def _census() -> None:
     everything = gc.get_objects()
     big = [o for o in everything if isinstance(o, pd.DataFrame) and _rows(o) >= 100_000]
     del everything
-    # the census's own frames are not holders
-    own, frame = {id(big)}, sys._getframe()
+    # Python 3.11 makes a running function's frame an object only when asked for: asked for
+    # here, each thread's frames show among the holders (a thread that never ends keeps its
+    # locals). The census's own frames are not holders.
+    threads = sys._current_frames()
+    own, frame = {id(big), id(threads)}, sys._getframe()
     while frame is not None:
         own.add(id(frame))
         frame = frame.f_back
@@ -103,7 +106,7 @@ def _census() -> None:
         _LOG.warning("  session %s alive, held by:", sess.id)
         for chain in _holders(sess, 5, set(), own):
             _LOG.warning("    %s", chain)
-    del big
+    del big, threads
 
 
 def _reap(mgr: object) -> int:
