@@ -46,7 +46,9 @@ def _holders(target: object, depth: int, seen: set[int], skip: set[int]) -> list
     if depth == 0:
         return []
     out = []
-    for ref in gc.get_referrers(target):
+    referrers = gc.get_referrers(target)
+    skip.add(id(referrers))  # this walk's own list, not a holder further up
+    for ref in referrers:
         if id(ref) in skip or id(ref) in seen:
             continue
         seen.add(id(ref))
