@@ -231,7 +231,7 @@ class _PendingDate:
             # unreadable date: drop_total_rows judges the row (and counts it if it stays).
             unread = pc.and_(pc.is_null(values), pc.is_valid(self.arr))
             unread_rows = np.flatnonzero(unread.to_numpy(zero_copy_only=False))
-            label = _is_total_label(self.arr.take(pa.array(unread_rows)))  # the few unread only
+            label = is_total_label(self.arr.take(pa.array(unread_rows)))  # the few unread only
             rows = unread_rows[pc.fill_null(label, False).to_numpy(zero_copy_only=False)]
             for row in rows.tolist():
                 report.total_labels[row] = self.name
@@ -244,7 +244,8 @@ class _PendingDate:
         return pd.Series(values.to_pandas(), name=self.name).astype("datetime64[us]")
 
 
-def _is_total_label(arr: pa.Array) -> pa.Array:
+def is_total_label(arr: pa.Array) -> pa.Array:
+    """Per text cell, whether it is a total's label (:data:`TOTAL_LABEL`; null stays null)."""
     return pc.match_substring_regex(arr, TOTAL_LABEL.pattern, ignore_case=True)
 
 
@@ -252,7 +253,7 @@ def _type_one(name: str, arr: pa.Array, decimal: str, report: LoadReport) -> Any
     head = pc.drop_null(parsing.normalise_text(arr.slice(0, 5000)))
     sample = head.slice(0, 1000)
     # a total row's label ("Total" under twelve months) does not make dates text
-    sample = sample.filter(pc.invert(pc.fill_null(_is_total_label(sample), False)))
+    sample = sample.filter(pc.invert(pc.fill_null(is_total_label(sample), False)))
     guess = parsing.guess_date_family(sample.to_pylist())
     if guess is not None:
         return _PendingDate(name, arr, guess)

@@ -36,7 +36,7 @@ from kpi.data.columns import (
 from kpi.data.dataset import LoadReport, Table
 from kpi.data.files import check_table_shape, read_csv_limited, read_input, read_whitespace
 from kpi.data.totals import drop_total_rows
-from kpi.data.workbook import frame_from_batch, open_workbook, read_workbook, sniff_container
+from kpi.data.workbook import frame_from_batch, read_workbook, sheet_names, sniff_container
 from kpi.errors import PiloteError
 from kpi.settings import DEFAULT_LIMITS, Limits
 
@@ -192,7 +192,7 @@ def list_sheets(data: bytes) -> list[str]:
     kind = sniff_container(data)
     if kind not in ("zip", "ole"):
         return []
-    return list(open_workbook(data, kind, DEFAULT_LIMITS).sheet_names)
+    return sheet_names(data, kind, DEFAULT_LIMITS)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kpi.data.columns import DATE_WORD, TEXT_DTYPE, TOTAL_LABEL, total_prefix_rows, unreadable
+from kpi.data.columns import DATE_WORD, TEXT_DTYPE, is_total_label, total_prefix_rows, unreadable
 from kpi.data.dataset import LoadReport
 
 __all__ = ["drop_total_rows"]
@@ -36,7 +36,7 @@ def _labelled_total(
     index = pa.array(rows)
     for c in text_cols:
         values = pa.array(df[c], from_pandas=True).take(index)
-        hit = pc.match_substring_regex(values, TOTAL_LABEL.pattern, ignore_case=True)
+        hit = is_total_label(values)
         found |= ~seen & pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
         seen |= pc.is_valid(values).to_numpy(zero_copy_only=False)
     found |= np.isin(rows, np.fromiter(dated, dtype=np.int64))

@@ -37,7 +37,7 @@ from kpi.data.zipguard import WorkbookScan, check_workbook
 from kpi.errors import PiloteError
 from kpi.settings import Limits
 
-__all__ = ["check_zip", "frame_from_batch", "open_workbook", "read_workbook", "sniff_container"]
+__all__ = ["check_zip", "frame_from_batch", "read_workbook", "sheet_names", "sniff_container"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -53,10 +53,21 @@ def sniff_container(data: bytes) -> str:
     return "text"
 
 
-def open_workbook(data: bytes, kind: str, limits: Limits) -> Any:
-    """The workbook reader, after the safety checks of its container."""
-    _check(data, kind, limits)
-    return _calamine(data)
+def sheet_names(data: bytes, kind: str, limits: Limits) -> list[str]:
+    """The workbook's sheets, after the safety checks of its container."""
+    return _listed(data, _check(data, kind, limits))[0]
+
+
+def _listed(data: bytes, scan: WorkbookScan | None) -> tuple[list[str], dict[str, str] | None, Any]:
+    """(sheet names, an .xlsx's sheet parts, the python-calamine workbook or None). An .xlsx
+    lists its sheets in its workbook part: python-calamine is opened only for the other
+    formats (opening parses the shared strings, which fastexcel then parses again: 0.25 s on
+    the 1M-row bench workbook, more with many distinct texts)."""
+    parts = _xlsx_sheet_parts(data) if scan is not None else None
+    if parts:
+        return list(parts), parts, None
+    wb = _calamine(data)
+    return list(wb.sheet_names), None, wb
 
 
 def check_zip(
@@ -166,12 +177,7 @@ def _read_workbook(
         part = splitter.part
         keep = lambda name: splitter if name == part else None  # noqa: E731
     scan = _check(data, kind, limits, keep)
-    parts = _xlsx_sheet_parts(data) if scan is not None else None
-    # An .xlsx lists its sheets in its workbook part: python-calamine is opened only for the
-    # other formats, or to measure sheets (opening parses the shared strings, which fastexcel
-    # then parses again: 0.25 s on the 1M-row bench workbook, more with many distinct texts).
-    wb = None if parts else _calamine(data)
-    names = list(parts) if parts else list(wb.sheet_names)
+    names, parts, wb = _listed(data, scan)
     report.sheets = names
     if not names:
         raise PiloteError("load.no_sheets", name=name)
@@ -181,8 +187,7 @@ def _read_workbook(
         if sheet is None:
             counted = {p.name: p.unzipped for p in scan.parts} if scan is not None else {}
             sizes = {n: counted.get(path, 0) for n, path in (parts or {}).items()}
-            if not sizes or set(sizes) != set(names):
-                wb = wb or _calamine(data)
+            if not sizes:  # not an .xlsx: python-calamine measures its sheets
                 sizes = {}
                 for n in names:
                     sh = wb.get_sheet_by_name(n)
