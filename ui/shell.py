@@ -9,7 +9,6 @@ mode off and reruns, which goes through ``app.py`` and lands on the same page.
 
 from __future__ import annotations
 
-import gc
 import threading
 from typing import Any
 
@@ -39,29 +38,6 @@ def mark_shell() -> None:
 
 def require_shell() -> None:
     """Called first by every page: rerun through ``app.py`` when run on its own."""
-    freeze_startup_objects()
     if PagesManager.uses_pages_directory and not st.session_state.get(SHELL_KEY):
         PagesManager.uses_pages_directory = False
         st.rerun()
-
-
-_FROZEN = threading.Event()
-
-
-def freeze_startup_objects() -> None:
-    """Leave the objects of the libraries loaded so far out of every later garbage collection
-    (:func:`gc.freeze`), once per process.
-
-    Streamlit runs a full collection after every run (``runner.postScriptGC``), twice when a
-    widget's callback reruns a fragment alone (the app's run the callback stopped, then the
-    fragment's). Each walked the ~150,000 objects of Streamlit, pandas, pyarrow and Pilote's
-    modules — 0.1–0.3 s on two busy cores, during which the run's last messages wait — for
-    garbage that is never among them. Called when the first page runs: the modules are
-    loaded and no user data exists yet. Objects frozen are still freed when nothing refers
-    to them any more; only cycles among them would stay (none of them holds user data).
-    """
-    if _FROZEN.is_set():
-        return
-    _FROZEN.set()
-    gc.collect()
-    gc.freeze()

@@ -3,6 +3,9 @@ own classes) and the shared preparation cache built once under concurrency."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -16,6 +19,7 @@ from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
 from kpi import metrics
 from kpi.data import Table
 from kpi.metrics.prepared import PreparedTable, amounts, prepared
+from tests.conftest import ROOT
 from ui import memory
 
 
@@ -205,3 +209,34 @@ def test_the_census_passes_over_a_dataframe_still_being_built(caplog) -> None:  
         memory._census()
     assert "DataFrame(s) of 100k+ rows alive" in caplog.text  # it went through every object
     del unfinished, big
+
+
+_SESSION_THEN_GONE = """
+import gc, sys, weakref
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=120)
+at.run()
+next(b for b in at.button if b.key == "home_sample").click().run()
+held = [weakref.ref(t.df) for t in at.session_state["tables"].values()]
+at.switch_page("pages/data.py").run()
+at.switch_page("pages/dashboard.py").run()
+failed = [str(e.value) for e in at.exception]
+del at
+gc.collect()
+print(len(held), sum(h() is not None for h in held), failed)
+"""
+
+
+def test_a_session_s_tables_are_freed_once_the_session_is_gone(tmp_path) -> None:  # noqa: ANN001
+    # In a fresh interpreter: what a process does once (gc.freeze() at the first page run kept
+    # the namespace of the pages then running, and through it the session's tables, for good)
+    # shows only in the first session of a process.
+    env = {**os.environ, "PILOTE_DATA_DIR": str(tmp_path)}
+    ran = subprocess.run(
+        [sys.executable, "-c", _SESSION_THEN_GONE, str(ROOT / "app.py")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    loaded, alive, failed = ran.stdout.strip().splitlines()[-1].split(" ", 2)
+    assert failed == "[]"
+    assert int(loaded) == 8
+    assert int(alive) == 0
