@@ -41,8 +41,14 @@ _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
 _HEAP_KEEP = 512 * MB
 """Freed memory a child keeps for its next allocation instead of handing it back."""
-_MMAP_FROM = 256 * MB
-"""Allocations from this size on get their own mapping; smaller ones come from the heap."""
+_MMAP_FROM = 8 * MB
+"""Allocations from this size on get their own mapping, handed back when freed; smaller ones
+come from the heap. A file's whole text (its bytes, a cp1252 file decoded, then encoded as
+UTF-8) and a 1M-row column's buffers are that large and short-lived: kept in the heap, they
+stayed in the child's resident memory to its end, seldom reused. With 256 MB here, a 1M-row
+CSV's child peaked at 590–612 MB (ISO) and 746–756 MB (French); with 8 MB at 518–530 and
+528–557 MB, its load time within the noise (``bench/bench_worker.py --only load``, 2026-11-27:
+ISO 1.50–1.75 → 1.28–1.59 s, French 1.87–2.12 → 2.23–2.31 s)."""
 
 
 _TIMES: dict[str, float] = {}
@@ -231,10 +237,10 @@ def _lean_allocator() -> None:
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None)
             libc.mallopt(_M_ARENA_MAX, 2)
-            # A child runs one job and exits: memory the job frees is better kept for its next
-            # allocation than handed back to the system and faulted in again (a fresh process
-            # has no warm heap). On a 1M-row CSV: half the page faults, 0.2 s less system
-            # time and a lower peak (bench/bench_worker.py).
+            # A child runs one job and exits: small blocks the job frees are better kept for
+            # its next allocation than handed back to the system and faulted in again (a
+            # fresh process has no warm heap): half the page faults on a 1M-row CSV. Large
+            # ones go back at once (_MMAP_FROM).
             libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM)
             libc.mallopt(_M_TRIM_THRESHOLD, _HEAP_KEEP)
 

@@ -147,7 +147,7 @@ def load_bytes(
             size_mb=len(data) // 2**20,
             limit_mb=limits.max_file_bytes // 2**20,
         )
-    if not data.strip():
+    if not data or data.isspace():  # data.strip() would copy the whole file
         raise PiloteError("load.empty", name=name)
     kind = sniff_container(data)
     if kind in ("zip", "ole"):
