@@ -174,7 +174,23 @@ def test_the_dashboard_counts_order_ids_without_making_them_python_objects() -> 
     # the same codes as the values' object array, once something needs the values
     same, values = prep.codes("order_id")
     assert same is codes and len(values) == n
-    assert list(values[codes[:3]]) == list(table.df["Order"].iloc[prep.perm[:3]])
+    assert list(values[codes]) == list(table.df["Order"].iloc[prep.perm])
+
+
+def test_ids_numbered_in_date_order_keep_their_values_and_blanks() -> None:
+    table = _orders()
+    table.df.loc[[3, 40, 41], "Order"] = ["  ", "", None]
+    metrics.warm(table)  # numbers the 2,500 order ids in date order
+    prep = prepared(table)
+    codes, n = prep.ids("order_id")
+    same, values = prep.codes("order_id")
+    assert same is codes
+    rows = table.df["Order"].iloc[prep.perm].to_numpy(dtype=object)
+    blank = np.array([v is None or pd.isna(v) or not str(v).strip() for v in rows])
+    assert (codes[blank] == -1).all()
+    assert list(values[codes[~blank]]) == list(rows[~blank])
+    firsts = codes[~blank][np.sort(np.unique(codes[~blank], return_index=True)[1])]
+    assert list(firsts) == sorted(firsts)  # a new id gets the next number
 
 
 def test_amounts_share_the_amount_column_when_every_value_is_there() -> None:
