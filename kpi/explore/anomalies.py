@@ -123,13 +123,6 @@ def anomalies(
     """
     check_freq(freq)
     out = series.copy()
-    n = len(out)
-    if not n:
-        out["expected"] = np.nan
-        out["score"] = np.nan
-        out["anomaly"] = 0
-        out["excluded"] = pd.Series([], index=out.index, dtype=object)
-        return out, None
     judged = _judge(
         pd.to_numeric(out["value"], errors="coerce").to_numpy(dtype=float),
         pd.DatetimeIndex(pd.to_datetime(out["start"])),
@@ -185,6 +178,8 @@ def _judge(
     """:func:`anomalies` on arrays: the whole method, with no table to build (the dashboard
     judges eight series on every filter change)."""
     n = len(values)
+    if not n:
+        return _Judged(np.empty(0), np.empty(0), np.zeros(0, dtype=int), np.empty(0, object), None)
     excluded = np.full(n, None, dtype=object)
     excluded[np.isnan(values)] = "missing"
     excluded[partial] = "partial"
