@@ -4,6 +4,7 @@ the dashboard shows."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,11 @@ from kpi import i18n
 from kpi.metrics.catalogue import KPI, get_kpi
 from kpi.metrics.results import KPIResult, json_safe
 
-__all__ = ["Alert", "Judge", "alerts", "anomaly"]
+__all__ = ["CHANCE_Z", "Alert", "Judge", "alerts", "anomaly", "within_chance"]
+
+CHANCE_Z = 2.0
+"""A count's move (orders, customers, new customers, units, deals, leads) is a drop only when it
+is more than this many standard deviations of chance (see :func:`within_chance`)."""
 
 Judge = Callable[[pd.DataFrame, str], "tuple[int, float] | None"]
 """Judges the last value of a KPI's series (``start``, ``value``, complete periods only, oldest
@@ -124,6 +129,29 @@ def _beyond(kpi: KPI, change: float, threshold: float) -> bool:
     return change <= -limit if kpi.higher_is_better else change >= limit
 
 
+def within_chance(res: KPIResult, z: float = CHANCE_Z) -> bool:
+    """Whether a count's move against the previous period is within what chance alone gives.
+
+    Counts of events (``unit`` ``count``) vary from period to period even when nothing changed:
+    one new customer, then none, is "down 100 %" and says nothing. Two counts ``a`` (this period,
+    observed over the share ``f`` of it the data covers: 1 for a complete period) and ``b``
+    (the previous period) at the same underlying rate differ by ``a − f·b`` with a variance
+    ``f·(a + b)`` (Poisson counts, the rate estimated from both); the move is chance when
+    ``|a − f·b| ≤ z·√(f·(a + b))`` (``z`` = 2: about 19 times in 20). 1 vs 0 and 2 vs 1 are
+    chance; 151 orders vs 231 (−4.1 deviations) is not. Other KPIs (amounts, rates, scores)
+    are never judged chance here.
+    """
+    prev = res.previous.value if res.previous is not None else None
+    now = res.value
+    if res.kpi.unit != "count" or prev is None or now is None or now < 0 or prev < 0:
+        return False
+    share = res.elapsed if res.projected is not None else 1.0
+    spread = share * (now + prev)
+    if share <= 0 or spread <= 0:
+        return True  # nothing counted in either period, or no time elapsed: no move to judge
+    return abs(now - share * prev) <= z * math.sqrt(spread)
+
+
 def alerts(
     results: Iterable[KPIResult],
     series: Mapping[str, pd.DataFrame] | None = None,
@@ -147,7 +175,8 @@ def alerts(
         mean 10 % for amounts and counts, 10 points for rates and scores). Direction-aware: a
         rise in churn is a drop in performance; KPIs that are neither better high nor low never
         raise drops. The change is the card's (:attr:`KPIResult.shown_change`): none for all
-        the data, a projection for a sum or count of a period in progress.
+        the data, a projection for a sum or count of a period in progress. A count's fall
+        within chance (:func:`within_chance`: 1 new customer then 0) is no drop.
     window, k : int, float
         Anomaly check on the last value of each series (see :func:`anomaly`) without ``judge``.
     judge : Judge, optional
@@ -185,7 +214,12 @@ def alerts(
                     )
                 )
         change = res.shown_change
-        if change is not None and threshold > 0 and _beyond(kpi, change, threshold):
+        if (
+            change is not None
+            and threshold > 0
+            and _beyond(kpi, change, threshold)
+            and not within_chance(res)
+        ):
             prev = res.previous.value if res.previous is not None else None
             drops.append(
                 Alert(

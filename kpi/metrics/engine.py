@@ -109,7 +109,8 @@ DECISIONS: tuple[str, ...] = (
     "below target when actual > target.",
     "Drops: the change the card shows vs the previous period (in points for rates and "
     "scores, in % otherwise), direction-aware; a period in progress compares the projection "
-    "of a sum or count of events (labelled as one), a rate as it is, and nothing else.",
+    "of a sum or count of events (labelled as one), a rate as it is, and nothing else. A "
+    "count's fall within two standard deviations of chance (Poisson) is no drop.",
     "Anomalies: the value of a complete month (quarter, year) outside median ± 3 × 1.4826 × "
     "MAD of up to 12 previous complete ones (at least 6); not checked when MAD is 0, nor for "
     "all the data or a period in progress.",

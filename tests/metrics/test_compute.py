@@ -31,6 +31,7 @@ from kpi.metrics import (
     status_class,
     status_summary,
 )
+from kpi.metrics.alerts import within_chance
 from kpi.share import kpis_json
 from tests.conftest import realdata
 
@@ -693,6 +694,36 @@ def test_alerts_one_per_fact() -> None:
     history = pd.DataFrame({"value": [100.0, 102, 98, 101, 99, 100, 103, 40.0]})
     out = alerts([_result("revenue", 40.0, 103.0)], {"revenue": history})
     assert [a.kind for a in out] == ["drop"]
+
+
+def test_a_count_s_fall_within_chance_is_no_drop() -> None:
+    # Superstore, December 2022: 0 new customers against 1, "down 100 %"; November: 1 vs 2.
+    # Counts at one rate differ by a − b with variance a + b: |0 − 1| ≤ 2·√1, |1 − 2| ≤ 2·√3.
+    assert alerts([_result("new_customers", 0.0, 1.0)]) == []
+    assert alerts([_result("new_customers", 1.0, 2.0)]) == []
+    assert alerts([_result("deals_created", 6.0, 12.0)]) == []  # |−6| ≤ 2·√18 = 8.5
+    # October 2022: 151 orders against 231, −80 beyond 2·√382 = 39.1: a drop.
+    (drop,) = alerts([_result("orders", 151.0, 231.0)])
+    assert (drop.kind, drop.direction, drop.reference) == ("drop", "down", 231.0)
+    assert [a.kpi_id for a in alerts([_result("leads", 4.0, 13.0)])] == ["leads"]  # 9 > 8.1
+    # The rule is for counts: an amount or a rate on as few sales still alerts.
+    assert [a.kpi_id for a in alerts([_result("revenue", 0.0, 1.0)])] == ["revenue"]
+    assert within_chance(_result("new_customers", 0.0, 1.0))
+    assert not within_chance(_result("revenue", 0.0, 1.0))
+    assert within_chance(KPIResult(get_kpi("orders"), parse_period("2024-02"), Value(0.0),
+                                   Value(0.0)))  # fmt: skip
+    assert not within_chance(_result("orders", 10.0, None))  # nothing to compare with
+    # A period in progress: 30 orders over a third of it against 150 last period. At one rate,
+    # 50 were expected; 30 − 50 = −20 beyond 2·√(⅓·180) = 15.5: a drop of the projection, 90.
+    part = KPIResult(get_kpi("orders"), parse_period("2024-02"), Value(30.0), Value(150.0),
+                     None, -0.4, elapsed=1 / 3, state="in_progress", projected=90.0)  # fmt: skip
+    assert not within_chance(part)
+    (drop,) = alerts([part])
+    assert drop.projected and drop.value == pytest.approx(90.0)
+    # 40 so far (120 projected, −20 %): −10 within 2·√(⅓·190) = 15.9, chance.
+    part = KPIResult(get_kpi("orders"), parse_period("2024-02"), Value(40.0), Value(150.0),
+                     None, -0.2, elapsed=1 / 3, state="in_progress", projected=120.0)  # fmt: skip
+    assert within_chance(part) and alerts([part]) == []
 
 
 def test_alerts_period_in_progress_compare_what_the_card_shows() -> None:
