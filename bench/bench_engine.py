@@ -9,6 +9,9 @@ bench_loading.py). Measures, warm, best of 5:
 - the server side of an upload: bytes → typed table → prepared arrays → first dashboard;
 - ``python -m kpi kpis FILE --json`` end to end vs a bare ``pandas.read_csv`` of the same file
   (pyarrow engine), each in a fresh process, ISO and French files (``--cli``: only this).
+  Pilote's modules are byte-compiled first, as Python does on a user's machine at the first
+  run (``--source``: compile them from source at every run, as this host does where
+  ``PYTHONDONTWRITEBYTECODE`` is set, which the figures before 2026-11-27 did).
 """
 
 from __future__ import annotations
@@ -38,9 +41,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3, help="CLI runs per file")
     parser.add_argument("--cli", action="store_true", help="only the CLI against a bare read")
+    parser.add_argument(
+        "--source", action="store_true", help="CLI: no byte-compiled modules (compile each run)"
+    )
     args = parser.parse_args()
     if args.cli:
-        cli_ratio(args.rows, args.repeat)
+        cli_ratio(args.rows, args.repeat, args.source)
         return
     path = ROOT / "bench" / "out" / f"orders_{args.rows}_iso.csv"
     if not path.exists():
@@ -104,10 +110,10 @@ def main() -> None:
             f"{best(pipeline, 3):.2f} s"
         )
 
-    cli_ratio(args.rows, args.repeat)
+    cli_ratio(args.rows, args.repeat, args.source)
 
 
-def cli_ratio(rows: int, repeat: int) -> None:
+def cli_ratio(rows: int, repeat: int, source: bool = False) -> None:
     """``python -m kpi kpis FILE --json`` against a bare ``pandas.read_csv(engine="pyarrow")``
     of the same file with the options it needs (the French file: ``sep=";"``,
     ``encoding="cp1252"``; the pyarrow engine has no ``decimal`` option), each a fresh
@@ -115,10 +121,20 @@ def cli_ratio(rows: int, repeat: int) -> None:
 
     def run(cmd: list[str]) -> float:
         t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
         return time.perf_counter() - t0
 
     py = sys.executable
+    env = dict(os.environ)
+    if source:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        for cache in ROOT.glob("kpi/**/__pycache__"):
+            for pyc in cache.glob("*.pyc"):
+                pyc.unlink()
+    else:
+        # What a user's machine has from the second run on (pandas' and pyarrow's modules come
+        # compiled with their wheels; Pilote's are compiled by Python at its first import).
+        subprocess.run([py, "-m", "compileall", "-q", "kpi"], check=True, cwd=ROOT)
     options = {"iso": "", "fr": ", sep=';', encoding='cp1252'"}
     for style, extra in options.items():
         src = ROOT / "bench" / "out" / f"orders_{rows}_{style}.csv"
