@@ -70,7 +70,6 @@ class OrderRows:
         self, prep: PreparedTable, statuses: frozenset[str] | None, keep_filter: np.ndarray | None
     ) -> None:
         self.prep = prep
-        prep.factorise_together(("order_id", "customer_id", "status"))
         self.amount_all = amounts(prep)
         counts = counted(prep, statuses)
         self.filter_keep: np.ndarray | None = keep_filter

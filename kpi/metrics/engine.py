@@ -130,10 +130,8 @@ def warm(table: Table) -> None:
         prep = prepared(table)
         prep.date_ordered_ids = True
         OrderRows(prep, None, None)
-        categories = [r for r in FILTER_ROLES if r not in ID_ROLES]
-        prep.factorise_together(categories)
-        for role in categories:
-            if prep.has(role):
+        for role in FILTER_ROLES:
+            if prep.has(role) and role not in ID_ROLES:
                 prep.codes(role)
     except RuntimeError:  # the table was released meanwhile (user removed it)
         return

@@ -19,7 +19,6 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -55,8 +54,6 @@ __all__ = [
 NAT = np.iinfo(np.int64).min
 #: Where rows without a date sort (last).
 MAX_NS = np.iinfo(np.int64).max
-#: Rows from which :meth:`PreparedTable.factorise_together` hashes columns in two threads.
-PARALLEL_ROWS = 200_000
 #: Categorical roles a user can filter on.
 FILTER_ROLES: tuple[str, ...] = tuple(r.id for r in ROLES_BY_ID.values() if r.dtype == "any")
 
@@ -193,19 +190,6 @@ class PreparedTable:
         ids are one Arrow buffer of 16 MB, not a million Python strings: 65 MB and 0.1 s)."""
         codes, uniques, _ = self._factorised(role)
         return codes, len(uniques)
-
-    def factorise_together(self, roles: Iterable[str]) -> None:
-        """Factorise the columns of ``roles`` (those the table has) in two threads at once:
-        pyarrow hashes text without holding the GIL, so on a large table the order ids (0.3 s
-        at 1M rows) are hashed while the customers, statuses and categories are. The codes are
-        the ones :meth:`codes` and :meth:`ids` then give (computed once, as always); below
-        :data:`PARALLEL_ROWS` rows, or for fewer than two columns, nothing is done ahead."""
-        todo = [r for r in dict.fromkeys(roles) if self.has(r)]
-        if self.n < PARALLEL_ROWS or len(todo) < 2:
-            return
-        with ThreadPoolExecutor(2, thread_name_prefix="pilote-codes") as pool:
-            for _ in pool.map(self._factorised, todo):
-                pass
 
     def _factorised(self, role: str) -> tuple[np.ndarray, pd.Index, np.ndarray | None]:
         """Codes (``-1`` for empty), the unique values as pandas gives them, and the order

@@ -193,40 +193,6 @@ def test_ids_numbered_in_date_order_keep_their_values_and_blanks() -> None:
     assert list(firsts) == sorted(firsts)  # a new id gets the next number
 
 
-def test_columns_factorised_together_give_the_codes_made_one_by_one(monkeypatch) -> None:
-    from kpi.metrics import prepared as prepared_module
-
-    monkeypatch.setattr(prepared_module, "PARALLEL_ROWS", 1000)
-    table = _orders()
-    table.df.loc[[3, 40, 41], "Order"] = ["  ", "", None]
-    table.df["Order"] = table.df["Order"].astype("str")  # Arrow text, as loaded files hold
-    alone = PreparedTable(table, "date")
-    alone.date_ordered_ids = True
-    roles = ("order_id", "customer_id", "status", "region")  # no status column: skipped
-    expected = {r: alone.codes(r) for r in roles if alone.has(r)}
-    threads: dict[str, str] = {}
-    together = PreparedTable(table, "date")
-    together.date_ordered_ids = True
-    real = PreparedTable._factorised
-
-    def spy(self: PreparedTable, role: str) -> object:
-        threads.setdefault(role, threading.current_thread().name)
-        return real(self, role)
-
-    monkeypatch.setattr(PreparedTable, "_factorised", spy)
-    together.factorise_together(roles)
-    assert set(threads) == {"order_id", "customer_id", "region"}
-    assert all(name.startswith("pilote-codes") for name in threads.values())
-    for role, (codes, values) in expected.items():
-        got_codes, got_values = together.codes(role)
-        assert np.array_equal(got_codes, codes) and list(got_values) == list(values), role
-    # Below PARALLEL_ROWS rows nothing is done ahead: the page's first call makes the codes.
-    threads.clear()
-    small = PreparedTable(_orders(500), "date")
-    small.factorise_together(roles)
-    assert threads == {}
-
-
 def test_amounts_share_the_amount_column_when_every_value_is_there() -> None:
     table = _orders()
     prep = prepared(table)
