@@ -410,14 +410,25 @@ def check_filters(filters: Mapping[str, Iterable[Any]] | None) -> dict[str, froz
     return out
 
 
+#: Roles whose values are each kind's own vocabulary: an order is ``Livrée``, a lead
+#: ``Qualifié``, a subscription ``Résilié``. A filter on them leaves alone a table that holds
+#: none of the values picked (one "Status" filter serves every table; picking delivered orders
+#: must not empty the leads).
+OWN_VOCABULARY_ROLES: frozenset[str] = frozenset({"status"})
+
+
 def filter_keep(prep: PreparedTable, filters: Mapping[str, frozenset[str]]) -> np.ndarray | None:
-    """The rows kept by ``filters`` (``None`` when no filter applies to the table)."""
+    """The rows kept by ``filters`` (``None`` when no filter applies to the table: it lacks
+    the role, or the role is one of :data:`OWN_VOCABULARY_ROLES` and it holds none of the
+    values picked)."""
     mask: np.ndarray | None = None
     for role, values in filters.items():
         if not prep.has(role):
             continue
         codes, uniq = prep.codes(role)
         lut = np.array([str(u).strip() in values for u in uniq] + [False], dtype=bool)
+        if role in OWN_VOCABULARY_ROLES and not lut.any():
+            continue
         m = lut[np.where(codes >= 0, codes, len(uniq))]
         mask = m if mask is None else mask & m
     return mask

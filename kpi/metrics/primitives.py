@@ -227,8 +227,10 @@ def stage_date_columns(table: Table, order: Sequence[str]) -> dict[str, str]:
 def filter_mask(table: Table, filters: Mapping[str, Iterable[Any]] | None) -> pd.Series:
     """Rows of ``table`` kept by ``filters`` (``{"region": ["Nord"], ...}``).
 
-    A filter on a role the table does not have leaves the table alone; an empty list of values
-    means no filter. Values are compared as text, spaces trimmed.
+    A filter on a role the table does not have leaves the table alone, and so does a status
+    filter none of whose values the table holds (statuses are each kind's own words, see
+    :data:`~kpi.metrics.prepared.OWN_VOCABULARY_ROLES`); an empty list of values means no
+    filter. Values are compared as text, spaces trimmed.
 
     Raises
     ------

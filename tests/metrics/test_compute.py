@@ -398,6 +398,28 @@ def test_filters_apply_to_orders() -> None:
     assert v(e, "revenue", "2024-02") == pytest.approx(170.0)
 
 
+def test_a_status_filter_leaves_alone_the_tables_without_those_statuses() -> None:
+    # One "Status" filter serves every table: orders say Facturée, leads Qualifié.
+    leads = leads_table()
+    leads.df["status"] = ["Qualifié", "Nouveau", "Qualifié", "Nouveau", "Qualifié"]
+    leads.mapping["status"] = "status"
+    e = Engine([orders_table(), leads], filters={"status": ["Facturée"]})
+    assert v(e, "revenue", "all") == pytest.approx(170.0)  # A3 80 + A4 120 − AV1 30
+    assert v(e, "leads", "2024-02") == 4  # the leads hold no "Facturée": all four of February
+    e = Engine([orders_table(), leads], filters={"status": ["Facturée", "Nouveau"]})
+    assert v(e, "revenue", "all") == pytest.approx(170.0)
+    assert v(e, "leads", "2024-02") == 2  # L2, L4
+    e = Engine([orders_table(), leads], filters={"status": ["Qualifié"]})
+    assert v(e, "revenue", "all") == pytest.approx(320.0)  # untouched: A1 150, Feb 170, A6 0
+    assert v(e, "leads", "2024-02") == 2  # L1, L3
+    # Any other role keeps its meaning: a region no table holds leaves nothing.
+    e = Engine([orders_table(), leads], filters={"region": ["Atlantis"]})
+    assert e.value("revenue", "2024-02").status == "no_data"
+    assert filter_mask(leads, {"status": ["Facturée"]}).all()
+    assert filter_mask(orders_table(), {"status": ["Qualifié"]}).all()
+    assert filter_mask(orders_table(), {"status": ["Livrée"]}).sum() == 4
+
+
 def test_complaint_rate() -> None:
     e = Engine([orders_table()])
     # Orders with a positive net, any status: A1, A2, A3, A4, A5 = 5.
