@@ -51,7 +51,9 @@ __all__ = [
 ]
 
 #: Identifier roles: never offered as a filter (a million order ids make no filter).
-ID_ROLES: frozenset[str] = frozenset({"order_id", "customer_id", "lead_id", "opportunity_id"})
+ID_ROLES: frozenset[str] = frozenset(
+    {"order_id", "customer_id", "lead_id", "opportunity_id", "subscription_id"}
+)
 
 
 def line_amount(table: Table) -> pd.Series:

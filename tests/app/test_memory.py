@@ -209,6 +209,9 @@ def test_filter_options_strict_gives_no_list_for_ids_or_too_many_values() -> Non
     assert metrics.filter_options([table], "region", strict=True) == ["Nord", "Sud"]
     assert metrics.filter_options([table], "order_id", strict=True) == []
     assert metrics.filter_options([table], "customer_id", strict=True) == []
+    subscriptions = Table("abonnements.csv", pd.DataFrame({"N°": ["AB-1", "AB-2"]}),
+                          "subscriptions", {"subscription_id": "N°"})  # fmt: skip
+    assert metrics.filter_options([subscriptions], "subscription_id", strict=True) == []
     assert metrics.filter_options([table], "region", limit=1, strict=True) == []
     assert metrics.filter_options([table], "region", limit=1) == ["Nord"]
     assert len(metrics.filter_options([table], "customer_id", limit=10)) == 10
