@@ -76,10 +76,17 @@ WATCH_RUNS = """() => {
   const app = document.querySelector('[data-testid=stApp]');
   window.__keys = []; window.__states = [];
   document.addEventListener('keydown', () => window.__keys.push(performance.now()), true);
-  new MutationObserver(() => {
-    const state = app.getAttribute('data-test-script-state'), at = performance.now();
-    requestAnimationFrame(() => setTimeout(() => window.__states.push([at, state, performance.now()])));
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  // Every state the attribute took, in order: a run shorter than one batch of mutations would
+  // be missed by reading the attribute once per callback (seen once in 2026-11-27's runs).
+  new MutationObserver(records => {
+    const at = performance.now(), current = app.getAttribute('data-test-script-state');
+    const states = records.map((r, i) => i + 1 < records.length ? records[i + 1].oldValue : current);
+    requestAnimationFrame(() => setTimeout(() => {
+      const frame = performance.now();
+      for (const state of states) window.__states.push([at, state, frame]);
+    }));
+  }).observe(app, {attributes: true, attributeOldValue: true,
+                   attributeFilter: ['data-test-script-state']});
 }"""
 NOT_RUNNING = """() => document.querySelector('[data-testid=stApp]')
   .getAttribute('data-test-script-state') === 'notRunning'"""
@@ -198,7 +205,12 @@ def session(
             times.append(time.perf_counter() - t0)
             # The key that changed the filter (Enter, Backspace), not the Escape after it.
             pg.evaluate("() => window.__keys.splice(-1, 1)")
-            drawn, started, ended = pg.wait_for_function(RUN_TIME, timeout=60_000).json_value()
+            try:
+                timing = pg.wait_for_function(RUN_TIME, timeout=60_000).json_value()
+            except Exception:  # noqa: BLE001  (playwright's TimeoutError)
+                mark(f"filter change {i + 1}: no run seen by the page, left out of its timings")
+                continue
+            drawn, started, ended = timing
             in_page.append(drawn)
             phases.append((started, ended - started, drawn - ended))
         b.close()
@@ -428,6 +440,8 @@ def main() -> None:
 
 def percentiles(times: list[float]) -> str:
     """``p50 … ms, p95 … ms`` of ``times`` (seconds)."""
+    if not times:
+        return "none measured"
     times = sorted(times)
     p50 = statistics.median(times)
     p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
