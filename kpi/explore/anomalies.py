@@ -9,6 +9,10 @@ A series from the trends module (``start``, ``value``, ``partial``) is judged po
   series only; the ``holidays`` library, by default France, England and the United States —
   their union, since a file does not say its country). Closed days expect 0; holidays expect
   nothing.
+- **A climbing start**: when a series' first judged values each rise above the one before
+  (for one more bucket than half the trend's window), its first buckets (3 months, 7 days…)
+  are not judged: their trend comes only from the buckets after them, and a build-up — a
+  subscription book's first months, a new business — would read as "unusually low".
 - **Too sparse to judge** (``method="sparse"``): more than 30 % of the judged values are 0
   (``sales_data_sample`` by day: 72 % zero days). Nothing is flagged and the page says so.
 - **Scale**: non-negative series are judged on a log scale, so that a weekday or a month that
@@ -253,11 +257,28 @@ def _judge(
         # the first bucket at a new level: judged against the level before it
         score[i] = stat
         expected[i] = to_value(before + effect[i])
+    start = _climbing_start(values, judged, window // 2)
+    excluded[start] = "start"
+    score[start] = np.nan
     material = np.abs(values - expected) >= MIN_RELATIVE_DEVIATION * np.abs(expected)
-    ok = judged & ~np.isnan(score) & material
+    ok = judged & ~start & ~np.isnan(score) & material
     flags = np.where(ok & (score > k), 1, 0)
     flags = np.where(ok & (score < -k), -1, flags)
     return _Judged(expected, score, flags.astype(int), excluded, method)
+
+
+def _climbing_start(values: np.ndarray, judged: np.ndarray, count: int) -> np.ndarray:
+    """The first ``count`` judged buckets when the series starts by climbing: its first
+    ``count + 1`` judged values each above the one before (a subscription book, a new business
+    or the data beginning: the demo's MRR climbs from €1,315 in its first month). Their trend
+    is fitted on the buckets after them only, so a build-up reads as "unusually low"; they are
+    not judged. A start that falls back (Superstore's February 2019, below January) is judged."""
+    out = np.zeros(len(values), dtype=bool)
+    idx = np.flatnonzero(judged)[: count + 1]
+    if count < 1 or len(idx) <= count or not bool(np.all(np.diff(values[idx]) > 0)):
+        return out
+    out[idx[:count]] = True
+    return out
 
 
 def _half_scales(sample: np.ndarray) -> tuple[float, float]:
@@ -537,6 +558,9 @@ def anomalies_note(
     holidays_ = int((flagged["excluded"] == "holiday").sum())
     if holidays_:
         parts.append(i18n.t("anomalies.holidays", lang, n=holidays_))
+    climbing = int((flagged["excluded"] == "start").sum())
+    if climbing:
+        parts.append(i18n.t("anomalies.start", lang, n=climbing))
     if not parts:
         return None
     return i18n.t("anomalies.not_judged", lang, what=(" ; " if lang == "fr" else "; ").join(parts))
@@ -591,5 +615,13 @@ i18n.add_messages(
         "anomalies.excluded.holiday": {"fr": "jour férié", "en": "public holiday"},
         "anomalies.excluded.partial": {"fr": "période incomplète", "en": "incomplete period"},
         "anomalies.excluded.missing": {"fr": "valeur manquante", "en": "missing value"},
+        "anomalies.start": {
+            "fr": "les {n} premières périodes, où la série ne fait encore que monter",
+            "en": "the first {n} periods, where the series is still only climbing",
+        },
+        "anomalies.excluded.start": {
+            "fr": "début de série en montée",
+            "en": "start of a climbing series",
+        },
     }
 )

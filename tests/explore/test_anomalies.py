@@ -323,3 +323,33 @@ def test_the_dashboard_judge_is_the_last_point_of_the_trends_page_judgement(freq
         assert judge_last(series, freq) == expected, (case, method)
         said.add(expected is None)
     assert said == {True, False}  # flagged and not flagged last points were both checked
+
+
+def test_a_climbing_start_is_not_judged(monkeypatch) -> None:  # noqa: ANN001
+    """A subscription book's first months climb to the level the rest of the series holds:
+    their trend comes from the months after them only, so they read as "unusually low". The
+    demo's MRR, its first two years (€, by month): January and February 2023 were flagged. The
+    first three months of a start that climbs (four rising values) are not judged, the page
+    says so, and every later month is judged as before."""
+    values = [1315, 2146.5, 4301.5, 5044, 5119, 5291.5, 5371.5, 5761.5, 6869, 7924.5, 8283,
+              9072, 12165, 13175, 18023.4, 21239.8, 24640.5, 26580, 29979.3, 32601.9, 34294.6,
+              37160.6, 39512.6, 44247.7]  # fmt: skip
+    import kpi.explore.anomalies as module
+
+    real = module._climbing_start
+    monkeypatch.setattr(module, "_climbing_start", lambda v, j, c: np.zeros(len(v), dtype=bool))
+    before, _ = anomalies(frame(values, "2023-01-01", "MS"), "month")
+    assert list(before["anomaly"][:2]) == [-1, -1]  # what the rule is for
+    monkeypatch.setattr(module, "_climbing_start", real)
+    out, method = anomalies(frame(values, "2023-01-01", "MS"), "month")
+    assert list(out["excluded"][:4]) == ["start", "start", "start", None]
+    assert list(out["anomaly"][:3]) == [0, 0, 0] and out["score"][:3].isna().all()
+    assert list(out["anomaly"][3:]) == list(before["anomaly"][3:])
+    assert excluded_label("start", "fr") == "début de série en montée"
+    assert anomalies_note(out, method, "month", "en") == (
+        "Not judged: the first 3 periods, where the series is still only climbing."
+    )
+    # A start that falls back is judged (Superstore: January 2019 14.5 k, February 4.5 k).
+    falling = [14518.06, 4519.89, *values[2:]]
+    out, _ = anomalies(frame(falling, "2023-01-01", "MS"), "month")
+    assert out["excluded"].isna().all()
