@@ -32,7 +32,10 @@ options = [f"m:{m.id}" for m in measures] + [f"k:{k.id}" for k in kpis]
 if not options:
     ex.no_data()
     st.stop()
-labels = {f"m:{m.id}": m.label(L) for m in measures}
+# The chart, its table and sentences name the measure; only the list says which are KPIs.
+names = {f"m:{m.id}": m.label(L) for m in measures}
+names.update({f"k:{k.id}": k.label(L) for k in kpis})
+labels = dict(names)
 labels.update({f"k:{k.id}": tr("explore.trends.kpi_suffix", label=k.label(L)) for k in kpis})
 units = {f"m:{m.id}": m.unit for m in measures}
 units.update({f"k:{k.id}": k.unit for k in kpis})
@@ -92,14 +95,14 @@ found = session_cached(
 )
 
 title = tr(
-    "explore.trends.series_title", label=labels[choice], freq=tr(f"explore.freq.{freq}").lower()
+    "explore.trends.series_title", label=names[choice], freq=tr(f"explore.freq.{freq}").lower()
 )
 chart = charts.trend_chart(
     series,
     lang=L,
     unit=unit,
     currency=CUR,
-    label=labels[choice],
+    label=names[choice],
     freq=freq,
     last_year=show_ly,
     moving_avg=show_ma,
@@ -192,7 +195,7 @@ bheaders = {
     "label": tr("explore.col.period"),
     "start": tr("explore.col.start"),
     "segment": ex.role_name(by),
-    "value": labels[choice],
+    "value": names[choice],
 }
 ex.show_chart(
     bchart,
@@ -242,7 +245,7 @@ def _drivers() -> None:
         ex.escape(
             tr(
                 "explore.trends.change_line",
-                measure=labels[choice],
+                measure=names[choice],
                 current=ex.fmt(totals["current"], unit),
                 period=period.label(L),
                 base=ex.fmt(totals["base"], unit),

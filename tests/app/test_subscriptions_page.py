@@ -110,6 +110,12 @@ def test_trends_page_draws_recurring_revenue_by_month_only(tmp_path, monkeypatch
     at.switch_page("pages/trends.py").run()
     at.selectbox(key="tr_what_en").set_value("k:mrr").run()
     assert not at.exception and len(at.get("vega_lite_chart")) >= 1
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert "MRR (monthly recurring revenue) by month" in spec and "(KPI)" not in spec
+    # the book's first months climb: not judged, and the page says so (not "unusually low")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Not judged: the first 3 periods, where the series is still only climbing" in captions
+    assert not any("January 2023" in i.value for i in at.info)
     at.segmented_control(key="tr_freq_en").set_value("week").run()
     assert not at.exception
     assert any("is measured per month" in i.value for i in at.info)
