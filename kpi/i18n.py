@@ -186,6 +186,13 @@ def format_percent_value(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int
     return format_percent(value, format=pattern, locale=locale(lang))
 
 
+def percent_printf(lang: str = DEFAULT_LANGUAGE) -> str:
+    """The printf pattern of a whole percentage as :func:`format_percent_value` writes it
+    (``%d %%``, no-break space, in French; ``%d%%`` in English), for a table column of values
+    0–100: Streamlit's own ``percent`` format follows the browser's locale, not the UI's."""
+    return format_percent_value(1.0, lang, 0).replace("%", "%%").replace("100", "%d")
+
+
 def format_value(
     value: Any, unit: str, lang: str = DEFAULT_LANGUAGE, currency: str | None = None
 ) -> str:

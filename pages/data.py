@@ -164,6 +164,10 @@ def show_report(report: LoadReport) -> None:
     st.dataframe(info, hide_index=True, width="stretch")
 
 
+def _percent(fraction: float | None) -> int | None:
+    return None if fraction is None else round(100 * fraction)
+
+
 def mapping_editor(table: Table) -> None:
     found = " · ".join(f"{role_name(r)} ← **{inert(c)}**" for r, c in table.mapping.items())
     st.markdown(
@@ -182,8 +186,9 @@ def mapping_editor(table: Table) -> None:
             "role_id": [r.id for r in ordered],
             tr("data.role"): [role_name(r.id) for r in ordered],
             tr("data.col_name"): [table.mapping.get(r.id, no_column) for r in ordered],
-            tr("data.confidence"): [
-                table.confidence.get(r.id) if r.id in table.mapping else None for r in ordered
+            tr("data.confidence"): [  # whole percentages, drawn in the UI's language
+                _percent(table.confidence.get(r.id)) if r.id in table.mapping else None
+                for r in ordered
             ],
         }
     )
@@ -209,7 +214,7 @@ def mapping_editor(table: Table) -> None:
                     options=[no_column, *columns], required=True
                 ),
                 tr("data.confidence"): st.column_config.ProgressColumn(
-                    min_value=0.0, max_value=1.0, format="percent"
+                    min_value=0, max_value=100, format=i18n.percent_printf(L)
                 ),
             },
             key=f"mapping-{wkey}",

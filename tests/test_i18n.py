@@ -36,6 +36,14 @@ def test_english_formats() -> None:
     assert i18n.format_percent_value(0.125, "en") == "12.5%"
 
 
+def test_percent_pattern_for_table_columns_follows_the_ui_language() -> None:
+    # Streamlit's "percent" column format follows the browser's locale; this one the UI's.
+    assert i18n.percent_printf("fr") == "%d\u00a0%%"
+    assert i18n.percent_printf("en") == "%d%%"
+    assert i18n.percent_printf("fr") % 87 == i18n.format_percent_value(0.87, "fr", 0)
+    assert i18n.percent_printf("en") % 87 == i18n.format_percent_value(0.87, "en", 0)
+
+
 def test_missing_values_never_show_nan() -> None:
     for unit in ("money", "percent", "count", "days", "ratio", "number"):
         assert i18n.format_value(float("nan"), unit, "fr") == "–"

@@ -4,6 +4,8 @@ files as delivered, the scoring page learns from closed leads and scores the ope
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -50,6 +52,15 @@ def test_data_page_says_which_tool(tmp_path, monkeypatch, lang: str) -> None:  #
     tool = {"fr": "Outil reconnu", "en": "Recognised tool"}[lang]
     assert summary[tool].tolist() == ["Pipedrive — " + ("export des affaires (EN)" if lang == "fr"
                                                         else "deals export (EN)")]  # fmt: skip
+    # The roles' confidence is a whole percentage drawn in the UI's language (Streamlit's own
+    # "percent" format follows the browser's locale: "100 %" on an English page).
+    (editor,) = [d for d in at.dataframe if "role_id" in d.value.columns]
+    confidence = {"fr": "Confiance", "en": "Confidence"}[lang]
+    config = json.loads(editor.proto.columns)[confidence]["type_config"]
+    assert config["format"] == {"fr": "%d\u00a0%%", "en": "%d%%"}[lang]
+    assert (config["min_value"], config["max_value"]) == (0, 100)
+    shown = editor.value[confidence].dropna()
+    assert len(shown) and shown.between(0, 100).all() and (shown == shown.round()).all()
 
 
 def test_dashboard_gives_money_per_currency(tmp_path, monkeypatch) -> None:  # noqa: ANN001
