@@ -235,7 +235,9 @@ def filter_controls(where: Any = None, rerun: str | None = None) -> dict[str, li
     with box.expander(tr("ctl.filters"), expanded=st.session_state.get("_filters_open", False)):
         for role in FILTER_ROLES:
             options = _options(data, role)
-            if not options:
+            # One value (the demo's single currency) filters nothing: no widget, unless a
+            # filter is already set on it (a saved analysis), so that it can be cleared.
+            if len(options) < 2 and not a.filters.get(role):
                 continue
             key = f"w_filter_{role}"
 

@@ -71,6 +71,9 @@ def test_trends_page_controls(tmp_path, monkeypatch) -> None:  # noqa: ANN001
     at = _app(tmp_path, monkeypatch, _samples())
     at.switch_page("pages/trends.py").run()
     at.selectbox(key="tr_what_fr").set_value("m:orders").run()
+    filters = {m.key for m in at.multiselect if str(m.key).startswith("w_filter_")}
+    assert {"w_filter_region", "w_filter_status", "w_filter_interval"} <= filters
+    assert "w_filter_currency" not in filters  # the demo has one currency: nothing to filter
     at.multiselect(key="w_filter_region").set_value(["Auvergne-Rhône-Alpes"]).run()
     assert not at.exception
     # the flood of March 2025 is flagged and explained
