@@ -119,13 +119,14 @@ def cli_ratio(rows: int, repeat: int, source: bool = False) -> None:
     ``encoding="cp1252"``; the pyarrow engine has no ``decimal`` option), each a fresh
     process, runs interleaved (the host is shared); prints each run's ratio and the ranges."""
 
+    py = sys.executable
+    env = dict(os.environ)
+
     def run(cmd: list[str]) -> float:
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
         return time.perf_counter() - t0
 
-    py = sys.executable
-    env = dict(os.environ)
     if source:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
         for cache in ROOT.glob("kpi/**/__pycache__"):

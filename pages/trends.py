@@ -35,14 +35,17 @@ if not options:
 # The chart, its table and sentences name the measure; only the list says which are KPIs.
 names = {f"m:{m.id}": m.label(L) for m in measures}
 names.update({f"k:{k.id}": k.label(L) for k in kpis})
-labels = dict(names)
-labels.update({f"k:{k.id}": tr("explore.trends.kpi_suffix", label=k.label(L)) for k in kpis})
 units = {f"m:{m.id}": m.unit for m in measures}
 units.update({f"k:{k.id}": k.unit for k in kpis})
 
 c1, c2 = st.columns([2, 3])
 choice = c1.selectbox(
-    tr("explore.trends.what"), options, format_func=lambda o: labels[o], key=f"tr_what_{L}"
+    tr("explore.trends.what"),
+    options,
+    format_func=lambda o: (
+        ex.t(L, "explore.trends.kpi_suffix", label=names[o]) if o.startswith("k:") else names[o]
+    ),
+    key=f"tr_what_{L}",
 )
 if f"tr_freq_{L}" not in st.session_state:
     st.session_state[f"tr_freq_{L}"] = "month"
