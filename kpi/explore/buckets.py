@@ -96,10 +96,13 @@ def partial_rule(
     coverage: Coverage | None, as_of: object = None
 ) -> Callable[[pd.Timestamp, pd.Timestamp], bool]:
     """Whether a bucket ``[start, end)`` is partial: the data does not cover it from start to
-    end (``coverage``, grace allowed; with ``as_of`` too, the data stops that day exactly),
-    else, with ``as_of`` alone, the bucket ends after that day."""
+    end (``coverage``, grace allowed; with an ``as_of`` before its last day, the data stops
+    that day exactly), else, with ``as_of`` alone, the bucket ends after that day. An
+    ``as_of`` after the table's last day (the last date of another column or table) does not
+    stretch the table's coverage: the CRM set's deals are created to 27 December 2017 and
+    closed to the 31st, and December is in progress for deals created, as on the dashboard."""
     if coverage is not None:
-        if as_of is not None and pd.Timestamp(as_of).normalize() != coverage.last:
+        if as_of is not None and pd.Timestamp(as_of).normalize() < coverage.last:
             coverage = Coverage(coverage.first, pd.Timestamp(as_of).normalize(), 0)
         cov = coverage
         return lambda start, end: (

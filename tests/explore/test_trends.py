@@ -339,6 +339,14 @@ def test_partial_buckets_allow_a_last_day_or_two_without_sales() -> None:
     assert not b.loc[b["start"] == pd.Timestamp("2024-11-01"), "partial"].any()
     days = trends.measure_trend(part, "revenue", "day", as_of="2024-12-09")
     assert not days["partial"].any()
+    # "Today" from another column or table (the CRM set: deals created to 27 December, closed
+    # to the 31st) does not stretch this table's coverage: December stays in progress.
+    late = facts_of(_daily("2024-12-27"))
+    s = trends.measure_trend(late, "revenue", "month", as_of="2024-12-31")
+    assert s["partial"].tolist() == [False] * 12 + [True]
+    # A "today" before the table's last day cuts it there, with no grace.
+    s = trends.measure_trend(full, "revenue", "month", as_of="2024-12-28")
+    assert s["partial"].tolist()[-1] is True
     # The engine's own series and a KPI trend agree.
     eng = Engine([_daily("2024-12-09")])
     k = trends.kpi_trend(eng, "aov", "month")
